@@ -1,0 +1,1 @@
+"""rmpe_mm.apis."""

@@ -1,0 +1,4 @@
+"""Runner hooks."""
+from .save_metrics_hook import SaveMetricsHook
+
+__all__ = ['SaveMetricsHook']

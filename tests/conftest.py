@@ -1,0 +1,43 @@
+"""Shared pytest fixtures and settings.
+
+Tests run from the repository root (``pytest`` there); paths below are
+relative to it.
+"""
+import os
+import os.path as osp
+import sys
+
+import pytest
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DATA_DIR = osp.join(REPO_ROOT, 'tests', 'data')
+
+# Tiny CPU models: one thread each keeps two test processes from fighting
+# over two cores and makes results reproducible.
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+
+
+@pytest.fixture(scope='session')
+def repo_root() -> str:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope='session')
+def data_dir() -> str:
+    return DATA_DIR
+
+
+@pytest.fixture(scope='session')
+def python() -> str:
+    """The interpreter running the tests (the project's venv)."""
+    return sys.executable
+
+
+def load_tool(name: str):
+    """Import ``tools/<name>.py`` as a module (``tools`` is no package)."""
+    import importlib.util
+    path = osp.join(REPO_ROOT, 'tools', f'{name}.py')
+    spec = importlib.util.spec_from_file_location(f'rmpe_tools_{name}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
