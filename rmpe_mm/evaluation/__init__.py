@@ -1,1 +1,2 @@
 """rmpe_mm.evaluation."""
+from . import functional, metrics  # noqa: F401

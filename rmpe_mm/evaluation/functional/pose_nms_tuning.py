@@ -1,0 +1,295 @@
+"""Parameter search for the parametric pose NMS (RMPE s. 3, "tuned to
+maximise validation mAP, two at a time with the other two fixed").
+
+:class:`PoseNMSTuningProblem` runs the NMS on a whole prediction dump many
+times with different parameters, caching everything that does not depend on
+them (sorting, exactly pruned candidate pairs and their joint distances,
+match counts, the keypoint-match term per ``delta1`` and the spatial term per
+``delta2``), so one evaluation is a few vector operations, the greedy pass
+and the merge. :func:`coordinate_search` is the search itself.
+"""
+import itertools
+import pickle
+from typing import (Any, Callable, Dict, List, Optional, Sequence, Tuple)
+
+import numpy as np
+
+from .pose_nms_core import (CoreResult, SortedCandidates, _round_to,
+                            cluster_candidates, finish_clusters,
+                            sort_candidates)
+from .pose_nms_pairs import (CandidatePairs, candidate_pairs, low_score_mask,
+                             match_counts, pair_geometry, prune_radius,
+                             score_term, spatial_term)
+from .pose_nms_params import PoseNMSParams
+
+TUNABLE_PARAMS = ('delta1', 'mu', 'delta2', 'gamma', 'score_thr',
+                  'match_thr', 'area_thr', 'max_score_weight')
+_CACHE_SIZE = 24
+
+
+def load_pose_dump(path: str) -> Dict[str, Any]:
+    """Candidate poses of a ``tools/test.py --dump`` pickle.
+
+    The dump is MMEngine's ``DumpResults`` output: a list of data samples
+    converted to dicts (``PoseDataSample.to_dict()``), each with ``img_id``,
+    ``id`` and ``pred_instances`` (``keypoints (n, K, 2)``,
+    ``keypoint_scores (n, K)``, ``bboxes (n, 4)`` x1y1x2y2,
+    ``bbox_scores (n,)``). Samples repeated with the same ``id`` (padding of
+    distributed testing) are kept once.
+
+    Returns:
+        dict: ``image_ids (N,)``, ``bboxes (N, 4)``, ``bbox_scores (N,)``,
+        ``keypoints (N, K, 2)``, ``keypoint_scores (N, K)`` (numpy,
+        keypoint scores in their dumped precision).
+    """
+    with open(path, 'rb') as f:
+        samples = pickle.load(f)
+    if not isinstance(samples, list) or not samples:
+        raise ValueError(f'dump {path!r} must hold a non-empty list of '
+                         'data samples')
+    seen = set()
+    cols: Dict[str, list] = {
+        k: []
+        for k in ('image_ids', 'bboxes', 'bbox_scores', 'keypoints',
+                  'keypoint_scores')
+    }
+    for i, sample in enumerate(samples):
+        inst = sample.get('pred_instances') if isinstance(sample,
+                                                          dict) else None
+        if inst is None or 'bboxes' not in inst:
+            raise ValueError(f'sample {i} of dump {path!r} has no '
+                             'pred_instances with bboxes')
+        key = (sample.get('img_id'), sample.get('id'))
+        if key in seen:
+            continue
+        seen.add(key)
+        num = len(inst['keypoints'])
+        cols['image_ids'] += [sample['img_id']] * num
+        for name in ('bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores'):
+            cols[name].append(_numpy(inst[name]))
+    out = {'image_ids': np.asarray(cols['image_ids'])}
+    for name in ('bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores'):
+        out[name] = np.concatenate(cols[name])
+    return out
+
+
+def _numpy(x: Any) -> np.ndarray:
+    if hasattr(x, 'detach'):
+        x = x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+class PoseNMSTuningProblem:
+    """The pose NMS of many images, re-run cheaply for many parameters.
+
+    Args:
+        base (PoseNMSParams): Parameters the tuned ones are changed from;
+            the untuned ones (``alpha``, caps, form, layout...) are fixed.
+        bboxes, bbox_scores, keypoints, keypoint_scores: The candidates of
+            all images (see :func:`parametric_pose_nms`).
+        image_ids: (N,) image of each candidate.
+        score_dtype: Precision of the original scores (thresholds are
+            rounded to it). Defaults to float32 (model outputs).
+    """
+
+    def __init__(self,
+                 base: PoseNMSParams,
+                 bboxes: np.ndarray,
+                 bbox_scores: np.ndarray,
+                 keypoints: np.ndarray,
+                 keypoint_scores: np.ndarray,
+                 image_ids: np.ndarray,
+                 score_dtype: Any = np.float32) -> None:
+        self.base = base
+        self.score_dtype = np.dtype(score_dtype)
+        self.image_ids = np.asarray(image_ids)
+        _, codes = np.unique(self.image_ids, return_inverse=True)
+        self.cands = sort_candidates(
+            base, np.asarray(bboxes, dtype=np.float64),
+            np.asarray(bbox_scores, dtype=np.float64),
+            np.asarray(keypoints, dtype=np.float64),
+            np.asarray(keypoint_scores, dtype=np.float64),
+            codes.reshape(-1), self.score_dtype)
+        self.num_keypoints = self.cands.kx.shape[0]
+        self._radius = None
+        self._pairs: Optional[CandidatePairs] = None
+        self._cache: Dict[tuple, np.ndarray] = {}
+
+    def params(self, **values: float) -> PoseNMSParams:
+        """``base`` with tuned values (only :data:`TUNABLE_PARAMS`)."""
+        bad = sorted(set(values) - set(TUNABLE_PARAMS))
+        if bad:
+            raise ValueError(f'cannot tune {bad}; tunable parameters: '
+                             f'{list(TUNABLE_PARAMS)}')
+        return self.base.replace(**values)
+
+    def _ensure_pairs(self, params: PoseNMSParams) -> CandidatePairs:
+        """Pairs pruned with a radius valid for ``params`` (grown lazily)."""
+        need = prune_radius(params, self.cands.ref, self.cands.wh,
+                            self.num_keypoints)
+        if self._radius is None or (need > self._radius).any():
+            radius = need if self._radius is None else np.maximum(
+                need * 1.25, self._radius)
+            self._pairs = candidate_pairs(self.cands.kxy,
+                                          self.cands.group_end, radius)
+            self._radius = radius
+            self._cache.clear()
+            self._geometry = pair_geometry(self.base, self._pairs,
+                                           self.cands.ref, self.cands.wh)
+            self._counts = match_counts(self.base, self._pairs,
+                                        self.cands.ref)
+        return self._pairs
+
+    def _cached(self, key: tuple, fn: Callable[[], np.ndarray]) -> np.ndarray:
+        if key not in self._cache:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = fn()
+        return self._cache[key]
+
+    def similarity(self, params: PoseNMSParams,
+                   cands: SortedCandidates) -> np.ndarray:
+        """(P,) pair similarity for ``params`` from the cached terms."""
+        pairs = self._ensure_pairs(params)
+        gate, q = self._geometry
+        fullbody = params.layout == 'fullbody'
+        thr_key = cands.score_thr if fullbody else None
+
+        def low():
+            return low_score_mask(cands.scores, pairs, cands.score_thr) \
+                if fullbody else None
+
+        s1 = self._cached(
+            ('score', params.delta1, thr_key), lambda: score_term(
+                params, pairs, gate, np.tanh(cands.scores / params.delta1),
+                low()))
+        s2 = self._cached(('spatial', params.delta2, thr_key),
+                          lambda: spatial_term(params, q, low()))
+        return s1 + params.mu * s2
+
+    def run(self, params: PoseNMSParams) -> CoreResult:
+        """The NMS of every image for ``params`` (clusters not listed)."""
+        cands = self.cands._replace(
+            score_thr=_round_to(params.score_thr, self.score_dtype),
+            half_thr=_round_to(params.score_thr / 2, self.score_dtype))
+        similarity = self.similarity(params, cands)
+        counts = self._counts if params.match_thr is not None else None
+        clusters = cluster_candidates(params, cands, self._pairs, similarity,
+                                      counts)
+        return finish_clusters(params, cands, clusters, with_clusters=False)
+
+
+def rescore(mode: str,
+            result: CoreResult,
+            bbox_scores: np.ndarray,
+            keypoint_score_thr: float = 0.2) -> np.ndarray:
+    """Person scores of the kept poses, as ``PPNMSCocoMetric`` sets them.
+
+    Args:
+        mode (str): ``'alphapose'`` (the NMS final score), ``'bbox'``,
+            ``'bbox_keypoint'`` (box score times the mean of the joint
+            scores above ``keypoint_score_thr``), ``'bbox_rle'`` (box score
+            + mean + max) or ``'keypoint'`` (mean), as MMPose's CocoMetric.
+        result (CoreResult): The NMS output.
+        bbox_scores (np.ndarray): (N,) box scores of all candidates.
+        keypoint_score_thr (float): See ``'bbox_keypoint'``.
+    """
+    kscores = result.keypoint_scores
+    box = bbox_scores[result.keep]
+    if mode == 'alphapose':
+        return result.scores
+    if mode == 'bbox':
+        return box
+    if mode == 'keypoint':
+        return kscores.mean(axis=1)
+    if mode == 'bbox_rle':
+        return box + kscores.mean(axis=1) + kscores.max(axis=1)
+    if mode == 'bbox_keypoint':
+        valid = kscores > keypoint_score_thr
+        num = valid.sum(axis=1)
+        mean = np.where(valid, kscores, 0).sum(axis=1) / np.maximum(num, 1)
+        return box * mean
+    raise ValueError(f'unknown score mode {mode!r}')
+
+
+def coordinate_search(objective: Callable[[Dict[str, float]], float],
+                      start: Dict[str, float],
+                      pairs: Sequence[Tuple[str, str]],
+                      grids: Dict[str, Sequence[float]],
+                      factors: Sequence[float],
+                      max_rounds: int = 10,
+                      tol: float = 1e-6,
+                      progress: bool = True,
+                      on_round: Optional[Callable[[List[dict]], None]] = None
+                      ) -> Tuple[Dict[str, float], float, List[dict]]:
+    """Maximise ``objective`` two parameters at a time on a grid.
+
+    Every round visits each pair in turn: all combinations of the pair's
+    grid values are evaluated with the other parameters fixed, and the best
+    combination is kept if it beats the current value by more than ``tol``.
+    Rounds repeat until one brings no improvement (or ``max_rounds``).
+
+    Args:
+        objective (callable): Parameter dict -> score (higher is better).
+        start (dict): Initial values of every parameter named in ``pairs``.
+        pairs (Sequence[tuple[str, str]]): Parameter pairs, in visit order.
+        grids (dict): Absolute grid per parameter; parameters without one
+            use ``value * factors`` around their current value.
+        factors (Sequence[float]): Relative grid (should contain 1).
+        max_rounds (int): Round limit. Defaults to 10.
+        tol (float): Minimum improvement. Defaults to 1e-6.
+        progress (bool): Show a progress bar. Defaults to True.
+        on_round (callable, optional): Called with the history rows of
+            each finished round.
+
+    Returns:
+        tuple: best values, best score, and one history row per (round,
+        pair): ``round, pair, before, after, score_before, score_after,
+        evaluations``.
+    """
+    from tqdm import tqdm
+    current = dict(start)
+    seen: Dict[tuple, float] = {}
+
+    def evaluate(values: Dict[str, float]) -> float:
+        key = tuple(sorted((k, round(float(v), 12)) for k, v in
+                           values.items()))
+        if key not in seen:
+            seen[key] = float(objective(values))
+        return seen[key]
+
+    best = evaluate(current)
+    history = []
+    for rnd in range(1, max_rounds + 1):
+        round_start = best
+        for p, q in pairs:
+            before, score_before = dict(current), best
+            combos = list(
+                itertools.product(
+                    _grid(p, current[p], grids, factors),
+                    _grid(q, current[q], grids, factors)))
+            bar = tqdm(combos, desc=f'round {rnd} ({p}, {q})',
+                       disable=not progress, leave=False)
+            for vp, vq in bar:
+                trial = dict(current, **{p: vp, q: vq})
+                score = evaluate(trial)
+                if score > best + tol:
+                    best, current = score, trial
+                    bar.set_postfix(best=f'{best:.4f}')
+            history.append(
+                dict(round=rnd, pair=(p, q), before=before,
+                     after=dict(current), score_before=score_before,
+                     score_after=best, evaluations=len(seen)))
+        if on_round is not None:
+            on_round([row for row in history if row['round'] == rnd])
+        if best <= round_start + tol:
+            break
+    return current, best, history
+
+
+def _grid(name: str, value: float, grids: Dict[str, Sequence[float]],
+          factors: Sequence[float]) -> List[float]:
+    if name in grids:
+        values = list(grids[name])
+        return values if value in values else sorted(values + [value])
+    return sorted({float(f'{value * f:.8g}') for f in factors})
