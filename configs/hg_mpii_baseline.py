@@ -1,7 +1,13 @@
-# The plain two-step baseline: MMPose's stacked hourglass (hourglass52) on
-# MPII, 256x256 crops, unchanged, with rmpe_mm loaded. Train with
+# The plain two-step baseline: MMPose's stacked hourglass (hourglass52,
+# 256x256 crops) with its training recipe unchanged, rmpe_mm loaded, and the
+# data and test protocol of RMPE: the MPII multi-person JSON of
+# tools/dataset_converters/mpii_multi_person.py, validation on ground-truth
+# boxes, testing on detector boxes + parametric pose NMS (paper MPII preset)
+# + the official MPII multi-person mAP. Expected layout:
+#   data/mpii/images/*.jpg
+#   data/mpii/annotations/mpii_mp_{train,val}.json
+#   data/mpii/person_detection_results/mpii_mp_val_det.json
 #   python tools/train.py configs/hg_mpii_baseline.py
-# (expects MPII in data/mpii/ as MMPose lays it out).
 _base_ = [
     'mmpose::body_2d_keypoint/topdown_heatmap/mpii/'
     'td-hm_hourglass52_8xb64-210e_mpii-256x256.py',
@@ -11,3 +17,45 @@ _base_ = [
 # A 1-stack HourglassNet builds inter-stack layers it never uses; DDP must be
 # told, or distributed training stops at the first backward pass.
 find_unused_parameters = True
+
+data_root = 'data/mpii/'
+train_ann = 'annotations/mpii_mp_train.json'
+val_ann = 'annotations/mpii_mp_val.json'
+det_file = 'person_detection_results/mpii_mp_val_det.json'
+img_prefix = 'images/'
+
+default_hooks = dict(checkpoint=dict(save_best='Total', rule='greater'))
+
+
+def _mpii_mp(ann_file, pipeline, test_mode=False, bbox_file=None):
+    return dict(
+        _delete_=True,
+        type='MpiiMultiPersonDataset',
+        data_root=data_root,
+        ann_file=ann_file,
+        bbox_file=bbox_file,
+        data_prefix=dict(img=img_prefix),
+        test_mode=test_mode,
+        pipeline=pipeline)
+
+
+train_dataloader = dict(
+    dataset=_mpii_mp(train_ann, _base_.train_pipeline))
+val_dataloader = dict(
+    dataset=_mpii_mp(val_ann, _base_.val_pipeline, test_mode=True))
+test_dataloader = dict(
+    dataset=_mpii_mp(
+        val_ann,
+        _base_.val_pipeline,
+        test_mode=True,
+        bbox_file=data_root + det_file))
+val_evaluator = dict(
+    _delete_=True,
+    type='MpiiMultiPersonMAP',
+    ann_file=data_root + val_ann,
+    pose_nms=None)
+test_evaluator = dict(
+    _delete_=True,
+    type='MpiiMultiPersonMAP',
+    ann_file=data_root + val_ann,
+    pose_nms=dict(type='ParametricPoseNMS', preset='paper_mpii'))

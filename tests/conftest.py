@@ -33,7 +33,7 @@ def python() -> str:
     return sys.executable
 
 
-def load_tool(name: str):
+def _load_tool(name: str):
     """Import ``tools/<name>.py`` as a module (``tools`` is no package)."""
     import importlib.util
     path = osp.join(REPO_ROOT, 'tools', f'{name}.py')
@@ -41,3 +41,9 @@ def load_tool(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope='session')
+def load_tool():
+    """``load_tool('train')`` imports ``tools/train.py`` as a module."""
+    return _load_tool

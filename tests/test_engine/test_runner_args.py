@@ -1,15 +1,21 @@
 import os.path as osp
 
 import pytest
-from conftest import load_tool
 from mmengine.config import Config
 
 from rmpe_mm.engine import merge_test_args, merge_train_args
 
-train_tool = load_tool('train')
-test_tool = load_tool('test')
-
 CONFIG = 'configs/hg_mpii_baseline_sample.py'
+
+
+@pytest.fixture(scope='module')
+def train_cli(load_tool):
+    return load_tool('train')
+
+
+@pytest.fixture(scope='module')
+def test_cli(load_tool):
+    return load_tool('test')
 
 
 @pytest.fixture
@@ -17,17 +23,17 @@ def cfg() -> Config:
     return Config.fromfile(CONFIG)
 
 
-def test_train_args_defaults(cfg):
-    cfg = merge_train_args(cfg, train_tool.parse_args([CONFIG]))
+def test_train_args_defaults(train_cli, cfg):
+    cfg = merge_train_args(cfg, train_cli.parse_args([CONFIG]))
     assert cfg.work_dir == osp.join('./work_dirs', 'hg_mpii_baseline_sample')
     assert cfg.launcher == 'none'
     assert not cfg.get('resume', False)
 
 
-def test_train_args_resume_amp_options(cfg, tmp_path):
+def test_train_args_resume_amp_options(train_cli, cfg, tmp_path):
     ckpt = tmp_path / 'epoch_1.pth'
     ckpt.write_bytes(b'')
-    args = train_tool.parse_args([
+    args = train_cli.parse_args([
         CONFIG, '--work-dir',
         str(tmp_path), '--resume',
         str(ckpt), '--amp', '--cfg-options', 'train_cfg.max_epochs=7'
@@ -39,19 +45,19 @@ def test_train_args_resume_amp_options(cfg, tmp_path):
     assert cfg.train_cfg.max_epochs == 7
 
 
-def test_train_args_auto_resume(cfg):
-    cfg = merge_train_args(cfg, train_tool.parse_args([CONFIG, '--resume']))
+def test_train_args_auto_resume(train_cli, cfg):
+    cfg = merge_train_args(cfg, train_cli.parse_args([CONFIG, '--resume']))
     assert cfg.resume is True and cfg.load_from is None
 
 
-def test_train_args_missing_resume_file(cfg):
+def test_train_args_missing_resume_file(train_cli, cfg):
     with pytest.raises(FileNotFoundError, match='no_such.pth'):
         merge_train_args(
-            cfg, train_tool.parse_args([CONFIG, '--resume', 'no_such.pth']))
+            cfg, train_cli.parse_args([CONFIG, '--resume', 'no_such.pth']))
 
 
-def test_train_args_no_validate_and_show_dir(cfg, tmp_path):
-    args = train_tool.parse_args(
+def test_train_args_no_validate_and_show_dir(train_cli, cfg, tmp_path):
+    args = train_cli.parse_args(
         [CONFIG, '--no-validate', '--show-dir',
          str(tmp_path)])
     cfg = merge_train_args(cfg, args)
@@ -60,26 +66,26 @@ def test_train_args_no_validate_and_show_dir(cfg, tmp_path):
     assert vis.enable is True and vis.out_dir == str(tmp_path)
 
 
-def test_test_args_dump_and_checkpoint(cfg, tmp_path):
+def test_test_args_dump_and_checkpoint(test_cli, cfg, tmp_path):
     ckpt = tmp_path / 'model.pth'
     ckpt.write_bytes(b'')
-    args = test_tool.parse_args(
+    args = test_cli.parse_args(
         [CONFIG, str(ckpt), '--dump',
          str(tmp_path / 'preds.pkl')])
     cfg = merge_test_args(cfg, args)
     assert cfg.load_from == str(ckpt)
     evaluators = cfg.test_evaluator
-    assert evaluators[0]['type'] == 'PCKAccuracy'
+    assert evaluators[0]['type'] == 'MpiiMultiPersonMAP'
     assert evaluators[-1] == dict(
         type='DumpResults', out_file_path=str(tmp_path / 'preds.pkl'))
 
 
-def test_test_args_errors(cfg, tmp_path):
+def test_test_args_errors(test_cli, cfg, tmp_path):
     with pytest.raises(FileNotFoundError, match='missing.pth'):
-        merge_test_args(cfg, test_tool.parse_args([CONFIG, 'missing.pth']))
+        merge_test_args(cfg, test_cli.parse_args([CONFIG, 'missing.pth']))
     ckpt = tmp_path / 'model.pth'
     ckpt.write_bytes(b'')
     with pytest.raises(ValueError, match='preds.json'):
         merge_test_args(
-            cfg, test_tool.parse_args([CONFIG, str(ckpt), '--dump',
+            cfg, test_cli.parse_args([CONFIG, str(ckpt), '--dump',
                                        'preds.json']))

@@ -1,4 +1,9 @@
 """rmpe_mm.evaluation.functional."""
+from .mpii_map import (MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES,
+                       MpiiAPAccumulator, assign_poses_to_groups,
+                       evaluate_mpii_groups, format_mpii_ap_table,
+                       match_group, summarize_mpii_ap, voc_ap)
+from .mpii_submission import write_mpii_submission
 from .parametric_pose_nms import ParametricPoseNMS
 from .pose_nms import (BatchedPoseNMSResult, PoseNMSResult,
                        batched_parametric_pose_nms, parametric_pose_nms,
@@ -8,6 +13,9 @@ from .pose_nms_params import (POSE_NMS_PRESETS, PoseNMSParams,
                               resolve_pose_nms_params)
 
 __all__ = [
+    'MPII_EVAL_JOINT_IDS', 'MPII_EVAL_JOINT_NAMES', 'MpiiAPAccumulator',
+    'assign_poses_to_groups', 'evaluate_mpii_groups', 'format_mpii_ap_table',
+    'match_group', 'summarize_mpii_ap', 'voc_ap', 'write_mpii_submission',
     'ParametricPoseNMS', 'BatchedPoseNMSResult', 'PoseNMSResult',
     'batched_parametric_pose_nms', 'parametric_pose_nms', 'pose_nms_params',
     'POSE_NMS_PRESETS', 'PoseNMSParams', 'load_pose_nms_params_file',

@@ -1,0 +1,77 @@
+# MPII multi-person (the JSON of tools/dataset_converters/mpii_multi_person.py)
+# for top-down models. Children supply the pipelines:
+#   train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+#   val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+#   test_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+# (do not write `test_dataloader = val_dataloader`: testing runs on detections,
+# validation on ground-truth boxes).
+#
+# Expected layout (convert with the tool; detections: COCO results format,
+# category 1, e.g. from any MMDetection person detector):
+#   data/mpii/images/*.jpg
+#   data/mpii/annotations/mpii_mp_{train,val}.json
+#   data/mpii/person_detection_results/mpii_mp_val_det.json
+_base_ = ['mmpose::_base_/datasets/mpii.py']  # metainfo: joints, flip pairs
+
+dataset_type = 'MpiiMultiPersonDataset'
+data_mode = 'topdown'
+data_root = 'data/mpii/'
+mpii_mp_val_ann = 'annotations/mpii_mp_val.json'
+mpii_mp_det_file = 'person_detection_results/mpii_mp_val_det.json'
+
+# PackPoseInputs meta keys that also carry each image's ground truth
+# (`mpii_gt`) to MpiiMultiPersonMAP, so the metric can run without ann_file.
+mpii_mp_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
+                     'img_shape', 'input_size', 'input_center', 'input_scale',
+                     'flip', 'flip_direction', 'flip_indices', 'raw_ann_info',
+                     'dataset_name', 'mpii_gt')
+
+train_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/mpii_mp_train.json',
+        data_prefix=dict(img='images/')))
+# validation during training: ground-truth boxes, no pose NMS needed
+val_dataloader = dict(
+    batch_size=32,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file=mpii_mp_val_ann,
+        data_prefix=dict(img='images/'),
+        test_mode=True))
+# testing: the RMPE pipeline, detector boxes + parametric pose NMS
+test_dataloader = dict(
+    batch_size=32,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file=mpii_mp_val_ann,
+        bbox_file=data_root + mpii_mp_det_file,
+        data_prefix=dict(img='images/'),
+        test_mode=True))
+
+val_evaluator = dict(
+    type='MpiiMultiPersonMAP',
+    ann_file=data_root + mpii_mp_val_ann,
+    pose_nms=None)
+test_evaluator = dict(
+    type='MpiiMultiPersonMAP',
+    ann_file=data_root + mpii_mp_val_ann,
+    pose_nms=dict(type='ParametricPoseNMS', preset='paper_mpii'))
