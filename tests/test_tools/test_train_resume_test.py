@@ -71,11 +71,12 @@ def test_test_tool_evaluates_and_dumps(python, repo_root, trained, tmp_path):
     assert 'MPII multi-person AP (5 groups)' in log, log[-3000:]
     assert ' | '.join(c.rjust(6) for c in COLUMNS).strip() in log
     metrics = json.loads(out.read_text())
-    # a column without any annotated joint in the samples is NaN
+    # NaN where no ground truth counts: a column whose joint the samples
+    # never annotate, or everything when the barely trained model's poses
+    # fall outside every group (the official protocol then counts no GT)
     assert all(
         0.0 <= metrics[c] <= 100.0 or math.isnan(metrics[c])
         for c in COLUMNS), metrics
-    assert 0.0 <= metrics['Total'] <= 100.0
     import pickle
     with open(dump, 'rb') as f:
         preds = pickle.load(f)
