@@ -1,1 +1,5 @@
 """rmpe_mm.models."""
+from .pose_estimators import RMPEPoseEstimator
+from .stn import STNLocalizer
+
+__all__ = ['RMPEPoseEstimator', 'STNLocalizer']

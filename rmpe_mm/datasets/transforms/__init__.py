@@ -1,5 +1,8 @@
 """rmpe_mm.datasets.transforms."""
+from .centre_target import GenerateCentreTarget
 from .pose_guided_proposals import PoseGuidedProposals
 from .random_jitter_proposals import RandomJitterProposals
 
-__all__ = ['PoseGuidedProposals', 'RandomJitterProposals']
+__all__ = [
+    'GenerateCentreTarget', 'PoseGuidedProposals', 'RandomJitterProposals'
+]

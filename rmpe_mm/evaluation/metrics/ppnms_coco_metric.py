@@ -139,6 +139,14 @@ class PPNMSCocoMetric(CocoMetric):
         return padded
 
 
+def _scalar_id(value) -> int:
+    """An image or category id given as an int or a one-element array."""
+    array = np.asarray(value).reshape(-1)
+    if array.size != 1:
+        raise ValueError(f'expected one id, got {value!r}')
+    return int(array[0])
+
+
 def _flatten_predictions(preds: Sequence[dict]) -> Dict[str, np.ndarray]:
     """All instances of all predictions, de-duplicated by (id, index)."""
     seen = set()
@@ -158,8 +166,9 @@ def _flatten_predictions(preds: Sequence[dict]) -> Dict[str, np.ndarray]:
             rows.append((pred, idx))
     if not rows:
         raise ValueError('PPNMSCocoMetric got predictions without instances')
-    img_ids = [p['img_id'] for p, _ in rows]
-    cat_ids = [p['category_id'] for p, _ in rows]
+    img_ids = [_scalar_id(p['img_id']) for p, _ in rows]
+    # ground-truth-box samples carry their category as a (1,) array
+    cat_ids = [_scalar_id(p['category_id']) for p, _ in rows]
     xywh = np.array([np.asarray(p['bbox'][i], dtype=np.float64)
                      for p, i in rows]).reshape(len(rows), 4)
     pairs = OrderedDict()

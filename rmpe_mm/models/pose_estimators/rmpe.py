@@ -1,0 +1,404 @@
+"""RMPE's symmetric STN and parallel SPPE around an MMPose top-down model."""
+import copy
+import logging
+from contextlib import contextmanager
+from typing import Iterator, List, Optional, Tuple, Union
+
+import numpy as np
+import torch
+from mmengine.logging import print_log
+from mmengine.structures import InstanceData, PixelData
+from torch import Tensor
+
+from mmpose.models.heads import CPMHead, HeatmapHead
+from mmpose.models.pose_estimators import TopdownPoseEstimator
+from mmpose.models.utils.tta import flip_heatmaps
+from mmpose.registry import MODELS
+from mmpose.structures import PoseDataSample
+from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
+                                 OptMultiConfig, PixelDataList, SampleList)
+from ..utils.affine import (affine_inverse, unwarp_heatmap_stages,
+                            unwarp_heatmaps, warp_images,
+                            warped_to_crop_pixels)
+from ..utils.checkpoint import load_submodule_weights
+
+#: Head types whose outputs are heatmaps (a tensor or a list of stage
+#: tensors) that the SDTN un-warps. Subclasses (e.g. ViPNASHead) included.
+HEATMAP_HEAD_TYPES = (HeatmapHead, CPMHead)
+
+#: Where :class:`~rmpe_mm.datasets.transforms.GenerateCentreTarget` packs
+#: the centre-located target: ``data_sample.gt_fields.<CENTRE_HEATMAPS>``
+#: and ``data_sample.gt_instance_labels.<CENTRE_WEIGHTS>``.
+CENTRE_HEATMAPS = 'centre_heatmaps'
+CENTRE_WEIGHTS = 'centre_keypoint_weights'
+
+HeadOutputs = Union[Tensor, List[Tensor], Tuple[Tensor, ...]]
+
+
+@contextmanager
+def _fixed_head_outputs(head: torch.nn.Module,
+                        outputs: HeadOutputs) -> Iterator[None]:
+    """Make ``head.forward`` return ``outputs`` inside the block.
+
+    This lets the head's own ``loss`` (its loss modules, per-stage loss
+    lists, accuracy) run unchanged on the un-warped heatmaps.
+    """
+    head.forward = lambda *args, **kwargs: outputs
+    try:
+        yield
+    finally:
+        del head.forward
+
+
+@MODELS.register_module()
+class RMPEPoseEstimator(TopdownPoseEstimator):
+    """Top-down estimator with RMPE's SSTN and parallel SPPE.
+
+    ``inputs -> STN warp -> SPPE (backbone, neck, head) -> SDTN un-warp``.
+    The SSTN (rmpe-method.md, section 1) lets the model re-centre an
+    imperfect box; the frozen parallel SPPE (section 2) supervises the STN
+    during training only.
+
+    Training (:meth:`loss`): the STN predicts ``theta`` from the crop, the
+    crop is warped, the SPPE predicts heatmaps, the SDTN
+    (``gamma = theta^-1``) un-warps **every stage** and the head's own loss
+    compares them with the ordinary targets (``gt_fields.heatmaps``). With
+    a parallel SPPE, it sees the warped crop (no SDTN) and its head's loss
+    against the centre-located targets (``gt_fields.centre_heatmaps``,
+    ``gt_instance_labels.centre_keypoint_weights``, written by
+    ``GenerateCentreTarget``) is added as ``loss_parallel`` (times
+    ``parallel_loss_weight``; its other outputs get a ``parallel_`` prefix,
+    e.g. ``parallel_acc_pose``). ``stn_guarded`` (number of near-singular
+    ``theta`` replaced by the identity in the batch) is logged too.
+
+    Prediction (:meth:`predict`): the same path without the parallel
+    branch. With ``test_cfg.flip_test`` the flipped crop gets its own
+    ``theta``; each branch is un-warped before the flipped one is flipped
+    back and the two are averaged, as MMPose's heatmap heads do. Decoding
+    and :meth:`add_pred_to_datasample` are MMPose's, unchanged.
+
+    Heads: heatmap heads (:data:`HEATMAP_HEAD_TYPES`: ``HeatmapHead``,
+    ``CPMHead`` and subclasses) are fully supported. Any other head (RTMCC /
+    SimCC, regression) is supported at inference only: its predicted
+    keypoints (input-space pixels, pixel centres at integers) are mapped
+    back through the STN map, ``theta``, which is the point form of the
+    SDTN; flip test runs the head once per branch and averages the mapped
+    keypoints (flip ``x -> w - 1 - x``). Training such a model raises
+    ``NotImplementedError`` naming the head, and so does ``output_heatmaps``.
+
+    Parallel SPPE: a full pose-estimator config plus ``checkpoint`` (path
+    or URL of a full pose-estimator checkpoint) and ``checkpoint_prefix``
+    (key prefix of its weights in that file; default None: detected). It is
+    frozen: ``requires_grad=False`` and kept in eval mode by :meth:`train`,
+    so its BatchNorm statistics never move. Its weights are loaded by
+    :meth:`init_weights` (which MMEngine's runner calls before training),
+    not at construction, so evaluating a trained RMPE checkpoint does not
+    need the parallel file. It receives the main model's preprocessed,
+    warped input, so it must use the same input size and normalisation;
+    its head must be a heatmap head.
+
+    Args:
+        backbone, neck, head, train_cfg, test_cfg, data_preprocessor,
+        init_cfg, metainfo: As :class:`TopdownPoseEstimator`; ``head`` is
+            required.
+        stn (dict, optional): Localisation-net config. Defaults to None:
+            ``dict(type='STNLocalizer')`` (ResNet-18, affine, identity
+            initialised).
+        parallel_sppe (dict, optional): Parallel SPPE config as described
+            above. Defaults to None: no parallel branch.
+        parallel_loss_weight (float): Weight of the parallel loss. Defaults
+            to 1.0 (the reference's weight).
+    """
+
+    def __init__(self,
+                 backbone: ConfigType,
+                 neck: OptConfigType = None,
+                 head: OptConfigType = None,
+                 train_cfg: OptConfigType = None,
+                 test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None,
+                 metainfo: Optional[dict] = None,
+                 stn: OptConfigType = None,
+                 parallel_sppe: OptConfigType = None,
+                 parallel_loss_weight: float = 1.0) -> None:
+        if head is None:
+            raise ValueError('RMPEPoseEstimator needs a head (head=None): the '
+                             'SDTN acts on its outputs')
+        if parallel_loss_weight < 0:
+            raise ValueError('parallel_loss_weight must be >= 0, got '
+                             f'{parallel_loss_weight}')
+        super().__init__(
+            backbone=backbone,
+            neck=neck,
+            head=head,
+            train_cfg=train_cfg,
+            test_cfg=test_cfg,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg,
+            metainfo=metainfo)
+        self.stn = MODELS.build(
+            copy.deepcopy(stn) if stn is not None else dict(
+                type='STNLocalizer'))
+        self.parallel_loss_weight = float(parallel_loss_weight)
+        self.parallel_checkpoint: Optional[str] = None
+        self.parallel_checkpoint_prefix: Optional[str] = None
+        self.parallel_sppe: Optional[TopdownPoseEstimator] = None
+        if parallel_sppe is not None:
+            self._build_parallel_sppe(parallel_sppe)
+
+    # ------------------------------------------------------------------
+    # construction, initialisation, modes
+    # ------------------------------------------------------------------
+    def _build_parallel_sppe(self, cfg: ConfigType) -> None:
+        """Build the frozen parallel SPPE from its config."""
+        cfg = copy.deepcopy(dict(cfg))
+        self.parallel_checkpoint = cfg.pop('checkpoint', None)
+        self.parallel_checkpoint_prefix = cfg.pop('checkpoint_prefix', None)
+        if 'type' not in cfg:
+            raise ValueError('parallel_sppe needs a "type" (a pose '
+                             'estimator, e.g. TopdownPoseEstimator), got keys '
+                             f'{sorted(cfg)}')
+        model = MODELS.build(cfg)
+        if not isinstance(model, TopdownPoseEstimator) or not model.with_head:
+            raise ValueError('parallel_sppe must be a top-down pose estimator '
+                             f'with a head, got {type(model).__name__}')
+        if not isinstance(model.head, HEATMAP_HEAD_TYPES):
+            raise ValueError('parallel_sppe head must be a heatmap head '
+                             f'{[t.__name__ for t in HEATMAP_HEAD_TYPES]}, '
+                             f'got {type(model.head).__name__}')
+        model.requires_grad_(False)
+        model.eval()
+        self.parallel_sppe = model
+
+    def init_weights(self) -> None:
+        """Initialise as MMEngine does, then load the parallel SPPE.
+
+        With a parallel checkpoint the parallel SPPE skips its own
+        initialisation (no pretrained download) and all its weights come
+        from the checkpoint; without one it keeps its random initialisation
+        and a warning is logged.
+        """
+        parallel = self.parallel_sppe
+        if parallel is not None and self.parallel_checkpoint:
+            parallel.is_init = True
+        super().init_weights()
+        if parallel is None:
+            return
+        if self.parallel_checkpoint:
+            load_submodule_weights(parallel, self.parallel_checkpoint,
+                                   self.parallel_checkpoint_prefix)
+        else:
+            print_log(
+                'RMPEPoseEstimator: parallel_sppe has no checkpoint; it stays '
+                'randomly initialised and frozen, so its loss only trains '
+                'the STN towards an untrained model.',
+                logger='current',
+                level=logging.WARNING)
+
+    def train(self, mode: bool = True) -> 'RMPEPoseEstimator':
+        """Set the mode; the parallel SPPE always stays in eval mode."""
+        super().train(mode)
+        if self.parallel_sppe is not None:
+            self.parallel_sppe.eval()
+        return self
+
+    @property
+    def with_heatmap_head(self) -> bool:
+        """bool: whether the SPPE head outputs heatmaps (SDTN applies)."""
+        return isinstance(self.head, HEATMAP_HEAD_TYPES)
+
+    def _require_heatmap_head(self, action: str) -> None:
+        """Raise a clear error for coordinate heads where unsupported."""
+        if not self.with_heatmap_head:
+            raise NotImplementedError(
+                f'RMPEPoseEstimator: {action} is not supported with head '
+                f'{type(self.head).__name__}: the SDTN un-warps heatmaps '
+                f'({[t.__name__ for t in HEATMAP_HEAD_TYPES]}); coordinate '
+                'heads are supported for keypoint prediction only')
+
+    # ------------------------------------------------------------------
+    # SSTN forward pieces
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _unwarp_outputs(outputs: HeadOutputs, gamma: Tensor) -> HeadOutputs:
+        """Un-warp a heatmap tensor or every stage of a list of them."""
+        if isinstance(outputs, Tensor):
+            return unwarp_heatmaps(outputs, gamma)
+        if isinstance(outputs, (list, tuple)) and all(
+                isinstance(o, Tensor) for o in outputs):
+            return type(outputs)(unwarp_heatmap_stages(outputs, gamma))
+        raise ValueError('heatmap head outputs must be a tensor or a list of '
+                         f'tensors, got {type(outputs).__name__}')
+
+    def _warp(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+        """Predict theta and warp the crops; returns (warped, theta)."""
+        theta = self.stn(inputs)
+        return warp_images(inputs, theta), theta
+
+    def _forward(self,
+                 inputs: Tensor,
+                 data_samples: Optional[SampleList] = None) -> HeadOutputs:
+        """Tensor mode: un-warped heatmaps of every stage (heatmap heads) or
+        the head's raw outputs in the warped frame (other heads)."""
+        warped, theta = self._warp(inputs)
+        outputs = self.head.forward(self.extract_feat(warped))
+        if not self.with_heatmap_head:
+            return outputs
+        return self._unwarp_outputs(outputs, affine_inverse(theta))
+
+    # ------------------------------------------------------------------
+    # training
+    # ------------------------------------------------------------------
+    def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
+        """Losses of the SSTN branch and, if configured, the parallel one.
+
+        Args:
+            inputs (Tensor): (N, C, H, W) preprocessed crops.
+            data_samples (list[PoseDataSample]): Batch samples with the
+                ordinary targets (and the centre-located ones when a
+                parallel SPPE is configured).
+
+        Returns:
+            dict: The head's losses (``loss_kpt``, ``acc_pose``, ...),
+            ``loss_parallel`` and ``parallel_*`` (if configured) and
+            ``stn_guarded``.
+        """
+        self._require_heatmap_head('training')
+        warped, theta = self._warp(inputs)
+        feats = self.extract_feat(warped)
+        heatmaps = self._unwarp_outputs(
+            self.head.forward(feats), affine_inverse(theta))
+        with _fixed_head_outputs(self.head, heatmaps):
+            losses = dict(
+                self.head.loss(feats, data_samples, train_cfg=self.train_cfg))
+        if self.parallel_sppe is not None:
+            losses.update(self._parallel_loss(warped, data_samples))
+        losses['stn_guarded'] = inputs.new_tensor(
+            float(getattr(self.stn, 'last_num_guarded', 0)))
+        return losses
+
+    def _parallel_loss(self, warped: Tensor, data_samples: SampleList) -> dict:
+        """Frozen parallel SPPE on the STN output vs centre targets."""
+        centre_samples = [self._centre_sample(d) for d in data_samples]
+        feats = self.parallel_sppe.extract_feat(warped)
+        raw = self.parallel_sppe.head.loss(
+            feats, centre_samples, train_cfg=self.train_cfg)
+        losses = dict()
+        for key, value in raw.items():
+            if key == 'loss_kpt':
+                losses['loss_parallel'] = value * self.parallel_loss_weight
+            elif 'loss' in key:
+                losses[f'parallel_{key}'] = value * self.parallel_loss_weight
+            else:
+                losses[f'parallel_{key}'] = value
+        return losses
+
+    @staticmethod
+    def _centre_sample(data_sample: PoseDataSample) -> PoseDataSample:
+        """A sample whose ordinary targets are the centre-located ones."""
+        fields = data_sample.get('gt_fields', None)
+        labels = data_sample.get('gt_instance_labels', None)
+        if (fields is None or CENTRE_HEATMAPS not in fields or labels is None
+                or CENTRE_WEIGHTS not in labels):
+            raise ValueError(
+                f'data sample lacks gt_fields.{CENTRE_HEATMAPS} / '
+                f'gt_instance_labels.{CENTRE_WEIGHTS}, which the parallel '
+                'SPPE needs: add GenerateCentreTarget to the train pipeline '
+                '(after GenerateTarget)')
+        return PoseDataSample(
+            gt_fields=PixelData(heatmaps=fields.get(CENTRE_HEATMAPS)),
+            gt_instance_labels=InstanceData(
+                keypoint_weights=labels.get(CENTRE_WEIGHTS)))
+
+    # ------------------------------------------------------------------
+    # prediction
+    # ------------------------------------------------------------------
+    def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
+        """Predict keypoints through STN, SPPE and SDTN (see class doc).
+
+        Args:
+            inputs (Tensor): (N, C, H, W) preprocessed crops.
+            data_samples (list[PoseDataSample]): Batch samples.
+
+        Returns:
+            list[PoseDataSample]: Samples with ``pred_instances`` (and
+            ``pred_fields`` with ``test_cfg.output_heatmaps``), as
+            :meth:`TopdownPoseEstimator.predict` returns them.
+        """
+        if self.with_heatmap_head:
+            preds, fields = self._predict_heatmaps(inputs, data_samples)
+        else:
+            preds, fields = self._predict_coordinates(inputs,
+                                                      data_samples), None
+        return self.add_pred_to_datasample(preds, fields, data_samples)
+
+    def _sstn_heatmaps(self, inputs: Tensor) -> Tensor:
+        """Un-warped heatmaps of the head's last stage."""
+        warped, theta = self._warp(inputs)
+        outputs = self.head.forward(self.extract_feat(warped))
+        if isinstance(outputs, (list, tuple)):
+            outputs = outputs[-1]
+        return unwarp_heatmaps(outputs, affine_inverse(theta))
+
+    def _predict_heatmaps(
+        self, inputs: Tensor, data_samples: SampleList
+    ) -> Tuple[InstanceList, Optional[PixelDataList]]:
+        """Heatmap-head prediction with per-branch un-warping."""
+        cfg = self.test_cfg
+        heatmaps = self._sstn_heatmaps(inputs)
+        if cfg.get('flip_test', False):
+            flipped = flip_heatmaps(
+                self._sstn_heatmaps(inputs.flip(-1)),
+                flip_mode=cfg.get('flip_mode', 'heatmap'),
+                flip_indices=data_samples[0].metainfo['flip_indices'],
+                shift_heatmap=cfg.get('shift_heatmap', False))
+            heatmaps = (heatmaps + flipped) * 0.5
+        preds = self.head.decode(heatmaps)
+        fields = None
+        if cfg.get('output_heatmaps', False):
+            fields = [PixelData(heatmaps=hm) for hm in heatmaps.detach()]
+        return preds, fields
+
+    def _predict_coordinates(self, inputs: Tensor,
+                             data_samples: SampleList) -> InstanceList:
+        """Coordinate-head prediction, points mapped back through theta."""
+        if self.test_cfg.get('output_heatmaps', False):
+            self._require_heatmap_head('output_heatmaps')
+        preds = self._coordinate_branch(inputs, data_samples)
+        if not self.test_cfg.get('flip_test', False):
+            return preds
+        flipped = self._coordinate_branch(inputs.flip(-1), data_samples)
+        width = float(data_samples[0].metainfo['input_size'][0])
+        flip_indices = data_samples[0].metainfo['flip_indices']
+        for pred, pred_flip in zip(preds, flipped):
+            kpts = np.array(pred_flip.keypoints, dtype=np.float32, copy=True)
+            kpts[..., 0] = width - 1 - kpts[..., 0]
+            pred.keypoints = (pred.keypoints + kpts[:, flip_indices]) * 0.5
+            for key in ('keypoint_scores', 'keypoints_visible'):
+                if key in pred and key in pred_flip:
+                    pred.set_field(
+                        (pred.get(key) + pred_flip.get(key)[:, flip_indices]) *
+                        0.5, key)
+        return preds
+
+    def _coordinate_branch(self, inputs: Tensor,
+                           data_samples: SampleList) -> InstanceList:
+        """One (un-flipped) coordinate-head pass, mapped to the crop."""
+        warped, theta = self._warp(inputs)
+        no_flip = dict(self.test_cfg, flip_test=False, output_heatmaps=False)
+        preds = self.head.predict(
+            self.extract_feat(warped), data_samples, test_cfg=no_flip)
+        if isinstance(preds, tuple):
+            preds = preds[0]
+        size = data_samples[0].metainfo['input_size']
+        theta = theta.detach().float().cpu()
+        for i, pred in enumerate(preds):
+            kpts = torch.as_tensor(np.asarray(pred.keypoints, np.float32))
+            mapped = warped_to_crop_pixels(
+                kpts[..., :2], theta[i:i + 1].expand(kpts.shape[0], 2, 3),
+                size)
+            out = kpts.clone()
+            out[..., :2] = mapped
+            pred.keypoints = out.numpy()
+        return preds

@@ -1,0 +1,4 @@
+"""rmpe_mm.models.stn."""
+from .stn_localizer import STNLocalizer
+
+__all__ = ['STNLocalizer']

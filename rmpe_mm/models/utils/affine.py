@@ -1,0 +1,308 @@
+"""Affine helpers of the symmetric spatial transformer (STN + SDTN).
+
+Conventions (rmpe-method.md, section 1):
+
+- ``theta`` (N, 2, 3) = ``[A | t]`` maps *target* (output grid) normalised
+  coordinates to *source* (input) normalised coordinates,
+  ``[x_s, y_s]^T = A @ [x_t, y_t]^T + t``, in PyTorch's (x, y) order.
+- Normalised coordinates follow ``align_corners=False``: -1 and +1 are the
+  outer borders of the image at every resolution, so the same ``theta``
+  describes the same geometric map on a 256x256 crop and on its 64x64
+  heatmaps. Every sampling call here uses ``align_corners=False``.
+- Samples that fall outside the input are zeros (``padding_mode='zeros'``).
+- The SDTN parameter is the exact inverse affine
+  ``gamma = [A^-1 | -A^-1 t]`` (:func:`affine_inverse`).
+
+Pure torch: importable without MMPose.
+"""
+from typing import Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+#: Default threshold of :func:`affine_inverse`: ``|det A|`` at or below it is
+#: refused as singular. The STN guards far earlier (see
+#: :func:`guard_singular_theta`), so the model never reaches it.
+DEFAULT_INVERSE_MIN_ABS_DET = 1e-8
+
+
+def check_theta(theta: Tensor, name: str = 'theta') -> None:
+    """Validate a batch of 2x3 affine matrices.
+
+    Args:
+        theta (Tensor): Candidate batch, expected shape (N, 2, 3), floating.
+        name (str): Field name used in error messages. Defaults to 'theta'.
+
+    Raises:
+        ValueError: If ``theta`` is not a floating tensor of shape (N, 2, 3).
+    """
+    if not isinstance(theta, Tensor):
+        raise ValueError(f'{name} must be a torch.Tensor, got {type(theta)}')
+    if theta.dim() != 3 or tuple(theta.shape[1:]) != (2, 3):
+        raise ValueError(
+            f'{name} must have shape (N, 2, 3), got {tuple(theta.shape)}')
+    if not theta.is_floating_point():
+        raise ValueError(f'{name} must be floating point, got {theta.dtype}')
+
+
+def identity_theta(num: int,
+                   dtype: torch.dtype = torch.float32,
+                   device: torch.device = None) -> Tensor:
+    """Identity affine parameters.
+
+    Args:
+        num (int): Batch size N.
+        dtype (torch.dtype): Data type. Defaults to float32.
+        device (torch.device, optional): Device. Defaults to None (CPU).
+
+    Returns:
+        Tensor: (N, 2, 3) batch of ``[[1, 0, 0], [0, 1, 0]]``.
+    """
+    eye = torch.tensor([[1., 0., 0.], [0., 1., 0.]],
+                       dtype=dtype,
+                       device=device)
+    return eye.expand(num, 2, 3).clone()
+
+
+def affine_det(theta: Tensor) -> Tensor:
+    """Determinant of the linear part ``A`` of each affine map.
+
+    Args:
+        theta (Tensor): (N, 2, 3) affine parameters.
+
+    Returns:
+        Tensor: (N,) determinants ``a00 * a11 - a01 * a10``.
+    """
+    check_theta(theta)
+    return theta[:, 0, 0] * theta[:, 1, 1] - theta[:, 0, 1] * theta[:, 1, 0]
+
+
+def affine_inverse(
+        theta: Tensor,
+        min_abs_det: float = DEFAULT_INVERSE_MIN_ABS_DET) -> Tensor:
+    """Exact inverse affine map: the SDTN parameter ``gamma``.
+
+    ``gamma = [A^-1 | -A^-1 t]``, computed in closed form for 2x2 ``A``
+    (``A^-1 = adj(A) / det A``), which is differentiable and equal to
+    ``torch.linalg.inv`` while avoiding a batched LAPACK call.
+
+    Args:
+        theta (Tensor): (N, 2, 3) affine parameters ``[A | t]``.
+        min_abs_det (float): Smallest accepted ``|det A|``. Defaults to
+            :data:`DEFAULT_INVERSE_MIN_ABS_DET` (1e-8).
+
+    Returns:
+        Tensor: (N, 2, 3) ``gamma`` with ``gamma o theta = identity``.
+
+    Raises:
+        ValueError: If ``theta`` has a wrong shape, a non-finite value or a
+            ``|det A| <= min_abs_det`` (the indices of the offending samples
+            are named). No silent fallback: callers that must never fail
+            guard ``theta`` first (:func:`guard_singular_theta`).
+    """
+    det = affine_det(theta)
+    bad = ~torch.isfinite(theta).flatten(1).all(dim=1) | (det.abs() <=
+                                                          min_abs_det)
+    if bool(bad.any()):
+        idx = torch.nonzero(bad).flatten().tolist()
+        raise ValueError(
+            f'theta is singular or non-finite (|det A| <= {min_abs_det}) '
+            f'for samples {idx}: det={det[bad].tolist()}')
+    a00, a01 = theta[:, 0, 0], theta[:, 0, 1]
+    a10, a11 = theta[:, 1, 0], theta[:, 1, 1]
+    inv_a = torch.stack([
+        torch.stack([a11, -a01], dim=-1),
+        torch.stack([-a10, a00], dim=-1),
+    ],
+                        dim=1) / det[:, None, None]
+    inv_t = -(inv_a @ theta[:, :, 2:])
+    return torch.cat([inv_a, inv_t], dim=2)
+
+
+def guard_singular_theta(theta: Tensor,
+                         min_abs_det: float) -> Tuple[Tensor, Tensor]:
+    """Replace near-singular or non-finite affine maps by the identity.
+
+    A sample is *guarded* when any entry of its ``theta`` is non-finite or
+    ``|det A| < min_abs_det``. Its ``theta`` becomes the identity (a
+    constant: no gradient reaches the localisation net from that sample in
+    that step), so its warp, its inverse and everything downstream stay
+    finite and mutually exact. Other samples pass through unchanged and
+    keep their gradients.
+
+    Args:
+        theta (Tensor): (N, 2, 3) affine parameters.
+        min_abs_det (float): Threshold on ``|det A|`` (must be >= 0).
+
+    Returns:
+        tuple[Tensor, Tensor]: The guarded (N, 2, 3) ``theta`` and the (N,)
+        bool mask of guarded samples.
+
+    Raises:
+        ValueError: If ``theta`` has a wrong shape or ``min_abs_det < 0``.
+    """
+    check_theta(theta)
+    if min_abs_det < 0:
+        raise ValueError(f'min_abs_det must be >= 0, got {min_abs_det}')
+    finite = torch.isfinite(theta).flatten(1).all(dim=1)
+    # nan_to_num keeps the determinant (and its gradient graph) finite; the
+    # non-finite samples are masked out below anyway.
+    det = affine_det(torch.nan_to_num(theta, nan=0., posinf=0., neginf=0.))
+    bad = ~finite | (det.abs() < min_abs_det)
+    if not bool(bad.any()):
+        return theta, bad
+    eye = identity_theta(theta.shape[0], theta.dtype, theta.device)
+    safe = torch.where(bad[:, None, None], eye,
+                       torch.nan_to_num(theta, nan=0., posinf=0., neginf=0.))
+    return safe, bad
+
+
+def _affine_sample(x: Tensor, theta: Tensor, name: str) -> Tensor:
+    """Sample ``x`` on the grid ``theta`` (align_corners=False, zeros)."""
+    if not isinstance(x, Tensor) or x.dim() != 4:
+        shape = tuple(x.shape) if isinstance(x, Tensor) else type(x)
+        raise ValueError(f'{name} must be a (N, C, H, W) tensor, got {shape}')
+    check_theta(theta)
+    if theta.shape[0] != x.shape[0]:
+        raise ValueError(f'theta has {theta.shape[0]} samples but {name} has '
+                         f'{x.shape[0]}')
+    grid = F.affine_grid(
+        theta.to(x.dtype), list(x.shape), align_corners=False)
+    return F.grid_sample(
+        x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
+
+
+def warp_images(x: Tensor, theta: Tensor) -> Tensor:
+    """STN warp: ``out(p_t) = x(theta @ [p_t, 1])``, same size as ``x``.
+
+    Bilinear sampling, ``align_corners=False``, zeros outside the input
+    (zeros of the *normalised* input tensor, i.e. the data preprocessor's
+    mean colour for images).
+
+    Args:
+        x (Tensor): (N, C, H, W) image batch.
+        theta (Tensor): (N, 2, 3) affine parameters.
+
+    Returns:
+        Tensor: (N, C, H, W) warped batch.
+    """
+    return _affine_sample(x, theta, 'x')
+
+
+def unwarp_heatmaps(heatmaps: Tensor, gamma: Tensor) -> Tensor:
+    """SDTN: map heatmaps from the warped frame back to the crop frame.
+
+    ``out(p) = heatmaps(gamma @ [p, 1])``; with ``gamma`` the
+    :func:`affine_inverse` of the STN's ``theta``, a peak at warped-frame
+    position ``q`` moves to crop-frame position ``theta @ [q, 1]``, i.e.
+    back where the joint is in the crop. Same sampling convention as
+    :func:`warp_images` (align_corners=False, zeros), at heatmap resolution.
+
+    Args:
+        heatmaps (Tensor): (N, K, h, w) heatmaps in the warped frame.
+        gamma (Tensor): (N, 2, 3) inverse affine parameters.
+
+    Returns:
+        Tensor: (N, K, h, w) heatmaps in the crop frame.
+    """
+    return _affine_sample(heatmaps, gamma, 'heatmaps')
+
+
+def unwarp_heatmap_stages(heatmaps: Sequence[Tensor],
+                          gamma: Tensor) -> Tuple[Tensor, ...]:
+    """Apply :func:`unwarp_heatmaps` to every stage with one sampling call.
+
+    The stages are concatenated along the channel axis, un-warped on one
+    grid and split again, which is cheaper than one grid per stage.
+
+    Args:
+        heatmaps (Sequence[Tensor]): Stage heatmaps, each (N, K_s, h, w) with
+            the same N, h, w.
+        gamma (Tensor): (N, 2, 3) inverse affine parameters.
+
+    Returns:
+        tuple[Tensor, ...]: Un-warped stage heatmaps, same shapes.
+
+    Raises:
+        ValueError: If ``heatmaps`` is empty or the stages differ in size.
+    """
+    if len(heatmaps) == 0:
+        raise ValueError('heatmaps must hold at least one stage, got none')
+    sizes = {tuple(h.shape[-2:]) for h in heatmaps}
+    if len(sizes) != 1:
+        raise ValueError(f'heatmap stages differ in size: {sorted(sizes)}')
+    channels = [h.shape[1] for h in heatmaps]
+    merged = unwarp_heatmaps(torch.cat(list(heatmaps), dim=1), gamma)
+    return tuple(torch.split(merged, channels, dim=1))
+
+
+def pixel_to_normalized(points: Tensor, size: Sequence[int]) -> Tensor:
+    """Pixel coordinates to ``align_corners=False`` normalised coordinates.
+
+    Pixel ``i`` is centred at coordinate ``i`` (OpenCV / MMPose keypoint
+    convention), so ``u = (2 x + 1) / W - 1``.
+
+    Args:
+        points (Tensor): (..., 2) pixel coordinates (x, y).
+        size (Sequence[int]): Image size (w, h).
+
+    Returns:
+        Tensor: (..., 2) normalised coordinates.
+    """
+    wh = points.new_tensor([float(size[0]), float(size[1])])
+    return (2 * points + 1) / wh - 1
+
+
+def normalized_to_pixel(points: Tensor, size: Sequence[int]) -> Tensor:
+    """Inverse of :func:`pixel_to_normalized`.
+
+    Args:
+        points (Tensor): (..., 2) normalised coordinates.
+        size (Sequence[int]): Image size (w, h).
+
+    Returns:
+        Tensor: (..., 2) pixel coordinates.
+    """
+    wh = points.new_tensor([float(size[0]), float(size[1])])
+    return ((points + 1) * wh - 1) / 2
+
+
+def transform_points(points: Tensor, theta: Tensor) -> Tensor:
+    """Apply an affine map to normalised points: ``A @ p + t``.
+
+    Args:
+        points (Tensor): (N, K, 2) normalised points.
+        theta (Tensor): (N, 2, 3) affine parameters.
+
+    Returns:
+        Tensor: (N, K, 2) mapped points.
+    """
+    check_theta(theta)
+    if points.dim() != 3 or points.shape[-1] != 2 or (points.shape[0] !=
+                                                      theta.shape[0]):
+        raise ValueError('points must have shape (N, K, 2) matching theta '
+                         f'(N={theta.shape[0]}), got {tuple(points.shape)}')
+    theta = theta.to(points.dtype)
+    return points @ theta[:, :, :2].transpose(1, 2) + theta[:, None, :, 2]
+
+
+def warped_to_crop_pixels(points: Tensor, theta: Tensor,
+                          size: Sequence[int]) -> Tensor:
+    """Map pixel positions in the STN output back to the input crop.
+
+    A joint seen at pixel ``q`` of the warped image lies at
+    ``theta @ [q, 1]`` in the crop (in normalised coordinates), which is the
+    point form of the SDTN. Used for coordinate heads, whose predictions
+    are points rather than heatmaps.
+
+    Args:
+        points (Tensor): (N, K, 2) pixel coordinates in the warped image.
+        theta (Tensor): (N, 2, 3) STN parameters of each sample.
+        size (Sequence[int]): Image size (w, h) of both frames.
+
+    Returns:
+        Tensor: (N, K, 2) pixel coordinates in the crop.
+    """
+    normalised = pixel_to_normalized(points, size)
+    return normalized_to_pixel(transform_points(normalised, theta), size)

@@ -1,0 +1,160 @@
+"""Load a sub-model's weights out of any pose-estimator checkpoint.
+
+The parallel SPPE of :class:`~rmpe_mm.models.RMPEPoseEstimator` is loaded
+from a *full* pose-estimator checkpoint. The keys it needs may sit under any
+prefix: ``''`` (a plain MMPose checkpoint: ``backbone.*``, ``head.*``),
+``'module.'`` (saved from a DDP wrapper), ``'parallel_sppe.'`` (an earlier
+RMPE checkpoint), ... :func:`load_submodule_weights` finds that prefix.
+"""
+import os.path as osp
+from collections import OrderedDict
+from typing import Dict, Iterable, List, Mapping, Optional
+
+from mmengine.logging import print_log
+from mmengine.runner import CheckpointLoader
+from torch import Tensor, nn
+
+#: Keys of the target module that a checkpoint need not provide (the data
+#: preprocessor's mean/std are rebuilt from the config).
+IGNORED_KEY_PREFIXES = ('data_preprocessor.', )
+
+
+def extract_state_dict(checkpoint: Mapping) -> Mapping[str, Tensor]:
+    """Return the weights of a loaded checkpoint.
+
+    Args:
+        checkpoint (Mapping): ``torch.load`` output: either a dict with a
+            ``'state_dict'`` entry (MMEngine's format) or a bare state dict.
+
+    Returns:
+        Mapping[str, Tensor]: The state dict.
+
+    Raises:
+        ValueError: If neither form is recognised.
+    """
+    if not isinstance(checkpoint, Mapping):
+        raise ValueError(
+            f'checkpoint must be a dict, got {type(checkpoint).__name__}')
+    if 'state_dict' in checkpoint:
+        return checkpoint['state_dict']
+    if all(isinstance(v, Tensor) for v in checkpoint.values()):
+        return checkpoint
+    raise ValueError('checkpoint has no "state_dict" entry and is not a bare '
+                     f'state dict (keys: {sorted(checkpoint)[:10]})')
+
+
+def _covers(prefix: str, wanted: Mapping[str, Tensor],
+            available: Mapping[str, Tensor]) -> bool:
+    """Whether ``available`` holds every wanted key under ``prefix`` with
+    the right shape."""
+    for key, value in wanted.items():
+        other = available.get(prefix + key)
+        if other is None or tuple(other.shape) != tuple(value.shape):
+            return False
+    return True
+
+
+def find_prefix(wanted: Mapping[str, Tensor],
+                available: Mapping[str, Tensor]) -> str:
+    """Find the unique prefix under which a checkpoint holds a module.
+
+    Candidates are the strings ``p`` such that ``p + k`` is a checkpoint key
+    for the first wanted key ``k`` (``p`` empty or ending with ``'.'``). A
+    candidate is accepted when every wanted key is present under it with
+    the same shape.
+
+    Args:
+        wanted (Mapping[str, Tensor]): The module's own state dict.
+        available (Mapping[str, Tensor]): The checkpoint's state dict.
+
+    Returns:
+        str: The prefix.
+
+    Raises:
+        ValueError: If no candidate, or more than one, covers all keys (the
+            message lists the candidates; pass an explicit prefix then).
+    """
+    if not wanted:
+        raise ValueError('the target module has no weights to load')
+    anchor = next(iter(wanted))
+    candidates: List[str] = sorted({
+        key[:len(key) - len(anchor)]
+        for key in available if key.endswith(anchor) and (
+            len(key) == len(anchor) or key[-len(anchor) - 1] == '.')
+    })
+    complete = [p for p in candidates if _covers(p, wanted, available)]
+    if len(complete) == 1:
+        return complete[0]
+    if not complete:
+        raise ValueError(
+            f'no prefix of the checkpoint holds all {len(wanted)} weights of '
+            f'the module with matching shapes (prefixes holding "{anchor}": '
+            f'{candidates})')
+    raise ValueError(f'ambiguous checkpoint: prefixes {complete} all hold the '
+                     'module; name one explicitly (checkpoint_prefix)')
+
+
+def _wanted_keys(module: nn.Module,
+                 ignored: Iterable[str]) -> Dict[str, Tensor]:
+    """The module's state dict without the ignored key prefixes."""
+    ignored = tuple(ignored)
+    return {
+        k: v
+        for k, v in module.state_dict().items() if not k.startswith(ignored)
+    }
+
+
+def load_submodule_weights(module: nn.Module,
+                           filename: str,
+                           prefix: Optional[str] = None,
+                           logger: str = 'current') -> str:
+    """Load ``module``'s weights from a checkpoint saved by a larger model.
+
+    Every weight and buffer of ``module`` (except
+    :data:`IGNORED_KEY_PREFIXES`) must be found, with the same shape, under
+    one prefix; the load is then strict for those keys. Extra checkpoint
+    keys are ignored. Loading goes through MMEngine's
+    :class:`~mmengine.runner.CheckpointLoader` (local paths, URLs), mapped
+    to CPU.
+
+    Args:
+        module (nn.Module): Target module (e.g. a pose estimator).
+        filename (str): Checkpoint path or URL.
+        prefix (str, optional): Key prefix of the module inside the
+            checkpoint (``''`` for none). Defaults to None: detected with
+            :func:`find_prefix`.
+        logger (str): MMEngine logger name for the summary line. Defaults to
+            'current'.
+
+    Returns:
+        str: The prefix used.
+
+    Raises:
+        FileNotFoundError: If ``filename`` is a local path that does not
+            exist.
+        ValueError: If the weights cannot be found unambiguously.
+    """
+    if '://' not in filename and not osp.isfile(osp.expanduser(filename)):
+        raise FileNotFoundError(
+            f'parallel SPPE checkpoint not found: {filename!r}')
+    checkpoint = CheckpointLoader.load_checkpoint(
+        filename, map_location='cpu', logger=logger)
+    available = extract_state_dict(checkpoint)
+    wanted = _wanted_keys(module, IGNORED_KEY_PREFIXES)
+    if prefix is None:
+        prefix = find_prefix(wanted, available)
+    elif not _covers(prefix, wanted, available):
+        missing = [k for k in wanted if prefix + k not in available]
+        raise ValueError(
+            f'checkpoint {filename!r} lacks {len(missing)} weights under '
+            f'prefix {prefix!r} (or their shapes differ), e.g. {missing[:5]}')
+    state = OrderedDict((k, available[prefix + k]) for k in wanted)
+    # Carry the module's own version metadata so that legacy-conversion
+    # load hooks (MMPose heads) see current-version keys and leave them be.
+    state._metadata = getattr(module.state_dict(), '_metadata', None)
+    module.load_state_dict(state, strict=False)
+    print_log(
+        f'loaded {len(state)} tensors into {type(module).__name__} from '
+        f'{filename} (prefix {prefix!r})',
+        logger=logger)
+    return prefix
