@@ -47,3 +47,25 @@ def _load_tool(name: str):
 def load_tool():
     """``load_tool('train')`` imports ``tools/train.py`` as a module."""
     return _load_tool
+
+
+@pytest.fixture(scope='session')
+def run_python(python, repo_root):
+    """``run_python('tools/train.py', ...)``: run a script from the repo root
+    in a fresh interpreter, as a user would; fail with its output's tail if
+    it exits non-zero; return stdout + stderr."""
+    import subprocess
+
+    def run(*args: str, timeout: float = 900) -> str:
+        env = dict(os.environ, OMP_NUM_THREADS='1')
+        proc = subprocess.run([python, *args],
+                              cwd=repo_root,
+                              env=env,
+                              capture_output=True,
+                              text=True,
+                              timeout=timeout)
+        log = proc.stdout + proc.stderr
+        assert proc.returncode == 0, log[-6000:]
+        return log
+
+    return run

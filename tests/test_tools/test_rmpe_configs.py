@@ -7,9 +7,7 @@ tune the pose NMS on the dump. HRNet: MMPose's config with the STN added by
 inheritance builds and takes a training step.
 """
 import json
-import os
 import os.path as osp
-import subprocess
 
 import pytest
 import torch
@@ -18,53 +16,41 @@ from mmengine.config import Config
 import rmpe_mm  # noqa: F401
 
 
-def _run(python, repo_root, *args, timeout=900):
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run([python, *args],
-                          cwd=repo_root,
-                          env=env,
-                          capture_output=True,
-                          text=True,
-                          timeout=timeout)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc.stdout + proc.stderr
+def _train(run_python, config, work_dir, epochs):
+    return run_python('tools/train.py', config, '--work-dir', work_dir,
+                      '--cfg-options', f'train_cfg.max_epochs={epochs}')
 
 
-def _train(python, repo_root, config, work_dir, epochs):
-    return _run(python, repo_root, 'tools/train.py', config, '--work-dir',
-                work_dir, '--cfg-options', f'train_cfg.max_epochs={epochs}')
-
-
-def test_sstn_mpii_sample_trains_resumes_and_tests(python, repo_root,
-                                                   tmp_path):
+def test_sstn_mpii_sample_trains_resumes_and_tests(run_python, tmp_path):
     config = 'configs/rmpe_hg_mpii_sample.py'
     work_dir = str(tmp_path)
-    log = _train(python, repo_root, config, work_dir, 1)
+    log = _train(run_python, config, work_dir, 1)
     # both branches train: the SPPE through the SDTN, the STN also through
     # the frozen parallel SPPE
     for key in ('loss_kpt', 'loss_parallel', 'stn_guarded'):
         assert key in log, key
-    log = _run(python, repo_root, 'tools/train.py', config, '--work-dir',
-               work_dir, '--resume', osp.join(work_dir, 'epoch_1.pth'),
-               '--cfg-options', 'train_cfg.max_epochs=2')
+    log = run_python('tools/train.py', config,
+                     '--work-dir', work_dir, '--resume',
+                     osp.join(work_dir, 'epoch_1.pth'), '--cfg-options',
+                     'train_cfg.max_epochs=2')
     assert 'resumed epoch: 1' in log
     out = tmp_path / 'metrics.json'
-    log = _run(python, repo_root, 'tools/test.py', config,
-               osp.join(work_dir, 'epoch_2.pth'), '--work-dir',
-               str(tmp_path / 'test'), '--out', str(out))
+    log = run_python('tools/test.py', config,
+                     osp.join(work_dir, 'epoch_2.pth'), '--work-dir',
+                     str(tmp_path / 'test'), '--out', str(out))
     assert 'MPII multi-person AP (5 groups)' in log
     assert 'Total' in json.loads(out.read_text())
 
 
-def test_sstn_coco_sample_with_ppnms_and_tuning(python, repo_root, tmp_path):
+def test_sstn_coco_sample_with_ppnms_and_tuning(run_python, tmp_path):
     config = 'configs/rmpe_hg_coco_sample.py'
     work_dir = str(tmp_path)
-    _train(python, repo_root, config, work_dir, 1)
+    _train(run_python, config, work_dir, 1)
     out = tmp_path / 'metrics.json'
     dump = tmp_path / 'preds.pkl'
-    _run(python, repo_root, 'tools/test.py', config,
-         osp.join(work_dir, 'epoch_1.pth'), '--work-dir',
-         str(tmp_path / 'test'), '--out', str(out), '--dump', str(dump))
+    run_python('tools/test.py', config, osp.join(work_dir,
+                                                 'epoch_1.pth'), '--work-dir',
+               str(tmp_path / 'test'), '--out', str(out), '--dump', str(dump))
     metrics = json.loads(out.read_text())
     assert 0.0 <= metrics['coco/AP'] <= 1.0
     import pickle
@@ -73,9 +59,9 @@ def test_sstn_coco_sample_with_ppnms_and_tuning(python, repo_root, tmp_path):
         assert len(pickle.load(f)) == len(
             json.load(open('tests/data/coco/test_coco_det_AP_H_56.json')))
     tuned = tmp_path / 'tuned.json'
-    log = _run(python, repo_root, 'tools/tune_ppnms.py', str(dump),
-               'tests/data/coco/test_coco.json', '--out', str(tuned),
-               '--max-rounds', '1', '--no-progress')
+    log = run_python('tools/tune_ppnms.py',
+                     str(dump), 'tests/data/coco/test_coco.json', '--out',
+                     str(tuned), '--max-rounds', '1', '--no-progress')
     assert 'round | pair' in log
     from rmpe_mm.evaluation.functional import ParametricPoseNMS
     ParametricPoseNMS(params_file=str(tuned))
@@ -94,13 +80,12 @@ def test_sstn_added_to_an_mmpose_config_builds_and_trains(repo_root):
     model = MODELS.build(cfg.model)
     model.init_weights()
     model.train()
-    inputs = get_packed_inputs(
-        batch_size=1,
-        num_keypoints=17,
-        img_shape=(128, 96),
-        input_size=(96, 128),
-        heatmap_size=(24, 32),
-        with_heatmap=True)
+    inputs = get_packed_inputs(batch_size=1,
+                               num_keypoints=17,
+                               img_shape=(128, 96),
+                               input_size=(96, 128),
+                               heatmap_size=(24, 32),
+                               with_heatmap=True)
     data = model.data_preprocessor(inputs, training=True)
     losses = model.loss(data['inputs'], data['data_samples'])
     total = sum(v for k, v in losses.items() if 'loss' in k)

@@ -5,9 +5,7 @@ on torch >= 2.6 (``rmpe_mm.utils.checkpoint_compat``).
 """
 import json
 import math
-import os
 import os.path as osp
-import subprocess
 
 import pytest
 import torch
@@ -15,28 +13,17 @@ import torch
 import rmpe_mm  # noqa: F401  (torch.load of MMEngine checkpoints)
 
 CONFIG = 'configs/hg_mpii_baseline_sample.py'
-COLUMNS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
-           'Total']
-
-
-def _run(python, repo_root, *args, timeout=600):
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run([python, *args],
-                          cwd=repo_root,
-                          env=env,
-                          capture_output=True,
-                          text=True,
-                          timeout=timeout)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc
+COLUMNS = [
+    'Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'Total'
+]
 
 
 @pytest.fixture(scope='module')
-def trained(python, repo_root, tmp_path_factory):
+def trained(run_python, tmp_path_factory):
     """Train the sample config for one epoch with tools/train.py."""
     work_dir = str(tmp_path_factory.mktemp('train'))
-    _run(python, repo_root, 'tools/train.py', CONFIG, '--work-dir', work_dir,
-         '--cfg-options', 'train_cfg.max_epochs=1')
+    run_python('tools/train.py', CONFIG, '--work-dir', work_dir,
+               '--cfg-options', 'train_cfg.max_epochs=1')
     return work_dir
 
 
@@ -48,35 +35,32 @@ def test_train_writes_a_checkpoint(trained):
     assert any(k.startswith('backbone.') for k in state['state_dict'])
 
 
-def test_resume_continues_from_the_checkpoint(python, repo_root, trained):
+def test_resume_continues_from_the_checkpoint(run_python, trained):
     ckpt = osp.join(trained, 'epoch_1.pth')
-    proc = _run(python, repo_root, 'tools/train.py', CONFIG, '--work-dir',
-                trained, '--resume', ckpt, '--cfg-options',
-                'train_cfg.max_epochs=2')
-    log = proc.stdout + proc.stderr
+    log = run_python('tools/train.py', CONFIG, '--work-dir', trained,
+                     '--resume', ckpt, '--cfg-options',
+                     'train_cfg.max_epochs=2')
     assert 'resumed epoch: 1' in log, log[-3000:]
     state = torch.load(osp.join(trained, 'epoch_2.pth'), map_location='cpu')
     assert state['meta']['epoch'] == 2
     assert osp.isfile(ckpt), 'resuming must not lose the earlier checkpoint'
 
 
-def test_test_tool_evaluates_and_dumps(python, repo_root, trained, tmp_path):
+def test_test_tool_evaluates_and_dumps(run_python, trained, tmp_path):
     out = tmp_path / 'metrics.json'
     dump = tmp_path / 'preds.pkl'
-    proc = _run(python, repo_root, 'tools/test.py', CONFIG,
-                osp.join(trained, 'epoch_1.pth'), '--work-dir',
-                str(tmp_path), '--out', str(out), '--dump', str(dump))
+    log = run_python('tools/test.py', CONFIG, osp.join(trained, 'epoch_1.pth'),
+                     '--work-dir', str(tmp_path), '--out', str(out), '--dump',
+                     str(dump))
     # the MPII multi-person table (detections -> pose NMS -> official mAP)
-    log = proc.stdout + proc.stderr
     assert 'MPII multi-person AP (5 groups)' in log, log[-3000:]
     assert ' | '.join(c.rjust(6) for c in COLUMNS).strip() in log
     metrics = json.loads(out.read_text())
     # NaN where no ground truth counts: a column whose joint the samples
     # never annotate, or everything when the barely trained model's poses
     # fall outside every group (the official protocol then counts no GT)
-    assert all(
-        0.0 <= metrics[c] <= 100.0 or math.isnan(metrics[c])
-        for c in COLUMNS), metrics
+    assert all(0.0 <= metrics[c] <= 100.0 or math.isnan(metrics[c])
+               for c in COLUMNS), metrics
     import pickle
     with open(dump, 'rb') as f:
         preds = pickle.load(f)
