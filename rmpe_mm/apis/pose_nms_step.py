@@ -1,0 +1,111 @@
+"""The pose-NMS step of the multi-person pipeline (one image at a time)."""
+from typing import Any, Callable, Optional, Union
+
+import numpy as np
+from mmengine.structures import InstanceData
+
+from .scope import scope_guard
+
+#: AlphaPose's weight of the maximum joint score in the person score
+#: ``mean + bbox_score + 1.25 * max`` (rmpe-method.md, section 3).
+MAX_SCORE_WEIGHT = 1.25
+
+PoseNMSType = Union[None, str, dict, Callable[..., Any]]
+
+
+def build_pose_nms(pose_nms: PoseNMSType) -> Optional[Callable[..., Any]]:
+    """Build the pose NMS of the pipeline.
+
+    Args:
+        pose_nms (None | str | dict | callable): ``None`` disables it. A
+            string is a preset of ``ParametricPoseNMS``
+            (:mod:`rmpe_mm.evaluation.functional`): ``'alphapose_body'``,
+            ``'paper_mpii'`` or ``'alphapose_fullbody'``. A dict is built
+            from MMPose's ``TASK_UTILS`` registry in the ``mmpose`` scope,
+            whatever the current one (e.g. ``dict(type='ParametricPoseNMS',
+            preset='paper_mpii', gamma=20.)``). A callable is used as is: it
+            takes ``(bboxes, bbox_scores, keypoints, keypoint_scores)`` and
+            returns an object with ``keep``, ``keypoints``,
+            ``keypoint_scores``, ``scores`` and ``clusters``.
+
+    Raises:
+        ValueError: For any other type.
+    """
+    if pose_nms is None or callable(pose_nms):
+        return pose_nms
+    from mmpose.registry import TASK_UTILS
+
+    from rmpe_mm.evaluation.functional import ParametricPoseNMS
+    if isinstance(pose_nms, str):
+        return ParametricPoseNMS(preset=pose_nms)
+    if isinstance(pose_nms, dict):
+        with scope_guard('mmpose'):
+            return TASK_UTILS.build(dict(pose_nms))
+    raise ValueError('pose_nms must be None, a preset name, a config dict or '
+                     f'a callable, got {type(pose_nms).__name__}')
+
+
+def person_scores(keypoint_scores: np.ndarray,
+                  bbox_scores: np.ndarray) -> np.ndarray:
+    """AlphaPose's person score ``mean + bbox_score + 1.25 * max``.
+
+    Used when the pose NMS is disabled, so that the score has the same
+    meaning with and without it.
+    """
+    return (keypoint_scores.mean(axis=1) + bbox_scores +
+            MAX_SCORE_WEIGHT * keypoint_scores.max(axis=1))
+
+
+def _as_numpy(x: Any) -> np.ndarray:
+    """A numpy copy of an array or a tensor."""
+    if hasattr(x, 'detach'):
+        x = x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def apply_pose_nms(instances: InstanceData,
+                   pose_nms: Optional[Callable[..., Any]]) -> InstanceData:
+    """Run the pose NMS over all poses of one image.
+
+    Args:
+        instances (InstanceData): The image's poses from the top-down
+            model: ``keypoints (N, K, 2)``, ``keypoint_scores (N, K)``,
+            ``bboxes (N, 4)``, ``bbox_scores (N,)``.
+        pose_nms (callable, optional): From :func:`build_pose_nms`; None
+            keeps every pose.
+
+    Returns:
+        InstanceData: A new object with the kept people, in pick order:
+        merged ``keypoints``, ``keypoint_scores`` (also as
+        ``keypoints_visible``, as MMPose's models output), the reference
+        pose's ``bboxes`` and ``bbox_scores``, the person ``scores`` and
+        ``idx`` (list of int arrays: input indices merged into each
+        person). The input is not modified.
+    """
+    keypoints = _as_numpy(instances.keypoints).astype(np.float32)
+    num_keypoints = keypoints.shape[1]
+    kpt_scores = _as_numpy(instances.keypoint_scores).astype(np.float32)
+    bboxes = _as_numpy(instances.bboxes).astype(np.float32).reshape(-1, 4)
+    bbox_scores = _as_numpy(instances.bbox_scores).astype(
+        np.float32).reshape(-1)
+    if len(keypoints) == 0 or pose_nms is None:
+        keep = np.arange(len(keypoints))
+        scores = person_scores(kpt_scores, bbox_scores) if len(
+            keypoints) else np.zeros((0, ), np.float32)
+        clusters = [np.array([i]) for i in keep]
+    else:
+        result = pose_nms(bboxes, bbox_scores, keypoints, kpt_scores)
+        keep = _as_numpy(result.keep).astype(np.int64)
+        keypoints = _as_numpy(result.keypoints).astype(np.float32)
+        kpt_scores = _as_numpy(result.keypoint_scores).astype(np.float32)
+        scores = _as_numpy(result.scores)
+        clusters = [_as_numpy(c).astype(np.int64) for c in result.clusters]
+    out = InstanceData()
+    out.keypoints = keypoints.reshape(len(keep), num_keypoints, 2)
+    out.keypoint_scores = kpt_scores.reshape(len(keep), num_keypoints)
+    out.keypoints_visible = out.keypoint_scores.copy()
+    out.bboxes = bboxes[keep]
+    out.bbox_scores = bbox_scores[keep]
+    out.scores = np.asarray(scores, np.float32).reshape(-1)
+    out.idx = clusters
+    return out

@@ -1,0 +1,421 @@
+"""RMPE's multi-person pipeline as an MMPose inferencer."""
+import os.path as osp
+from typing import (Any, Dict, Iterable, Iterator, List, Optional, Sequence,
+                    Tuple, Union)
+
+import mmcv
+import mmengine
+import numpy as np
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.fileio import join_path
+from mmengine.model import revert_sync_batchnorm
+from mmengine.structures import InstanceData
+
+from mmpose.apis.inferencers.base_mmpose_inferencer import \
+    BaseMMPoseInferencer
+from mmpose.registry import INFERENCERS
+from mmpose.structures import PoseDataSample
+from .detection_file import DetectionFile, image_id_from_name
+from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
+from .pose_nms_step import PoseNMSType, apply_pose_nms, build_pose_nms
+from .result_formats import to_alphapose_results, to_coco_keypoint_results
+from .scope import scope_guard
+from .stage_timer import StageTimer
+
+InputType = Union[str, np.ndarray]
+BoxesType = Union[np.ndarray, Sequence[Sequence[float]]]
+
+
+def _boxes_from_array(boxes: BoxesType, index: int) -> PersonBoxes:
+    """(N, 4) or (N, 5) ``x1, y1, x2, y2[, score]`` -> PersonBoxes."""
+    array = np.asarray(boxes, np.float32)
+    if array.size == 0:
+        return PersonBoxes.empty()
+    if array.ndim != 2 or array.shape[1] not in (4, 5):
+        raise ValueError(f'bboxes[{index}] must be (N, 4) or (N, 5) '
+                         f'x1y1x2y2[score], got shape {array.shape}')
+    scores = array[:, 4] if array.shape[1] == 5 else np.ones(
+        len(array), np.float32)
+    return PersonBoxes(array[:, :4].copy(), scores.copy())
+
+
+@INFERENCERS.register_module(name='rmpe')
+@INFERENCERS.register_module()
+class RMPEInferencer(BaseMMPoseInferencer):
+    """Detector -> top-down pose model -> parametric pose NMS.
+
+    Follows MMPose's inferencer conventions (``Pose2DInferencer``): called
+    with an image path, an array, a list of them, a folder or a video, it
+    yields one result dict per batch with ``predictions`` (one list of
+    person dicts per image) and ``visualization``; ``out_dir``,
+    ``vis_out_dir`` and ``pred_out_dir`` save rendered images / video and
+    per-image JSON like MMPose's. Unlike MMPose's inferencer, a batch holds
+    ``batch_size`` images: the detector runs once on all of them and all
+    their boxes go through the pose model together, ``pose_batch_size``
+    crops at a time; the pose NMS then runs per image.
+
+    A person dict holds ``keypoints`` (K x [x, y]), ``keypoint_scores``,
+    ``bbox`` (x1y1x2y2), ``bbox_score``, ``score`` (person score:
+    ``mean + bbox_score + 1.25 * max`` of the merged joint scores, also
+    without pose NMS) and ``idx`` (indices of the boxes merged into it, in
+    the image's box list sorted by descending score). People are listed in
+    the pose NMS's pick order (without pose NMS: descending box score). A
+    result dict also
+    holds ``img_paths`` and ``image_ids``; :meth:`to_records` turns it into
+    COCO keypoint results or AlphaPose's JSON records.
+
+    Boxes come from, per call: ``bboxes=[...]`` (one (N, 4|5) array per
+    input), else the detector, else the detection file.
+
+    Scope safety: the pose model is built and run in its scope (``scope``)
+    and the detector in its own (:class:`PersonDetector`), both through
+    :func:`~rmpe_mm.apis.scope.scope_guard`, so construction order and
+    other code switching the default scope do not matter; the inferencer
+    leaves the global default scope as it found it.
+
+    Documented defaults: ``bbox_thr=0.0`` (keep every box the detector
+    outputs; the detector configs already apply score 0.05 and NMS IoU
+    0.6), ``nms_thr=None`` (no extra box NMS; MMPose's inferencer uses
+    0.3/0.3), ``pose_nms='alphapose_body'``; an image with no boxes has no
+    people (MMPose's inferencer falls back to a whole-image box);
+    ``image_ids`` are integer file stems (COCO naming) or, failing that,
+    the input's index (array inputs, video frames), or come from
+    ``det_ann_file``.
+
+    Args:
+        model (str | Config): Pose model config (top-down).
+        weights (str, optional): Pose checkpoint; None: random weights.
+        device (str, optional): Device; None: MMEngine's default.
+        scope (str): Registry scope of the pose model. Defaults to
+            ``'mmpose'``.
+        det_model (str | Config | PersonDetector, optional): Detector
+            config (or a built detector). Defaults to None.
+        det_weights (str, optional): Detector checkpoint; None or
+            ``'none'``: random weights.
+        det_cat_ids (Sequence[int]): Detector labels kept as people.
+            Defaults to ``(0,)`` (COCO person).
+        det_file (str, optional): COCO detection results to take boxes
+            from instead of a detector. Defaults to None.
+        det_ann_file (str, optional): COCO annotation file mapping image
+            file names to the ids used in ``det_file``. Defaults to None.
+        pose_nms (None | str | dict | callable): See
+            :func:`~rmpe_mm.apis.pose_nms_step.build_pose_nms`. Defaults to
+            ``'alphapose_body'``; None disables it.
+        pose_batch_size (int): Crops per pose forward pass. Defaults to 8:
+            on CPU, larger batches were 10-40 % slower per crop
+            (``benchmarks/bench_pipeline.py``); raise it on a GPU.
+        show_progress (bool): Rich progress over batches. Defaults to False.
+
+    Raises:
+        ValueError: On a non-top-down model, both ``det_model`` and
+            ``det_file``, or invalid sizes.
+    """
+
+    preprocess_kwargs: set = {'bbox_thr', 'nms_thr', 'bboxes'}
+    forward_kwargs: set = set()
+    visualize_kwargs: set = {
+        'return_vis', 'show', 'wait_time', 'draw_bbox', 'radius', 'thickness',
+        'kpt_thr', 'vis_out_dir', 'skeleton_style', 'black_background'
+    }
+    postprocess_kwargs: set = {'pred_out_dir', 'return_datasample'}
+
+    def __init__(self,
+                 model: Union[str, Config, ConfigDict],
+                 weights: Optional[str] = None,
+                 device: Optional[str] = None,
+                 scope: str = 'mmpose',
+                 det_model: Union[None, str, Config, PersonDetector] = None,
+                 det_weights: Optional[str] = None,
+                 det_cat_ids: Sequence[int] = (0, ),
+                 det_file: Optional[str] = None,
+                 det_ann_file: Optional[str] = None,
+                 pose_nms: PoseNMSType = 'alphapose_body',
+                 pose_batch_size: int = 8,
+                 show_progress: bool = False) -> None:
+        if det_model is not None and det_file is not None:
+            raise ValueError(
+                'give det_model or det_file, not both '
+                f'(det_model={det_model!r}, det_file={det_file!r})')
+        if pose_batch_size < 1:
+            raise ValueError(
+                f'pose_batch_size must be >= 1, got {pose_batch_size}')
+        self.pose_scope = scope
+        with scope_guard(scope):
+            super().__init__(
+                model=model,
+                weights=weights,
+                device=device,
+                scope=scope,
+                show_progress=show_progress)
+            self.model = revert_sync_batchnorm(self.model)
+            self.visualizer.set_dataset_meta(self.model.dataset_meta)
+        if self.cfg.get('data_mode', 'topdown') != 'topdown':
+            raise ValueError('RMPEInferencer needs a top-down model, got '
+                             f'data_mode={self.cfg.get("data_mode")!r}')
+        self.detector = self._build_detector(det_model, det_weights,
+                                             det_cat_ids)
+        self.det_file = None if det_file is None else DetectionFile(
+            det_file, det_ann_file)
+        self.pose_nms = build_pose_nms(pose_nms)
+        self.pose_batch_size = int(pose_batch_size)
+        self.timer = StageTimer()
+        self._video_input = False
+
+    def _build_detector(self, det_model, det_weights,
+                        det_cat_ids) -> Optional[PersonDetector]:
+        """The person detector (None without ``det_model``)."""
+        if det_model is None or isinstance(det_model, PersonDetector):
+            return det_model
+        return PersonDetector(
+            det_model,
+            det_weights,
+            device=str(next(self.model.parameters()).device),
+            person_labels=det_cat_ids)
+
+    def _init_collate(self, cfg: Config):
+        """``pseudo_collate`` unless the config names a ``collate_fn``."""
+        if 'collate_fn' not in cfg.get('test_dataloader', {}):
+            return pseudo_collate
+        return super()._init_collate(cfg)
+
+    def _init_pipeline(self, cfg: Config):
+        """The pose model's test pipeline, built in its scope."""
+        with scope_guard(cfg.get('default_scope', None) or self.pose_scope):
+            return Compose(cfg.test_dataloader.dataset.pipeline)
+
+    # ------------------------------------------------------------------
+    # preprocess: images -> boxes -> pose crops
+    # ------------------------------------------------------------------
+    def preprocess(self,
+                   inputs: Iterable[InputType],
+                   batch_size: int = 1,
+                   bbox_thr: float = 0.0,
+                   nms_thr: Optional[float] = None,
+                   bboxes: Optional[Sequence[BoxesType]] = None,
+                   **kwargs) -> Iterator[Tuple[dict, list]]:
+        """Yield ``(batch, original inputs)`` for ``batch_size`` images.
+
+        ``batch`` holds the pose pipeline's outputs for all boxes of the
+        images (``samples``), the image of each (``owners``), the images'
+        meta information (``metas``) and their boxes (``boxes``).
+        """
+        if batch_size < 1:
+            raise ValueError(f'batch_size must be >= 1, got {batch_size}')
+        start = 0
+        for chunk in self._get_chunk_data(inputs, batch_size):
+            with self.timer('load'):
+                images, metas = self._load_chunk(chunk, start)
+            boxes = self._chunk_boxes(images, metas, bboxes, bbox_thr,
+                                      nms_thr)
+            with self.timer('pose_preprocess'):
+                samples, owners = self._pose_samples(images, metas, boxes)
+            start += len(chunk)
+            yield dict(
+                samples=samples, owners=owners, metas=metas,
+                boxes=boxes), chunk
+
+    def _load_chunk(self, chunk: list,
+                    start: int) -> Tuple[List[np.ndarray], List[dict]]:
+        """BGR images and meta information of a chunk of inputs."""
+        images, metas = [], []
+        for offset, item in enumerate(chunk):
+            index = start + offset
+            if isinstance(item, str):
+                image = mmcv.imread(item)
+                if image is None:
+                    raise FileNotFoundError(f'cannot read image {item!r}')
+                path = item
+            elif isinstance(item, np.ndarray):
+                image, path = item, f'{index}.jpg'
+            else:
+                raise ValueError(f'input {index} must be a path or an image '
+                                 f'array, got {type(item).__name__}')
+            images.append(image)
+            metas.append(
+                dict(
+                    img_path=path,
+                    img_id=self._image_id(item, index),
+                    input_index=index,
+                    ori_shape=image.shape[:2]))
+        return images, metas
+
+    def _image_id(self, item: InputType, index: int) -> int:
+        """Image id: detection-file ids, integer stems, else the index."""
+        if not isinstance(item, str):
+            return index
+        if self.det_file is not None:
+            return self.det_file.image_id(item)
+        stem = osp.splitext(osp.basename(item))[0]
+        return image_id_from_name(item) if stem.isdigit() else index
+
+    def _chunk_boxes(self, images: List[np.ndarray], metas: List[dict],
+                     bboxes: Optional[Sequence[BoxesType]], bbox_thr: float,
+                     nms_thr: Optional[float]) -> List[PersonBoxes]:
+        """Person boxes of each image of a chunk, thresholded."""
+        with self.timer('detector'):
+            if bboxes is not None:
+                raw = [self._given_boxes(bboxes, m) for m in metas]
+            elif self.detector is not None:
+                raw = self.detector(images)
+            elif self.det_file is not None:
+                raw = [self.det_file(m['img_id']) for m in metas]
+            else:
+                raise ValueError(
+                    'no boxes: build the inferencer with det_model or '
+                    'det_file, or pass bboxes=[...] to the call')
+            return [filter_person_boxes(b, bbox_thr, nms_thr) for b in raw]
+
+    @staticmethod
+    def _given_boxes(bboxes: Sequence[BoxesType], meta: dict) -> PersonBoxes:
+        index = meta['input_index']
+        if index >= len(bboxes):
+            raise ValueError(f'bboxes has {len(bboxes)} entries but input '
+                             f'{index} needs one')
+        return _boxes_from_array(bboxes[index], index)
+
+    def _pose_samples(self, images: List[np.ndarray], metas: List[dict],
+                      boxes: List[PersonBoxes]) -> Tuple[list, np.ndarray]:
+        """Run the pose pipeline on every box of every image."""
+        samples, owners = [], []
+        meta_info = self.model.dataset_meta
+        with scope_guard(self.pose_scope):
+            for i, (image, meta, image_boxes) in enumerate(
+                    zip(images, metas, boxes)):
+                for box, score in zip(image_boxes.bboxes, image_boxes.scores):
+                    info = dict(
+                        img=image,
+                        img_path=meta['img_path'],
+                        img_id=meta['img_id'],
+                        bbox=box[None].copy(),
+                        bbox_score=np.array([score], np.float32))
+                    info.update(meta_info)
+                    samples.append(self.pipeline(info))
+                    owners.append(i)
+        return samples, np.asarray(owners, np.int64)
+
+    # ------------------------------------------------------------------
+    # forward: pose model in batches -> pose NMS per image
+    # ------------------------------------------------------------------
+    @torch.no_grad()
+    def forward(self, inputs: dict, **kwargs) -> List[PoseDataSample]:
+        """Pose model over all crops of the batch, then pose NMS per image.
+
+        Returns:
+            list[PoseDataSample]: One per image; ``pred_instances`` as
+            :func:`~rmpe_mm.apis.pose_nms_step.apply_pose_nms` returns.
+        """
+        samples = inputs['samples']
+        outputs: List[PoseDataSample] = []
+        with self.timer('pose'), scope_guard(self.pose_scope):
+            for start in range(0, len(samples), self.pose_batch_size):
+                batch = self.collate_fn(samples[start:start +
+                                                self.pose_batch_size])
+                outputs.extend(self.model.test_step(batch))
+        results = []
+        with self.timer('pose_nms'):
+            for i, meta in enumerate(inputs['metas']):
+                mine = [
+                    outputs[j].pred_instances
+                    for j in np.flatnonzero(inputs['owners'] == i)
+                ]
+                data_sample = PoseDataSample(metainfo=meta)
+                data_sample.pred_instances = apply_pose_nms(
+                    self._cat_instances(mine), self.pose_nms)
+                results.append(data_sample)
+        return results
+
+    def _cat_instances(self, instances: List[InstanceData]) -> InstanceData:
+        """All poses of one image (empty arrays if there are none)."""
+        if instances:
+            return InstanceData.cat(instances)
+        num_keypoints = int(self.model.dataset_meta['num_keypoints'])
+        empty = InstanceData()
+        empty.keypoints = np.zeros((0, num_keypoints, 2), np.float32)
+        empty.keypoint_scores = np.zeros((0, num_keypoints), np.float32)
+        empty.bboxes = np.zeros((0, 4), np.float32)
+        empty.bbox_scores = np.zeros((0, ), np.float32)
+        return empty
+
+    # ------------------------------------------------------------------
+    # visualize / postprocess
+    # ------------------------------------------------------------------
+    def visualize(self, inputs: list, preds: List[PoseDataSample],
+                  **kwargs) -> List[np.ndarray]:
+        """MMPose's visualisation, in the pose model's scope."""
+        with self.timer('visualize'), scope_guard(self.pose_scope):
+            return super().visualize(inputs, preds, **kwargs)
+
+    @staticmethod
+    def split_people(instances: InstanceData) -> List[Dict[str, Any]]:
+        """Person dicts (JSON-serialisable) of one image."""
+        people = []
+        for i in range(len(instances.scores)):
+            people.append(
+                dict(
+                    keypoints=instances.keypoints[i].tolist(),
+                    keypoint_scores=instances.keypoint_scores[i].tolist(),
+                    bbox=instances.bboxes[i].tolist(),
+                    bbox_score=float(instances.bbox_scores[i]),
+                    score=float(instances.scores[i]),
+                    idx=[int(j) for j in instances.idx[i]]))
+        return people
+
+    def postprocess(self,
+                    preds: List[PoseDataSample],
+                    visualization: List[np.ndarray],
+                    return_datasample: Optional[bool] = None,
+                    return_datasamples: bool = False,
+                    pred_out_dir: str = '') -> dict:
+        """Pack the batch's predictions (and save per-image JSON).
+
+        Returns:
+            dict: ``predictions`` (per image: list of person dicts, or the
+            data samples with ``return_datasamples``), ``visualization``,
+            ``img_paths`` and ``image_ids``.
+        """
+        if return_datasample is not None:
+            return_datasamples = return_datasample
+        people = [self.split_people(p.pred_instances) for p in preds]
+        result = dict(
+            visualization=visualization,
+            predictions=preds if return_datasamples else people,
+            img_paths=[p.metainfo['img_path'] for p in preds],
+            image_ids=[p.metainfo['img_id'] for p in preds])
+        if pred_out_dir:
+            for persons, data_sample in zip(people, preds):
+                if self._video_input:
+                    self.video_info['predictions'].append(persons)
+                    continue
+                name = osp.splitext(osp.basename(
+                    data_sample.metainfo['img_path']))[0] + '.json'
+                mmengine.dump(
+                    persons, join_path(pred_out_dir, name), indent='  ')
+        return result
+
+    @staticmethod
+    def to_records(result: dict, fmt: str = 'alphapose') -> List[dict]:
+        """JSON records of one result dict.
+
+        Args:
+            result (dict): A result dict yielded by the call (without
+                ``return_datasamples``).
+            fmt (str): ``'alphapose'`` (``image_id`` = image file name) or
+                ``'coco'`` (COCO keypoint results, integer ``image_id``).
+
+        Returns:
+            list[dict]: The records of all images in ``result``.
+        """
+        if fmt not in ('alphapose', 'coco'):
+            raise ValueError(
+                f'fmt must be "alphapose" or "coco", got {fmt!r}')
+        records = []
+        for people, path, image_id in zip(result['predictions'],
+                                          result['img_paths'],
+                                          result['image_ids']):
+            if fmt == 'alphapose':
+                records += to_alphapose_results(people, osp.basename(path))
+            else:
+                records += to_coco_keypoint_results(people, image_id)
+        return records

@@ -1,0 +1,114 @@
+"""Detect people in every image of a COCO-style dataset.
+
+Writes the COCO detection results format that MMPose's ``bbox_file`` (and
+``RMPEInferencer(det_file=...)``, ``tools/demo.py --det-file``) reads::
+
+    [{"image_id": int, "category_id": 1, "bbox": [x, y, w, h],
+      "score": float}, ...]
+
+Usage::
+
+    python tools/detect.py DET_CONFIG DET_CKPT --ann ANN --img-root DIR \\
+        --out dets.json [--score-thr 0.0] [--batch-size 8] [--device cpu]
+
+    # several processes (CPU: gloo; GPU: one per device)
+    torchrun --nproc_per_node=2 tools/detect.py DET_CONFIG DET_CKPT \\
+        --ann ANN --img-root DIR --out dets.json --launcher pytorch
+
+DET_CONFIG: e.g. ``configs/_base_/detectors/faster-rcnn_r50_fpn_person.py``.
+DET_CKPT: checkpoint path or URL, or ``none`` for random weights.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+from typing import List, Optional
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import rmpe_mm  # noqa: E402,F401  (checkpoint loading on torch >= 2.6)
+import torch  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+
+from rmpe_mm.apis import (PersonDetector, detect_dataset,  # noqa: E402
+                          dump_results)
+from rmpe_mm.engine import prepare_cpu_distributed  # noqa: E402
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Detect people in a COCO-style dataset')
+    parser.add_argument('det_config', help='MMDetection config file')
+    parser.add_argument(
+        'det_checkpoint',
+        help='checkpoint path or URL; "none": random weights')
+    parser.add_argument(
+        '--ann', required=True, help='COCO-style annotation file (images)')
+    parser.add_argument(
+        '--img-root', required=True, help='directory of the images')
+    parser.add_argument(
+        '--out', required=True, help='output JSON (COCO detection results)')
+    parser.add_argument(
+        '--score-thr',
+        type=float,
+        default=0.0,
+        help='keep boxes with score >= this (default 0: everything the '
+        "detector config's test_cfg lets through)")
+    parser.add_argument(
+        '--batch-size', type=int, default=8, help='images per forward pass')
+    parser.add_argument(
+        '--device',
+        default=None,
+        help='torch device (default: cuda:LOCAL_RANK if available, else cpu)')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch'],
+        default='none',
+        help='job launcher (pytorch: torchrun)')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def init_launcher(launcher: str) -> None:
+    """Start the process group (gloo on CPU, MMEngine's launcher on GPU)."""
+    if launcher == 'none':
+        return
+    prepare_cpu_distributed(Config(dict(launcher=launcher)))
+    if not torch.distributed.is_initialized():
+        from mmengine.dist import init_dist
+        init_dist(launcher)
+
+
+def default_device() -> str:
+    if torch.cuda.is_available():
+        return f'cuda:{os.environ.get("LOCAL_RANK", "0")}'
+    return 'cpu'
+
+
+def main(argv: Optional[List[str]] = None) -> Optional[list]:
+    args = parse_args(argv)
+    init_launcher(args.launcher)
+    detector = PersonDetector(
+        args.det_config,
+        args.det_checkpoint,
+        device=args.device or default_device(),
+        score_thr=args.score_thr)
+    records = detect_dataset(
+        detector, args.ann, args.img_root, batch_size=args.batch_size)
+    distributed = torch.distributed.is_initialized()
+    if records is not None:
+        dump_results(records, args.out)
+        images = len({r['image_id'] for r in records})
+        processes = torch.distributed.get_world_size() if distributed else 1
+        print(f'{len(records)} person boxes in {images} images '
+              f'({processes} processes) -> {args.out}')
+    if distributed:
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
+    return records
+
+
+if __name__ == '__main__':
+    main()
