@@ -1,5 +1,6 @@
 """rmpe_mm.models."""
+from .backbones import LightHourglassNet
 from .pose_estimators import RMPEPoseEstimator
 from .stn import STNLocalizer
 
-__all__ = ['RMPEPoseEstimator', 'STNLocalizer']
+__all__ = ['LightHourglassNet', 'RMPEPoseEstimator', 'STNLocalizer']

@@ -1,0 +1,4 @@
+"""rmpe_mm.models.backbones."""
+from .light_hourglass import HourglassLevel, LightHourglassNet
+
+__all__ = ['HourglassLevel', 'LightHourglassNet']

@@ -1,0 +1,25 @@
+"""Argument handling of tools/ablation.py and tools/main_job.py (no runs)."""
+
+
+def test_ablation_quick_then_explicit_flags_win(load_tool):
+    tool = load_tool('ablation')
+    default = tool.build_settings(tool.parse_args([]))
+    assert (default.stage1_epochs, default.stage2_epochs,
+            default.parallel_epochs, default.train_people) == (10, 4, 10,
+                                                                None)
+    quick = tool.build_settings(tool.parse_args(['--quick', '--seed', '3']))
+    assert quick.stage1_epochs == tool.QUICK['stage1_epochs']
+    assert quick.train_people == tool.QUICK['train_people']
+    assert quick.seed == 3
+    mixed = tool.build_settings(
+        tool.parse_args(['--quick', '--epochs', '5', '--train-people', '9']))
+    assert mixed.stage1_epochs == 5 and mixed.train_people == 9
+    assert mixed.stage2_epochs == tool.QUICK['stage2_epochs']
+
+
+def test_main_job_defaults_fit_the_time_budget(load_tool):
+    tool = load_tool('main_job')
+    args = tool.parse_args([])
+    assert (args.epochs, args.finetune_epochs,
+            args.parallel_epochs) == (8, 2, 5)
+    assert args.work_dir == 'work_dirs/main_job'

@@ -1,0 +1,158 @@
+"""RMPE's ablation (the paper's Table 3) in miniature, on the synthetic data.
+
+Makes the SIMULATED dataset if absent, fits PGPG on its train split, trains
+and tests every variant of ``configs/synthetic/`` (plain two-step, + PGPG,
++ SSTN, + parallel SPPE, + PPNMS = full RMPE, random jitter instead of PGPG,
+and extra comparisons), then writes the per-joint AP table as Markdown and a
+bar plot::
+
+    python tools/ablation.py [--seed 0] [--epochs 10] [--finetune-epochs 4]
+        [--parallel-epochs 10] [--quick] [--work-dir work_dirs/ablation]
+        [--data-root data/synthetic] [--verbose]
+
+Outputs in the work directory: ``ablation.md``, ``ablation.png``,
+``results.json`` (all metrics and timings), one sub-directory per training
+run and ``tests/<row>/`` per table row (logs, metrics). Resumable: a run
+whose last checkpoint exists, or a row whose metrics exist, is skipped, so
+re-running the same command continues an interrupted ablation. The settings
+are kept in ``settings.json``; another seed or other epochs need another
+``--work-dir`` (or ``--force``, which only lifts that check).
+
+Subprocesses run with ``OMP_NUM_THREADS=1`` unless it is set: one model
+thread plus one data-loader process suits a 2-core CPU.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import shlex
+import sys
+import time
+from typing import Dict, List, Optional, Sequence
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from rmpe_mm.apis.synthetic_benchmark import (  # noqa: E402
+    BenchmarkSettings, StepRunner, ablation_markdown, ablation_plan,
+    ensure_pgpg_model, ensure_synthetic_data, plot_rows)
+from rmpe_mm.apis.synthetic_benchmark.plan import (  # noqa: E402
+    NUM_MAIN_ROWS, record_settings)
+
+#: --quick: a smoke run of the whole ablation (numbers meaningless).
+QUICK = dict(stage1_epochs=2, stage2_epochs=1, parallel_epochs=2,
+             train_people=400)
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """Command-line arguments."""
+    defaults = BenchmarkSettings()
+    parser = argparse.ArgumentParser(
+        description='RMPE ablation (Table 3) on the synthetic benchmark')
+    parser.add_argument('--seed', type=int, default=defaults.seed,
+                        help='training and PGPG-fit seed (default: '
+                        '%(default)s)')
+    parser.add_argument('--epochs', type=int, default=None,
+                        help='stage-1 epochs (SPPE alone, LR 1e-3; default '
+                        f'{defaults.stage1_epochs})')
+    parser.add_argument('--finetune-epochs', type=int, default=None,
+                        help='stage-2 epochs (SSTN fine-tuning at LR 1e-4, '
+                        'and the no-SSTN control; default '
+                        f'{defaults.stage2_epochs})')
+    parser.add_argument('--parallel-epochs', type=int, default=None,
+                        help='parallel-SPPE epochs (default '
+                        f'{defaults.parallel_epochs})')
+    parser.add_argument('--train-people', type=int, default=None,
+                        help='train on the first N people only (default: '
+                        'all)')
+    parser.add_argument('--quick', action='store_true',
+                        help='smoke run: 2 + 1 epochs, parallel 2, first 400 '
+                        'people (explicit flags win)')
+    parser.add_argument('--work-dir', default='work_dirs/ablation',
+                        help='output directory (default: %(default)s)')
+    parser.add_argument('--data-root', default=defaults.data_root,
+                        help='synthetic dataset (made if absent; default: '
+                        '%(default)s)')
+    parser.add_argument('--force', action='store_true',
+                        help='reuse a work directory made with other '
+                        'settings')
+    parser.add_argument('--verbose', action='store_true',
+                        help='echo every line of the subprocesses')
+    return parser.parse_args(argv)
+
+
+def build_settings(args: argparse.Namespace) -> BenchmarkSettings:
+    """Defaults < --quick < explicit flags."""
+    values: Dict = dict(seed=args.seed, data_root=args.data_root)
+    if args.quick:
+        values.update(QUICK)
+    for key, flag in (('stage1_epochs', args.epochs),
+                      ('stage2_epochs', args.finetune_epochs),
+                      ('parallel_epochs', args.parallel_epochs),
+                      ('train_people', args.train_people)):
+        if flag is not None:
+            values[key] = flag
+    return BenchmarkSettings(**values)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the ablation; returns the exit status."""
+    args = parse_args(argv)
+    settings = build_settings(args)
+    os.chdir(ROOT)
+    root = args.work_dir
+    record_settings(root, settings, args.force)
+    runner = StepRunner(ROOT, verbose=args.verbose)
+    command = 'python tools/ablation.py ' + ' '.join(
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    say = runner.echo
+    say(f'[ablation] {command}\n[ablation] settings: {settings.to_dict()}')
+    timings: Dict[str, float] = {}
+    start = time.perf_counter()
+
+    def note(name: str, seconds: Optional[float]) -> None:
+        if seconds is None:
+            say(f'[ablation]   {name}: already done, skipped')
+        else:
+            timings[name] = seconds
+            say(f'[ablation]   {name}: done in {seconds:.0f} s '
+                f'(total {(time.perf_counter() - start) / 60:.1f} min)')
+
+    say('[ablation] data')
+    note('data', ensure_synthetic_data(
+        runner, settings.data_root, osp.join(root, 'make_data.log')))
+    note('pgpg_fit', ensure_pgpg_model(
+        runner, settings.data_root, settings.pgpg_file, settings.seed,
+        osp.join(root, 'fit_pgpg.log')))
+    trains, tests = ablation_plan(settings, root)
+    steps = len(trains) + len(tests)
+    for i, run in enumerate(trains, 1):
+        say(f'[ablation] ({i}/{steps}) train {run.name}: {run.config}, '
+            f'{run.epochs} epochs')
+        note(run.name, runner.train(run, root))
+    rows: List = []
+    for i, test in enumerate(tests, len(trains) + 1):
+        say(f'[ablation] ({i}/{steps}) test {test.name}: {test.label}')
+        note(f'test_{test.name}', runner.test(test, root))
+        with open(test.metrics_file(root)) as f:
+            rows.append((test.name, test.label, json.load(f)))
+    plot_file = osp.join(root, 'ablation.png')
+    plot_rows(rows, plot_file,
+              f'RMPE ablation, synthetic benchmark (seed {settings.seed})')
+    text = ablation_markdown(rows, NUM_MAIN_ROWS, command,
+                             settings.to_dict(), timings, plot_file)
+    with open(osp.join(root, 'ablation.md'), 'w') as f:
+        f.write(text)
+    with open(osp.join(root, 'results.json'), 'w') as f:
+        json.dump(dict(settings=settings.to_dict(), command=command,
+                       timings=timings,
+                       rows=[dict(key=k, label=lab, metrics=m)
+                             for k, lab, m in rows]), f, indent=1)
+    say('\n' + text)
+    say(f'[ablation] wrote {osp.join(root, "ablation.md")} and {plot_file} '
+        f'({(time.perf_counter() - start) / 60:.1f} min)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
