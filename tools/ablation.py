@@ -11,8 +11,8 @@ bar plot::
         [--data-root data/synthetic] [--verbose]
 
 Outputs in the work directory: ``ablation.md``, ``ablation.png``,
-``results.json`` (all metrics and timings), one sub-directory per training
-run and ``tests/<row>/`` per table row (logs, metrics). Resumable: a run
+``results.json`` (all metrics and timings), ``timings.json``, one
+sub-directory per training run and ``tests/<row>/`` per table row (logs, metrics). Resumable: a run
 whose last checkpoint exists, or a row whose metrics exist, is skipped, so
 re-running the same command continues an interrupted ablation. The settings
 are kept in ``settings.json``; another seed or other epochs need another
@@ -95,6 +95,20 @@ def build_settings(args: argparse.Namespace) -> BenchmarkSettings:
     return BenchmarkSettings(**values)
 
 
+def previous_timings(root: str) -> Dict[str, float]:
+    """Step timings saved by earlier (interrupted or finished) runs of the
+    same settings (``results.json``, then ``timings.json``), so that the
+    report keeps them when steps are skipped."""
+    timings: Dict[str, float] = {}
+    for name, key in (('results.json', 'timings'), ('timings.json', None)):
+        path = osp.join(root, name)
+        if osp.isfile(path):
+            with open(path) as f:
+                data = json.load(f)
+            timings.update(data[key] if key else data)
+    return timings
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the ablation; returns the exit status."""
     args = parse_args(argv)
@@ -107,7 +121,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
     say = runner.echo
     say(f'[ablation] {command}\n[ablation] settings: {settings.to_dict()}')
-    timings: Dict[str, float] = {}
+    timings_file = osp.join(root, 'timings.json')
+    timings = previous_timings(root)
     start = time.perf_counter()
 
     def note(name: str, seconds: Optional[float]) -> None:
@@ -115,6 +130,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             say(f'[ablation]   {name}: already done, skipped')
         else:
             timings[name] = seconds
+            with open(timings_file, 'w') as f:
+                json.dump(timings, f, indent=1)
             say(f'[ablation]   {name}: done in {seconds:.0f} s '
                 f'(total {(time.perf_counter() - start) / 60:.1f} min)')
 

@@ -91,7 +91,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     runner = StepRunner(ROOT, verbose=args.verbose)
     say = runner.echo
     start = time.perf_counter()
+    timings_file = osp.join(root, 'timings.json')
     timings: Dict[str, float] = {}
+    if osp.isfile(timings_file):  # steps of an earlier, resumed run
+        with open(timings_file) as f:
+            timings.update(json.load(f).get('timings', {}))
 
     def note(name: str, seconds: Optional[float]) -> None:
         if seconds is None:
@@ -127,7 +131,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     note('render', time.perf_counter() - t0)
     with open(test.metrics_file(root)) as f:
         metrics = json.load(f)
-    with open(osp.join(root, 'timings.json'), 'w') as f:
+    with open(timings_file, 'w') as f:
         json.dump(dict(settings=settings.to_dict(), timings=timings,
                        metrics=metrics), f, indent=1)
     say('\nMPII multi-person AP (%), val split, simulated detections, '

@@ -224,3 +224,60 @@ def test_group_by_image_and_render(tmp_path):
     assert drawn[20:40, 8:13].any() and drawn[20:40, 38:43].any()
     with pytest.raises(ValueError, match='pred_instances'):
         group_by_image([dict(img_path=img)])
+
+
+def test_prepare_steps_skip_what_exists_and_check_inputs(tmp_path):
+    import os
+    import time
+
+    from rmpe_mm.apis.synthetic_benchmark import (ensure_pgpg_model,
+                                                  ensure_synthetic_data)
+    calls = []
+
+    class Recorder(StepRunner):
+        def run(self, argv, log_file):
+            calls.append(list(argv))
+            return 0.0
+
+    runner = Recorder(str(tmp_path), echo=lambda line: None)
+    assert ensure_synthetic_data(runner, 'd', 'l.log') == 0.0
+    assert calls[-1][:3] == ['tools/make_synthetic_dataset.py', '--out-dir',
+                             'd']
+    (tmp_path / 'd' / 'annotations').mkdir(parents=True)
+    (tmp_path / 'd' / 'generator_config.json').write_text('{}')
+    assert ensure_synthetic_data(runner, 'd', 'l.log') is None
+    with pytest.raises(FileNotFoundError, match='train.json'):
+        ensure_pgpg_model(runner, 'd', 'd/m.json', 0, 'l.log')
+    (tmp_path / 'd' / 'annotations' / 'train.json').write_text('{}')
+    (tmp_path / 'd' / 'detections').mkdir()
+    (tmp_path / 'd' / 'detections' / 'train_det.json').write_text('[]')
+    assert ensure_pgpg_model(runner, 'd', 'd/m.json', 5, 'l.log') == 0.0
+    assert calls[-1][0] == 'tools/fit_pgpg.py' and '5' in calls[-1]
+    model = tmp_path / 'd' / 'm.json'
+    model.write_text('{}')
+    assert ensure_pgpg_model(runner, 'd', 'd/m.json', 5, 'l.log') is None
+    past = time.time() - 100  # a model older than the annotations: refit
+    os.utime(model, (past, past))
+    assert ensure_pgpg_model(runner, 'd', 'd/m.json', 5, 'l.log') == 0.0
+
+
+def test_interrupted_train_run_resumes_without_its_load_from(tmp_path):
+    calls = []
+
+    class Recorder(StepRunner):
+        def run(self, argv, log_file):
+            calls.append(list(argv))
+            return 0.0
+
+    runner = Recorder(str(tmp_path), echo=lambda line: None)
+    run = TrainRun('r', 'c.py', 4, ('load_from=s1.pth', 'a=1'))
+    runner.train(run, 'w')
+    assert '--resume' not in calls[-1] and 'load_from=s1.pth' in calls[-1]
+    work = tmp_path / 'w' / 'r'
+    work.mkdir(parents=True)
+    (work / 'epoch_2.pth').write_bytes(b'')
+    (work / 'last_checkpoint').write_text(str(work / 'epoch_2.pth'))
+    runner.train(run, 'w')
+    argv = calls[-1]
+    assert argv[argv.index('--resume') + 1] == str(work / 'epoch_2.pth')
+    assert 'load_from=s1.pth' not in argv and 'a=1' in argv

@@ -23,3 +23,13 @@ def test_main_job_defaults_fit_the_time_budget(load_tool):
     assert (args.epochs, args.finetune_epochs,
             args.parallel_epochs) == (8, 2, 5)
     assert args.work_dir == 'work_dirs/main_job'
+
+
+def test_ablation_keeps_timings_of_earlier_runs(load_tool, tmp_path):
+    import json
+    tool = load_tool('ablation')
+    assert tool.previous_timings(str(tmp_path)) == {}
+    (tmp_path / 'results.json').write_text(
+        json.dumps(dict(timings=dict(a=1.0, b=2.0))))
+    (tmp_path / 'timings.json').write_text(json.dumps(dict(b=3.0, c=4.0)))
+    assert tool.previous_timings(str(tmp_path)) == dict(a=1.0, b=3.0, c=4.0)

@@ -78,7 +78,7 @@ def plot_rows(rows: Sequence[Row], out_file: str, title: str) -> None:
         _check_metrics(label, metrics)
     width = 0.8 / max(len(rows), 1)
     xs = np.arange(len(COLUMNS))
-    fig, ax = plt.subplots(figsize=(12, 4.8))
+    fig, ax = plt.subplots(figsize=(12, 6))
     cmap = plt.get_cmap('tab10')
     for i, (_, label, metrics) in enumerate(rows):
         values = [float(metrics[c]) for c in COLUMNS]
@@ -90,7 +90,8 @@ def plot_rows(rows: Sequence[Row], out_file: str, title: str) -> None:
     ax.set_ylim(0, 100)
     ax.set_title(title)
     ax.grid(axis='y', alpha=0.3)
-    ax.legend(fontsize=8, loc='upper right', ncol=2)
+    ax.legend(fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.08),
+              ncol=3, frameon=False)
     fig.tight_layout()
     os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
     fig.savefig(out_file, dpi=110)
@@ -102,6 +103,11 @@ def ablation_markdown(rows: Sequence[Row], num_main: int, command: str,
                       plot_file: Optional[str] = None) -> str:
     """The whole ``ablation.md``: table, command, settings, timings."""
     total = sum(timings.values())
+    timing_line = (
+        f'Wall time of the steps: {total / 60:.1f} min (' +
+        ', '.join(f'{k} {v:.0f} s' for k, v in timings.items()) +
+        '); steps done earlier are not re-run.' if timings else
+        'No timings recorded.')
     parts: List[str] = [
         '# RMPE ablation on the synthetic benchmark (Table 3 in miniature)',
         '',
@@ -116,9 +122,7 @@ def ablation_markdown(rows: Sequence[Row], num_main: int, command: str,
         '',
         'Settings: ' + ', '.join(f'{k}={v}' for k, v in settings.items()),
         '',
-        f'Wall time of the steps run by this invocation: {total / 60:.1f} '
-        'min (' + ', '.join(f'{k} {v:.0f} s' for k, v in timings.items()) +
-        ')' if timings else 'All steps were already done (resumed run).',
+        timing_line,
     ]
     if plot_file:
         parts += ['', f'![ablation]({osp.basename(plot_file)})']

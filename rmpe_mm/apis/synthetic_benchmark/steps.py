@@ -74,15 +74,26 @@ class TestRun:
         return osp.join(self.work_dir(root), 'predictions.pkl')
 
 
-def train_argv(run: TrainRun, root: str) -> List[str]:
-    """Arguments of ``tools/train.py`` for ``run``."""
+def command_for_train(run: TrainRun, root: str,
+               resume: Optional[str] = None) -> List[str]:
+    """Arguments of ``tools/train.py`` for ``run``.
+
+    With ``resume`` (a checkpoint of an interrupted run) training continues
+    from it (``--resume``: weights, optimiser, epoch); the run's own
+    ``load_from`` option is then dropped, since ``--cfg-options`` would
+    otherwise replace the checkpoint to resume from.
+    """
     argv = ['tools/train.py', run.config, '--work-dir', run.work_dir(root)]
-    if run.cfg_options:
-        argv += ['--cfg-options', *run.cfg_options]
+    options = list(run.cfg_options)
+    if resume is not None:
+        argv += ['--resume', resume]
+        options = [o for o in options if not o.startswith('load_from=')]
+    if options:
+        argv += ['--cfg-options', *options]
     return argv
 
 
-def test_argv(run: TestRun, root: str) -> List[str]:
+def command_for_test(run: TestRun, root: str) -> List[str]:
     """Arguments of ``tools/test.py`` for ``run``."""
     argv = [
         'tools/test.py', run.config, run.checkpoint, '--work-dir',
@@ -152,7 +163,7 @@ class StepRunner:
         os.makedirs(osp.dirname(osp.abspath(log_file)), exist_ok=True)
         start = time.perf_counter()
         tail: List[str] = []
-        with open(log_file, 'w') as log:
+        with open(log_file, 'w', buffering=1) as log:  # line-buffered
             log.write('$ ' + ' '.join([self.python, *argv]) + '\n')
             proc = subprocess.Popen([self.python, *argv],
                                     cwd=self.repo_root,
@@ -174,8 +185,19 @@ class StepRunner:
                 f'{" ".join(argv)}\nlog: {log_file}\n' + '\n'.join(tail))
         return time.perf_counter() - start
 
+    def _resume_point(self, run: TrainRun, root: str) -> Optional[str]:
+        """Checkpoint an interrupted ``run`` left (MMEngine's
+        ``last_checkpoint`` file), if it still exists."""
+        pointer = self.path(osp.join(run.work_dir(root), 'last_checkpoint'))
+        if not osp.isfile(pointer):
+            return None
+        with open(pointer) as f:
+            path = f.read().strip()
+        return path if path and osp.isfile(self.path(path)) else None
+
     def train(self, run: TrainRun, root: str) -> Optional[float]:
-        """Train ``run`` unless its last checkpoint exists.
+        """Train ``run`` unless its last checkpoint exists; an interrupted
+        run resumes from its latest checkpoint.
 
         Returns:
             float | None: Wall time, or None when skipped.
@@ -189,8 +211,11 @@ class StepRunner:
             if not osp.isfile(self.path(need)):
                 raise FileNotFoundError(
                     f'run {run.name!r} needs {need!r}, which does not exist')
+        resume = self._resume_point(run, root)
+        if resume is not None:
+            self.echo(f'    resuming {run.name} from {resume}')
         return self.run(
-            train_argv(run, root),
+            command_for_train(run, root, resume),
             self.path(osp.join(run.work_dir(root), 'train.log')))
 
     def test(self, run: TestRun, root: str) -> Optional[float]:
@@ -203,5 +228,5 @@ class StepRunner:
                 f'test {run.name!r} needs checkpoint {run.checkpoint!r}, '
                 'which does not exist')
         return self.run(
-            test_argv(run, root),
+            command_for_test(run, root),
             self.path(osp.join(run.work_dir(root), 'test.log')))
