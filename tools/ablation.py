@@ -12,9 +12,11 @@ bar plot::
 
 Outputs in the work directory: ``ablation.md``, ``ablation.png``,
 ``results.json`` (all metrics and timings), ``timings.json``, one
-sub-directory per training run and ``tests/<row>/`` per table row (logs, metrics). Resumable: a run
-whose last checkpoint exists, or a row whose metrics exist, is skipped, so
-re-running the same command continues an interrupted ablation. The settings
+sub-directory per training run and ``tests/<row>/`` per table row (logs,
+metrics). Resumable: a run whose last checkpoint exists, or a row whose
+metrics exist, is skipped, and an interrupted run resumes from its last
+checkpoint, so re-running the same command continues an interrupted
+ablation. The settings
 are kept in ``settings.json``; another seed or other epochs need another
 ``--work-dir`` (or ``--force``, which only lifts that check).
 
