@@ -90,18 +90,29 @@ def merge_train_args(cfg: Config, args: Namespace) -> Config:
 def merge_test_args(cfg: Config, args: Namespace) -> Config:
     """Merge ``tools/test.py`` arguments into ``cfg`` (returned, updated).
 
+    ``--cfg-options`` are merged before ``--dump`` appends its
+    ``DumpResults`` evaluator, so options such as ``test_evaluator.<key>``
+    still address the config's own (dict) evaluator.
+
     Args:
         cfg (Config): The loaded config.
         args (Namespace): Parsed arguments of ``tools/test.py``.
 
     Returns:
         Config: ``cfg``, updated.
+
+    Raises:
+        FileNotFoundError: If ``args.checkpoint`` is neither an existing file
+            nor a URL.
+        ValueError: If ``args.dump`` does not end in ``.pkl``/``.pickle``.
     """
     if not osp.isfile(args.checkpoint) and '://' not in args.checkpoint:
         raise FileNotFoundError(
             f'checkpoint not found: {args.checkpoint!r}')
     _merge_common(cfg, args)
     cfg.load_from = args.checkpoint
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError(
@@ -111,6 +122,4 @@ def merge_test_args(cfg: Config, args: Namespace) -> Config:
         if not isinstance(evaluators, (list, tuple)):
             evaluators = [evaluators]
         cfg.test_evaluator = [*evaluators, dump]
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
     return cfg

@@ -89,3 +89,27 @@ def test_test_args_errors(test_cli, cfg, tmp_path):
         merge_test_args(
             cfg, test_cli.parse_args([CONFIG, str(ckpt), '--dump',
                                        'preds.json']))
+
+
+def test_test_args_cfg_options_reach_evaluator_before_dump(test_cli, tmp_path):
+    # `--cfg-options test_evaluator.<key>=...` addresses the config's dict
+    # evaluator, so it has to be merged before `--dump` turns it into a list.
+    ckpt = tmp_path / 'model.pth'
+    ckpt.write_bytes(b'')
+    cfg = Config(
+        dict(
+            test_evaluator=dict(
+                type='MpiiMultiPersonMAP', ann_file='a.json',
+                pose_nms=None)))
+    args = test_cli.parse_args([
+        'small_config.py',
+        str(ckpt), '--dump', 'x.pkl', '--cfg-options',
+        'test_evaluator.ann_file=b.json'
+    ])
+    assert args.dump == 'x.pkl'
+    assert args.cfg_options == {'test_evaluator.ann_file': 'b.json'}
+    cfg = merge_test_args(cfg, args)
+    assert cfg.test_evaluator == [
+        dict(type='MpiiMultiPersonMAP', ann_file='b.json', pose_nms=None),
+        dict(type='DumpResults', out_file_path='x.pkl'),
+    ]
