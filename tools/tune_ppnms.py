@@ -11,8 +11,9 @@ Input: predictions dumped BEFORE any NMS, e.g. a top-down model on detector
 boxes with ``tools/test.py CONFIG CKPT --dump preds.pkl`` (MMEngine's
 ``DumpResults``: the pickled data samples), and the ground-truth file.
 
-Speed: everything that does not depend on the tuned parameters is computed
-once (:class:`PoseNMSTuningProblem`), and AP is computed by default with
+Speed: one NMS evaluation is one call of the compiled pose NMS kernel on
+the whole dump (:class:`PoseNMSTuningProblem`), and AP is computed by
+default with
 :class:`FastCocoKeypointEval`, a vectorised re-implementation of xtcocotools'
 COCOeval (same AP; ``--evaluator coco`` uses xtcocotools itself). The start
 and the best parameters are always re-evaluated with xtcocotools.

@@ -42,20 +42,25 @@ Design (documented defaults and deviations; every constant is a field of
   end (42 hand, 68 face joints) and of the match count hard-coded to 26/94
   (also for 133 joints, as AlphaPose), and its match count normalised by
   ``2 * alive * valid`` in float32 (reproduced exactly).
-- Computation is float64 numpy on the CPU (torch tensors are moved there,
+- Computation is float64 on the CPU (torch tensors are moved there,
   outputs moved back to the input's device and dtype); the greedy order uses
   float64 mean scores (ties: input order), so two candidates whose float32
   means differ by less than ~1e-7 may be ordered differently from
   AlphaPose's float32 means. ``score_thr`` and ``zero_score`` are rounded to
   the precision of ``keypoint_scores``, as AlphaPose's float32 comparisons
   do (bfloat16 scores: float32).
-- Vectorised: candidates are sorted once; pairs that provably cannot
-  interact (every joint farther than the radius beyond which neither the
-  similarity can exceed gamma nor a joint match) are pruned exactly, first
-  by their keypoint boxes (sweep along x for large images), then by their
-  closest joint pair; the similarity of all remaining pairs is computed at
-  once; a light greedy pass over the sorted candidates forms the clusters;
-  all clusters are merged at once.
+- The greedy order sums each candidate's scores in joint order (float64);
+  candidates whose means differ only in the last bit through a different
+  summation order (e.g. numpy's pairwise sum) may be ordered differently.
+- Speed: everything after the input checks is one compiled kernel
+  (:mod:`.pose_nms_kernel`, numba, compiled on the first call on a machine
+  and cached on disk). Pairs that provably cannot interact (every joint
+  farther than the radius beyond which neither the similarity can exceed
+  gamma nor a joint match; for the paper form's gate box, its
+  half-diagonal) are pruned exactly, by a sweep along x over the joints'
+  bounding boxes and the closest joint pair; the similarity and match count
+  of all remaining pairs are computed at once; a greedy pass over the
+  sorted candidates forms the clusters; every cluster is merged.
 """
 from dataclasses import dataclass
 from typing import Any, List, Tuple, Union
@@ -64,6 +69,7 @@ import numpy as np
 import torch
 
 from .pose_nms_core import CoreResult, run_pose_nms
+from .pose_nms_kernel import first_invalid
 from .pose_nms_params import PoseNMSParams, resolve_pose_nms_params
 
 ArrayLike = Union[np.ndarray, torch.Tensor]
@@ -107,8 +113,12 @@ class BatchedPoseNMSResult(PoseNMSResult):
     image_ids: Any = None
 
 
+_INPUT_NAMES = ('bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores')
+
+
 class _Converted:
-    """Float64 numpy copies of the inputs and what to convert back to."""
+    """Validated float64 numpy views (or copies) of the inputs and what to
+    convert the outputs back to. The inputs are never written to."""
 
     def __init__(self, bboxes: ArrayLike, bbox_scores: ArrayLike,
                  keypoints: ArrayLike, keypoint_scores: ArrayLike) -> None:
@@ -116,17 +126,16 @@ class _Converted:
         self.device = keypoints.device if self.is_torch else None
         self.kpt_dtype = _float_dtype(keypoints)
         self.score_dtype = _float_dtype(keypoint_scores)
+        self.numpy_score_dtype = _numpy_dtype(self.score_dtype)
         self.bboxes = _as_float64('bboxes', bboxes)
         self.bbox_scores = _as_float64('bbox_scores', bbox_scores)
         self.keypoints = _as_float64('keypoints', keypoints)
         self.keypoint_scores = _as_float64('keypoint_scores',
                                            keypoint_scores)
-        self.numpy_score_dtype = _numpy_dtype(self.score_dtype)
         _check_shapes(self.bboxes, self.bbox_scores, self.keypoints,
                       self.keypoint_scores)
-        for name in ('bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores'):
-            _check_finite(name, getattr(self, name))
-        _check_boxes(self.bboxes)
+        _check_values(self.bboxes, self.bbox_scores, self.keypoints,
+                      self.keypoint_scores)
 
     def out_float(self, array: np.ndarray, like: str) -> ArrayLike:
         dtype = self.kpt_dtype if like == 'keypoints' else self.score_dtype
@@ -140,23 +149,31 @@ class _Converted:
         return array
 
     def result(self, core: CoreResult) -> dict:
-        clusters = core.clusters
         if self.is_torch:
-            clusters = [self.out_index(c) for c in clusters]
+            sizes = np.diff(core.member_bounds).tolist()
+            clusters = list(self.out_index(core.members).split(sizes))
+        else:
+            clusters = core.clusters()
         return dict(
             keep=self.out_index(core.keep),
             keypoints=self.out_float(core.keypoints, 'keypoints'),
-            keypoint_scores=self.out_float(
-                np.ascontiguousarray(core.keypoint_scores), 'scores'),
+            keypoint_scores=self.out_float(core.keypoint_scores, 'scores'),
             scores=self.out_float(core.scores, 'scores'),
             clusters=clusters)
+
+    def run(self, params: PoseNMSParams,
+            group_codes: np.ndarray) -> CoreResult:
+        """The pose NMS of the converted inputs."""
+        return run_pose_nms(params, self.bboxes, self.bbox_scores,
+                            self.keypoints, self.keypoint_scores, group_codes,
+                            self.numpy_score_dtype)
 
 
 def _float_dtype(x: ArrayLike):
     """The floating dtype outputs derived from ``x`` take."""
     if isinstance(x, torch.Tensor):
         return x.dtype if x.is_floating_point() else torch.float64
-    dtype = np.asarray(x).dtype
+    dtype = x.dtype if isinstance(x, np.ndarray) else np.asarray(x).dtype
     return dtype if dtype.kind == 'f' else np.dtype(np.float64)
 
 
@@ -170,13 +187,11 @@ def _numpy_dtype(dtype) -> np.dtype:
 
 
 def _as_float64(name: str, x: Any) -> np.ndarray:
+    """C-contiguous float64 numpy array (no copy when ``x`` already is)."""
     if isinstance(x, torch.Tensor):
-        x = x.detach().to('cpu')
-        if x.dtype == torch.bfloat16:
-            x = x.float()
-        x = x.numpy()
+        x = x.detach().to(device='cpu', dtype=torch.float64).numpy()
     try:
-        return np.array(x, dtype=np.float64)
+        return np.ascontiguousarray(x, dtype=np.float64)
     except (TypeError, ValueError) as err:
         raise ValueError(f'`{name}` must be a numeric array or tensor, got '
                          f'{type(x).__name__}: {err}') from err
@@ -201,23 +216,20 @@ def _check_shapes(bboxes: np.ndarray, bbox_scores: np.ndarray,
                              f'{array.shape}')
 
 
-def _check_finite(name: str, array: np.ndarray) -> None:
-    if np.isfinite(array.sum()):
-        return  # a NaN or inf anywhere would make the sum non-finite
-    finite = np.isfinite(array)
-    if not finite.all():
-        where = tuple(int(i) for i in np.argwhere(~finite)[0])
-        raise ValueError(f'`{name}` must be finite, got {array[where]} at '
-                         f'index {where}')
-
-
-def _check_boxes(bboxes: np.ndarray) -> None:
-    bad = (bboxes[:, 2] < bboxes[:, 0]) | (bboxes[:, 3] < bboxes[:, 1])
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+def _check_values(*arrays: np.ndarray) -> None:
+    """Raise naming the input of the first NaN/inf or negative-size box."""
+    which, index = first_invalid(*arrays)
+    if which < 0:
+        return
+    if which == 4:
+        box = arrays[0][index].tolist()
         raise ValueError('`bboxes` must be x1y1x2y2 with x2 >= x1 and '
-                         f'y2 >= y1, got a negative size at index {i}: '
-                         f'{bboxes[i].tolist()}')
+                         f'y2 >= y1, got a negative size at index {index}: '
+                         f'{box}')
+    array = arrays[which]
+    where = tuple(int(i) for i in np.unravel_index(index, array.shape))
+    raise ValueError(f'`{_INPUT_NAMES[which]}` must be finite, got '
+                     f'{array[where]} at index {where}')
 
 
 def _resolve(preset: Union[str, PoseNMSParams],
@@ -268,11 +280,8 @@ def parametric_pose_nms(bboxes: ArrayLike,
     """
     params = _resolve(preset, overrides)
     conv = _Converted(bboxes, bbox_scores, keypoints, keypoint_scores)
-    groups = np.zeros(conv.keypoints.shape[0], dtype=np.int64)
-    core = run_pose_nms(params, conv.bboxes, conv.bbox_scores,
-                        conv.keypoints, conv.keypoint_scores, groups,
-                        conv.numpy_score_dtype)
-    return PoseNMSResult(**conv.result(core))
+    codes = np.zeros(conv.keypoints.shape[0], dtype=np.int64)
+    return PoseNMSResult(**conv.result(conv.run(params, codes)))
 
 
 def batched_parametric_pose_nms(bboxes: ArrayLike,
@@ -307,11 +316,8 @@ def batched_parametric_pose_nms(bboxes: ArrayLike,
         raise ValueError(f'`image_ids` must have shape '
                          f'({conv.keypoints.shape[0]},) to match `keypoints` '
                          f'{conv.keypoints.shape}, got {ids.shape}')
-    codes = np.unique(ids, return_inverse=True)[1] if ids.size else np.zeros(
-        0, dtype=np.int64)
-    core = run_pose_nms(params, conv.bboxes, conv.bbox_scores,
-                        conv.keypoints, conv.keypoint_scores,
-                        codes.reshape(-1), conv.numpy_score_dtype)
+    codes = np.unique(ids, return_inverse=True)[1].reshape(-1)
+    core = conv.run(params, codes.astype(np.int64, copy=False))
     kept_ids = ids[core.keep]
     if isinstance(image_ids, torch.Tensor):
         kept_ids = torch.from_numpy(np.ascontiguousarray(kept_ids)).to(

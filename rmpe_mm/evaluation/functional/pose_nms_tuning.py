@@ -2,29 +2,21 @@
 maximise validation mAP, two at a time with the other two fixed").
 
 :class:`PoseNMSTuningProblem` runs the NMS on a whole prediction dump many
-times with different parameters, caching everything that does not depend on
-them (sorting, exactly pruned candidate pairs and their joint distances,
-match counts, the keypoint-match term per ``delta1`` and the spatial term per
-``delta2``), so one evaluation is a few vector operations, the greedy pass
-and the merge. :func:`coordinate_search` is the search itself.
+times with different parameters: one evaluation is one call of the compiled
+kernel on all images. :func:`coordinate_search` is the search
+itself.
 """
 import itertools
 import pickle
-from typing import (Any, Callable, Dict, List, Optional, Sequence, Tuple)
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .pose_nms_core import (CoreResult, SortedCandidates, _round_to,
-                            cluster_candidates, finish_clusters,
-                            sort_candidates)
-from .pose_nms_pairs import (CandidatePairs, candidate_pairs, low_score_mask,
-                             match_counts, pair_geometry, prune_radius,
-                             score_term, spatial_term)
+from .pose_nms_core import CoreResult, run_pose_nms
 from .pose_nms_params import PoseNMSParams
 
 TUNABLE_PARAMS = ('delta1', 'mu', 'delta2', 'gamma', 'score_thr',
                   'match_thr', 'area_thr', 'max_score_weight')
-_CACHE_SIZE = 24
 
 
 def load_pose_dump(path: str) -> Dict[str, Any]:
@@ -101,19 +93,14 @@ class PoseNMSTuningProblem:
                  image_ids: np.ndarray,
                  score_dtype: Any = np.float32) -> None:
         self.base = base
-        self.score_dtype = np.dtype(score_dtype)
         self.image_ids = np.asarray(image_ids)
         _, codes = np.unique(self.image_ids, return_inverse=True)
-        self.cands = sort_candidates(
-            base, np.asarray(bboxes, dtype=np.float64),
-            np.asarray(bbox_scores, dtype=np.float64),
-            np.asarray(keypoints, dtype=np.float64),
-            np.asarray(keypoint_scores, dtype=np.float64),
-            codes.reshape(-1), self.score_dtype)
-        self.num_keypoints = self.cands.kx.shape[0]
-        self._radius = None
-        self._pairs: Optional[CandidatePairs] = None
-        self._cache: Dict[tuple, np.ndarray] = {}
+        self.arrays = [
+            np.ascontiguousarray(x, dtype=np.float64)
+            for x in (bboxes, bbox_scores, keypoints, keypoint_scores)
+        ]
+        self.group_codes = codes.reshape(-1).astype(np.int64)
+        self.score_dtype = np.dtype(score_dtype)
 
     def params(self, **values: float) -> PoseNMSParams:
         """``base`` with tuned values (only :data:`TUNABLE_PARAMS`)."""
@@ -123,60 +110,10 @@ class PoseNMSTuningProblem:
                              f'{list(TUNABLE_PARAMS)}')
         return self.base.replace(**values)
 
-    def _ensure_pairs(self, params: PoseNMSParams) -> CandidatePairs:
-        """Pairs pruned with a radius valid for ``params`` (grown lazily)."""
-        need = prune_radius(params, self.cands.ref, self.cands.wh,
-                            self.num_keypoints)
-        if self._radius is None or (need > self._radius).any():
-            radius = need if self._radius is None else np.maximum(
-                need * 1.25, self._radius)
-            self._pairs = candidate_pairs(self.cands.kxy,
-                                          self.cands.group_end, radius)
-            self._radius = radius
-            self._cache.clear()
-            self._geometry = pair_geometry(self.base, self._pairs,
-                                           self.cands.ref, self.cands.wh)
-            self._counts = match_counts(self.base, self._pairs,
-                                        self.cands.ref)
-        return self._pairs
-
-    def _cached(self, key: tuple, fn: Callable[[], np.ndarray]) -> np.ndarray:
-        if key not in self._cache:
-            if len(self._cache) >= _CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = fn()
-        return self._cache[key]
-
-    def similarity(self, params: PoseNMSParams,
-                   cands: SortedCandidates) -> np.ndarray:
-        """(P,) pair similarity for ``params`` from the cached terms."""
-        pairs = self._ensure_pairs(params)
-        gate, q = self._geometry
-        fullbody = params.layout == 'fullbody'
-        thr_key = cands.score_thr if fullbody else None
-
-        def low():
-            return low_score_mask(cands.scores, pairs, cands.score_thr) \
-                if fullbody else None
-
-        s1 = self._cached(
-            ('score', params.delta1, thr_key), lambda: score_term(
-                params, pairs, gate, np.tanh(cands.scores / params.delta1),
-                low()))
-        s2 = self._cached(('spatial', params.delta2, thr_key),
-                          lambda: spatial_term(params, q, low()))
-        return s1 + params.mu * s2
-
     def run(self, params: PoseNMSParams) -> CoreResult:
-        """The NMS of every image for ``params`` (clusters not listed)."""
-        cands = self.cands._replace(
-            score_thr=_round_to(params.score_thr, self.score_dtype),
-            half_thr=_round_to(params.score_thr / 2, self.score_dtype))
-        similarity = self.similarity(params, cands)
-        counts = self._counts if params.match_thr is not None else None
-        clusters = cluster_candidates(params, cands, self._pairs, similarity,
-                                      counts)
-        return finish_clusters(params, cands, clusters, with_clusters=False)
+        """The NMS of every image for ``params`` (from :meth:`params`)."""
+        return run_pose_nms(params, *self.arrays, self.group_codes,
+                            self.score_dtype)
 
 
 def rescore(mode: str,

@@ -122,3 +122,20 @@ def test_batched_equals_per_image():
     np.testing.assert_allclose(out.keypoints, np.concatenate(expected_kpts))
     for cluster, k in zip(out.clusters, out.keep):
         assert k in cluster and (ids[cluster] == ids[k]).all()
+
+
+def test_paper_gate_box_corner_is_not_pruned():
+    """The paper form's gate box reaches ``gate_box_frac / 2 * hypot(w, h)``
+    from the reference joint, farther than ``gate_box_frac / 2 * max(w, h)``
+    and than the match radius: a pair whose joints all sit near the box
+    corner interacts through the keypoint term only and must be kept by the
+    pruning."""
+    kpts = np.stack([np.linspace(20, 180, 17), np.linspace(10, 190, 17)], 1)
+    boxes = np.array([[0.0, 0.0, 200.0, 200.0]] * 2)
+    keypoints = np.stack([kpts, kpts + 9.0])  # 12.7 px: inside the 10x10 box
+    scores = np.full((2, 17), 0.9)
+    args = (boxes, np.array([0.9, 0.8]), keypoints, scores)
+    params = pose_nms_params(distance_form='paper', gamma=5.0)
+    ref = reference_pose_nms(*args, **params.to_dict())
+    assert list(ref['keep']) == [0] and list(ref['clusters'][0]) == [0, 1]
+    assert_same(parametric_pose_nms(*args, params), ref)
