@@ -266,38 +266,36 @@ def _similarity(a, b, kx, ky, d2, sc, wh, ref, fp, ip, spatial_scale):
 
 
 @njit(**_JIT)
-def _scan_pair(a, b, kx, ky, d2, prune_radius, ref, fp, match_factor,
-               has_match, enough):
-    """Squared joint distances of the pair into ``d2``, and its match count.
-
-    The match count is AlphaPose's ``dist / radius <= factor`` with
-    ``radius = min(ref_a, match_radius_cap)`` (never true for a zero
-    radius); ``dist`` is computed only for joints whose squared distance is
-    not clearly beyond the radius. The scan stops once the count reaches
-    ``enough`` (``d2`` is then incomplete, and not needed).
-
-    Returns:
-        tuple: ``(interacts, count)``; ``interacts`` is False when every
-        joint is farther apart than ``prune_radius`` (exact pruning).
-    """
-    rad = min(ref[a], fp[F_MATCH_CAP])
-    closest = np.inf
-    count = 0
+def _squared_distances(a, b, kx, ky, d2, limit):
+    """Fill ``d2`` with the squared joint distances of the pair; return
+    whether any is within ``limit`` (two loops, so the first vectorises)."""
     for n in range(d2.shape[0]):
         dx = kx[a, n] - kx[b, n]
         dy = ky[a, n] - ky[b, n]
-        dist2 = dx * dx + dy * dy
-        d2[n] = dist2
-        closest = min(closest, dist2)
-        if not has_match:
-            continue
+        d2[n] = dx * dx + dy * dy
+    for n in range(d2.shape[0]):
+        if d2[n] <= limit:
+            return True
+    return False
+
+
+@njit(**_JIT)
+def _match_count(a, d2, ref, fp, match_factor, enough):
+    """Joints of b within the match radius of a's joints, counted up to
+    ``enough``: AlphaPose's ``dist / radius <= factor`` with
+    ``radius = min(ref_a, match_radius_cap)`` (never true for a zero
+    radius); ``dist`` is computed only for joints whose squared distance is
+    not clearly beyond the radius."""
+    rad = min(ref[a], fp[F_MATCH_CAP])
+    count = 0
+    for n in range(d2.shape[0]):
         reach = match_factor[n] * rad
-        if dist2 <= reach * reach * (1 + RADIUS_REL_MARGIN) and \
-                math.sqrt(dist2) / rad <= match_factor[n]:
+        if d2[n] <= reach * reach * (1 + RADIUS_REL_MARGIN) and \
+                math.sqrt(d2[n]) / rad <= match_factor[n]:
             count += 1
             if count >= enough:
-                return True, count
-    return closest <= prune_radius * prune_radius, count
+                break
+    return count
 
 
 @njit(**_JIT)
@@ -340,10 +338,11 @@ def _group_pairs(start, stop, kx, ky, sc, wh, ref, extent, radius, fp, ip,
                       extent[b, 2] - extent[a, 3], extent[a, 2] - extent[b, 3])
             if gap > rad:
                 continue
-            interacts, count = _scan_pair(a, b, kx, ky, d2, rad, ref, fp,
-                                          match_factor, has_match, enough)
-            if not interacts:
+            if not _squared_distances(a, b, kx, ky, d2, rad * rad):
                 continue
+            count = 0
+            if has_match:
+                count = _match_count(a, d2, ref, fp, match_factor, enough)
             flag = (not fullbody and has_match
                     and count >= fp[F_MATCH_THR])
             if not flag:
