@@ -21,9 +21,11 @@ Steps (one call of :func:`run_pose_nms_kernel`):
 4. Every cluster is merged, filtered and scored.
 
 Compiled with ``error_model='numpy'`` (``x / 0`` is inf or NaN, as in
-AlphaPose's tensors) and without fast-math, so every operation is the IEEE
-float64 (float32 where AlphaPose's fullbody match count is reproduced)
-operation the numpy reference does; only the order of sums differs.
+AlphaPose's tensors) and without fast-math, so every comparison and
+arithmetic operation is the IEEE float64 one (float32 where AlphaPose's
+fullbody match count is reproduced) of the numpy reference; only the order of
+sums and the last bit of ``exp``/``tanh`` (libm instead of numpy's own) may
+differ.
 """
 import math
 
