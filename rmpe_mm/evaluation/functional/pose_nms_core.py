@@ -4,10 +4,12 @@
 kernel (:mod:`.pose_nms_kernel`) on validated float64 numpy arrays.
 """
 import math
+import threading
 from functools import lru_cache
-from typing import List, NamedTuple, Tuple
+from typing import Any, List, NamedTuple, Tuple
 
 import numpy as np
+from mmengine.logging import print_log
 
 from . import pose_nms_kernel as kernel
 from .pose_nms_params import PoseNMSParams
@@ -202,9 +204,35 @@ def run_pose_nms(params: PoseNMSParams, bboxes: np.ndarray,
     if num == 0:
         return empty_result(num_k)
     packed = pack_params(params, num_k, score_dtype)
-    return CoreResult(*kernel.run_pose_nms_kernel(
-        keypoints, keypoint_scores, bboxes, bbox_scores, group_codes,
-        *packed))
+    return CoreResult(*_call_kernel(keypoints, keypoint_scores, bboxes,
+                                    bbox_scores, group_codes, *packed))
+
+
+# The first kernel call of a process may compile it (once per machine, then
+# numba's disk cache is used); if it takes longer than this many seconds, a
+# message says why.
+COMPILE_NOTICE_DELAY = 2.0
+_kernel_ready = False
+
+
+def _call_kernel(*args: Any) -> tuple:
+    """Run the kernel; announce a slow first call (compilation)."""
+    global _kernel_ready
+    if _kernel_ready:
+        return kernel.run_pose_nms_kernel(*args)
+    timer = threading.Timer(
+        COMPILE_NOTICE_DELAY, print_log,
+        ('rmpe_mm: compiling the parametric pose NMS kernel (numba, once '
+         'per machine, about 20 s; cached on disk afterwards)', ),
+        dict(logger='current'))
+    timer.daemon = True
+    timer.start()
+    try:
+        out = kernel.run_pose_nms_kernel(*args)
+    finally:
+        timer.cancel()
+    _kernel_ready = True
+    return out
 
 
 def empty_result(num_keypoints: int) -> CoreResult:

@@ -205,3 +205,27 @@ def test_parametric_pose_nms_object(tmp_path):
     assert single.keep.tolist() == batched.keep.tolist() == [0]
     assert batched.image_ids.tolist() == [7]
     assert isinstance(nms.params, PoseNMSParams)
+
+
+def test_slow_first_kernel_call_is_announced(monkeypatch, capsys):
+    """The first call of a process may compile the kernel (about 20 s on a
+    new machine): after COMPILE_NOTICE_DELAY a message says so."""
+    import time
+
+    from rmpe_mm.evaluation.functional import pose_nms_core as core
+    real = core.kernel.run_pose_nms_kernel
+
+    def slow(*args):
+        time.sleep(0.5)
+        return real(*args)
+
+    monkeypatch.setattr(core, '_kernel_ready', False)
+    monkeypatch.setattr(core, 'COMPILE_NOTICE_DELAY', 0.05)
+    monkeypatch.setattr(core.kernel, 'run_pose_nms_kernel', slow)
+    out = parametric_pose_nms(*one_pose())
+    assert out.keep.tolist() == [0]
+    assert 'compiling the parametric pose NMS kernel' in capsys.readouterr(
+    ).out
+    assert core._kernel_ready
+    parametric_pose_nms(*one_pose())  # later calls: no timer, no message
+    assert 'compiling' not in capsys.readouterr().out
