@@ -44,14 +44,14 @@ Design (documented defaults and deviations; every constant is a field of
   ``2 * alive * valid`` in float32 (reproduced exactly).
 - Computation is float64 on the CPU (torch tensors are moved there,
   outputs moved back to the input's device and dtype); the greedy order uses
-  float64 mean scores (ties: input order), so two candidates whose float32
-  means differ by less than ~1e-7 may be ordered differently from
-  AlphaPose's float32 means. ``score_thr`` and ``zero_score`` are rounded to
-  the precision of ``keypoint_scores``, as AlphaPose's float32 comparisons
-  do (bfloat16 scores: float32).
-- The greedy order sums each candidate's scores in joint order (float64);
-  candidates whose means differ only in the last bit through a different
-  summation order (e.g. numpy's pairwise sum) may be ordered differently.
+  float64 mean scores summed in joint order (ties: input order), so two
+  candidates whose float32 means differ by less than ~1e-7 may be ordered
+  differently from AlphaPose's float32 means (and candidates whose means
+  differ only in the last bit through another summation order, e.g.
+  numpy's pairwise sum, differently from such a float64 mean).
+  ``score_thr`` and ``zero_score`` are rounded to the precision of
+  ``keypoint_scores``, as AlphaPose's float32 comparisons do (bfloat16
+  scores: float32).
 - Speed: everything after the input checks is one compiled kernel
   (:mod:`.pose_nms_kernel`, numba, compiled on the first call on a machine
   and cached on disk). Pairs that provably cannot interact (every joint

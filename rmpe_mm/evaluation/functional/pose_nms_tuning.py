@@ -3,8 +3,7 @@ maximise validation mAP, two at a time with the other two fixed").
 
 :class:`PoseNMSTuningProblem` runs the NMS on a whole prediction dump many
 times with different parameters: one evaluation is one call of the compiled
-kernel on all images. :func:`coordinate_search` is the search
-itself.
+kernel on all images. :func:`coordinate_search` is the search itself.
 """
 import itertools
 import pickle
@@ -12,6 +11,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .pose_nms import _Converted
 from .pose_nms_core import CoreResult, run_pose_nms
 from .pose_nms_params import PoseNMSParams
 
@@ -78,7 +78,8 @@ class PoseNMSTuningProblem:
         base (PoseNMSParams): Parameters the tuned ones are changed from;
             the untuned ones (``alpha``, caps, form, layout...) are fixed.
         bboxes, bbox_scores, keypoints, keypoint_scores: The candidates of
-            all images (see :func:`parametric_pose_nms`).
+            all images (see :func:`parametric_pose_nms`; checked as there:
+            shapes, NaN/inf and negative box sizes raise ``ValueError``).
         image_ids: (N,) image of each candidate.
         score_dtype: Precision of the original scores (thresholds are
             rounded to it). Defaults to float32 (model outputs).
@@ -95,10 +96,9 @@ class PoseNMSTuningProblem:
         self.base = base
         self.image_ids = np.asarray(image_ids)
         _, codes = np.unique(self.image_ids, return_inverse=True)
-        self.arrays = [
-            np.ascontiguousarray(x, dtype=np.float64)
-            for x in (bboxes, bbox_scores, keypoints, keypoint_scores)
-        ]
+        conv = _Converted(bboxes, bbox_scores, keypoints, keypoint_scores)
+        self.arrays = (conv.bboxes, conv.bbox_scores, conv.keypoints,
+                       conv.keypoint_scores)
         self.group_codes = codes.reshape(-1).astype(np.int64)
         self.score_dtype = np.dtype(score_dtype)
 

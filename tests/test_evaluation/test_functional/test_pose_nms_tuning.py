@@ -126,3 +126,11 @@ def test_load_pose_dump(tmp_path):
         pickle.dump([dict(id=0, img_id=5)], f)
     with pytest.raises(ValueError, match='no pred_instances with bboxes'):
         load_pose_dump(str(path))
+
+
+def test_problem_checks_its_inputs():
+    (boxes, bs, kpts, scores), ids = many_images(2, 3)
+    kpts = kpts.copy()
+    kpts[1, 2, 0] = np.nan
+    with pytest.raises(ValueError, match='`keypoints` must be finite'):
+        PoseNMSTuningProblem(pose_nms_params(), boxes, bs, kpts, scores, ids)
