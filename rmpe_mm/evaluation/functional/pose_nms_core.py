@@ -41,15 +41,9 @@ class CoreResult(NamedTuple):
         return [self.members[s:e] for s, e in zip(ends[:-1], ends[1:])]
 
 
-_ROUNDED = {}
-
-
 def round_to(value: float, dtype: np.dtype) -> float:
     """``value`` as the nearest number of ``dtype`` (as torch compares)."""
-    key = (value, dtype.str)
-    if key not in _ROUNDED:
-        _ROUNDED[key] = float(np.asarray(value, dtype=dtype))
-    return _ROUNDED[key]
+    return float(np.asarray(value, dtype=dtype))
 
 
 def fullbody_parts(params: PoseNMSParams,
@@ -84,7 +78,8 @@ def _joint_factors(params: PoseNMSParams,
     return spatial, match
 
 
-def spatial_radius(params: PoseNMSParams, num_keypoints: int) -> float:
+def spatial_radius(params: PoseNMSParams, num_keypoints: int,
+                   spatial_factor: np.ndarray) -> float:
     """Distance (in the units of the form's spatial term ``q``) beyond which
     the spatial term alone cannot exceed gamma: past the gate the keypoint
     term is 0 and the spatial term is at most
@@ -101,18 +96,19 @@ def spatial_radius(params: PoseNMSParams, num_keypoints: int) -> float:
         return 0.0
     if params.gamma <= 0:
         return math.inf
-    f_max = float(_joint_factors(params, num_keypoints)[0].max())
+    f_max = float(spatial_factor.max())
     return params.delta2 * f_max * math.log(top / params.gamma)
 
 
 def _pruning_terms(params: PoseNMSParams, num_keypoints: int,
+                   spatial_factor: np.ndarray,
                    match_factor: np.ndarray) -> Tuple[float, ...]:
     """``(const, c_ref, c_diag, c_match)`` of the per-reference pruning
     radius ``max(const, c_ref * ref, c_diag * hypot(w, h),
     c_match * min(ref, match_radius_cap))``: a pair whose joints are all
     farther apart than it can neither be similar enough nor match.
     """
-    spatial = spatial_radius(params, num_keypoints)
+    spatial = spatial_radius(params, num_keypoints, spatial_factor)
     const = c_ref = c_diag = c_match = 0.0
     form = params.distance_form
     if form == 'pixel':
@@ -168,7 +164,7 @@ def pack_params(params: PoseNMSParams, num_keypoints: int,
     fp[kernel.F_ZERO_SCORE] = (math.nan if params.zero_score is None else
                                round_to(params.zero_score, score_dtype))
     fp[kernel.F_PRUNE_CONST:kernel.F_PRUNE_MATCH + 1] = _pruning_terms(
-        params, num_keypoints, match)
+        params, num_keypoints, spatial, match)
     ip = np.zeros(kernel.NUM_I, dtype=np.int64)
     ip[kernel.I_FORM] = ('pixel', 'normalised',
                          'paper').index(params.distance_form)
