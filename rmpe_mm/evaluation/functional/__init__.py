@@ -1,8 +1,9 @@
 """rmpe_mm.evaluation.functional."""
 from .mpii_map import (MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES,
-                       MpiiAPAccumulator, assign_poses_to_groups,
-                       evaluate_mpii_groups, format_mpii_ap_table,
-                       match_group, summarize_mpii_ap, voc_ap)
+                       MpiiAPAccumulator, assign_anchors_to_groups,
+                       assign_poses_to_groups, evaluate_mpii_groups,
+                       format_mpii_ap_table, match_group, pose_anchors,
+                       summarize_mpii_ap, voc_ap)
 from .mpii_submission import (MpiiSubmissionGroup, read_mpii_submission,
                               write_mpii_submission)
 from .parametric_pose_nms import ParametricPoseNMS
@@ -15,8 +16,9 @@ from .pose_nms_params import (POSE_NMS_PRESETS, PoseNMSParams,
 
 __all__ = [
     'MPII_EVAL_JOINT_IDS', 'MPII_EVAL_JOINT_NAMES', 'MpiiAPAccumulator',
-    'assign_poses_to_groups', 'evaluate_mpii_groups', 'format_mpii_ap_table',
-    'match_group', 'summarize_mpii_ap', 'voc_ap', 'MpiiSubmissionGroup',
+    'assign_anchors_to_groups', 'assign_poses_to_groups',
+    'evaluate_mpii_groups', 'format_mpii_ap_table', 'match_group',
+    'pose_anchors', 'summarize_mpii_ap', 'voc_ap', 'MpiiSubmissionGroup',
     'read_mpii_submission', 'write_mpii_submission',
     'ParametricPoseNMS', 'BatchedPoseNMSResult', 'PoseNMSResult',
     'batched_parametric_pose_nms', 'parametric_pose_nms', 'pose_nms_params',
