@@ -216,10 +216,10 @@ class MpiiMultiPersonMAP(BaseMetric):
         per_joint = ', '.join(
             f'{n} {a:.1f}' for n, a in zip(MPII_EVAL_JOINT_NAMES, ap))
         print_log(
-            f'MPII multi-person AP ({len(submission)} groups, '
-            f'{counts["in_group"]} of {counts["poses"]} poses in a group, '
-            f'{counts["fallback"]} located without pelvis/thorax)\n'
-            f'{format_mpii_ap_table(table)}\nper joint: {per_joint}',
+            f'MPII multi-person AP ({len(submission)} groups)\n'
+            f'{format_mpii_ap_table(table)}\nper joint: {per_joint}\n'
+            f'poses: {counts["in_group"]} of {counts["poses"]} in a group, '
+            f'{counts["fallback"]} located without pelvis/thorax',
             logger='current')
         undefined = acc.undefined_message()
         if undefined is not None:

@@ -222,4 +222,4 @@ def test_fourteen_joint_predictions_without_pelvis_and_thorax(monkeypatch):
     assert 'none of the 5 poses lies in a group box' in warnings[1]
     assert 'undefined (NaN)' in warnings[2] and 'Total' in warnings[2]
     info = next(m for m, kw in logged if 'MPII multi-person AP' in m)
-    assert '0 of 5 poses in a group' in info
+    assert 'poses: 0 of 5 in a group' in info
