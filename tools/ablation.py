@@ -38,63 +38,34 @@ sys.path.insert(0, ROOT)
 from rmpe_mm.apis.synthetic_benchmark import (  # noqa: E402
     BenchmarkSettings, StepRunner, ablation_markdown, ablation_plan,
     ensure_pgpg_model, ensure_synthetic_data, plot_rows)
+from rmpe_mm.apis.synthetic_benchmark.cli import (  # noqa: E402
+    add_schedule_arguments, settings_from_args)
 from rmpe_mm.apis.synthetic_benchmark.plan import (  # noqa: E402
     NUM_MAIN_ROWS, record_settings)
 
 #: --quick: a smoke run of the whole ablation (numbers meaningless).
 QUICK = dict(stage1_epochs=2, stage2_epochs=1, parallel_epochs=2,
              train_people=400)
+#: The ablation's epochs: BenchmarkSettings' defaults.
+ABLATION_EPOCHS = dict(stage1_epochs=10, stage2_epochs=4, parallel_epochs=10)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
-    defaults = BenchmarkSettings()
     parser = argparse.ArgumentParser(
         description='RMPE ablation (Table 3) on the synthetic benchmark')
-    parser.add_argument('--seed', type=int, default=defaults.seed,
+    parser.add_argument('--seed', type=int, default=BenchmarkSettings().seed,
                         help='training and PGPG-fit seed (default: '
                         '%(default)s)')
-    parser.add_argument('--epochs', type=int, default=None,
-                        help='stage-1 epochs (SPPE alone, LR 1e-3; default '
-                        f'{defaults.stage1_epochs})')
-    parser.add_argument('--finetune-epochs', type=int, default=None,
-                        help='stage-2 epochs (SSTN fine-tuning at LR 1e-4, '
-                        'and the no-SSTN control; default '
-                        f'{defaults.stage2_epochs})')
-    parser.add_argument('--parallel-epochs', type=int, default=None,
-                        help='parallel-SPPE epochs (default '
-                        f'{defaults.parallel_epochs})')
-    parser.add_argument('--train-people', type=int, default=None,
-                        help='train on the first N people only (default: '
-                        'all)')
-    parser.add_argument('--quick', action='store_true',
-                        help='smoke run: 2 + 1 epochs, parallel 2, first 400 '
-                        'people (explicit flags win)')
+    add_schedule_arguments(parser, ABLATION_EPOCHS, QUICK)
     parser.add_argument('--work-dir', default='work_dirs/ablation',
                         help='output directory (default: %(default)s)')
-    parser.add_argument('--data-root', default=defaults.data_root,
-                        help='synthetic dataset (made if absent; default: '
-                        '%(default)s)')
-    parser.add_argument('--force', action='store_true',
-                        help='reuse a work directory made with other '
-                        'settings')
-    parser.add_argument('--verbose', action='store_true',
-                        help='echo every line of the subprocesses')
     return parser.parse_args(argv)
 
 
 def build_settings(args: argparse.Namespace) -> BenchmarkSettings:
     """Defaults < --quick < explicit flags."""
-    values: Dict = dict(seed=args.seed, data_root=args.data_root)
-    if args.quick:
-        values.update(QUICK)
-    for key, flag in (('stage1_epochs', args.epochs),
-                      ('stage2_epochs', args.finetune_epochs),
-                      ('parallel_epochs', args.parallel_epochs),
-                      ('train_people', args.train_people)):
-        if flag is not None:
-            values[key] = flag
-    return BenchmarkSettings(**values)
+    return settings_from_args(args, ABLATION_EPOCHS, QUICK)
 
 
 def previous_timings(root: str) -> Dict[str, float]:

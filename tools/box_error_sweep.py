@@ -34,6 +34,8 @@ sys.path.insert(0, ROOT)
 
 from rmpe_mm.apis.synthetic_benchmark import (  # noqa: E402
     BenchmarkSettings, StepRunner, ensure_pgpg_model, ensure_synthetic_data)
+from rmpe_mm.apis.synthetic_benchmark.cli import (  # noqa: E402
+    add_schedule_arguments, settings_from_args)
 from rmpe_mm.apis.synthetic_benchmark.plan import record_settings  # noqa
 from rmpe_mm.apis.synthetic_benchmark.sweep import (  # noqa: E402
     DEFAULT_SCALES, collect_totals, ensure_level_detections, level_meta_file,
@@ -68,31 +70,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         default=list(DEFAULT_SCALES),
                         help='box-error levels, multiples of the calibrated '
                         'detector error (default: %(default)s)')
-    parser.add_argument('--epochs', type=int, default=None,
-                        help='stage-1 epochs (default '
-                        f'{SWEEP_EPOCHS["stage1_epochs"]})')
-    parser.add_argument('--finetune-epochs', type=int, default=None,
-                        help='stage-2 epochs (default '
-                        f'{SWEEP_EPOCHS["stage2_epochs"]})')
-    parser.add_argument('--parallel-epochs', type=int, default=None,
-                        help='parallel-SPPE epochs (default '
-                        f'{SWEEP_EPOCHS["parallel_epochs"]})')
-    parser.add_argument('--train-people', type=int, default=None,
-                        help='train on the first N people only')
-    parser.add_argument('--quick', action='store_true',
-                        help='smoke run: 1 epoch per stage, 64 people '
-                        '(explicit flags win)')
+    add_schedule_arguments(parser, SWEEP_EPOCHS, QUICK)
     parser.add_argument('--jobs', type=int, default=1,
                         help='seeds trained at once (default: %(default)s)')
     parser.add_argument('--train-only', action='store_true',
                         help='stop after training')
-    parser.add_argument('--work-dir', default='work_dirs/box_error_sweep')
-    parser.add_argument('--data-root', default='data/synthetic')
-    parser.add_argument('--force', action='store_true',
-                        help='reuse a work directory made with other '
-                        'settings')
-    parser.add_argument('--verbose', action='store_true',
-                        help='echo every line of the subprocesses')
+    parser.add_argument('--work-dir', default='work_dirs/box_error_sweep',
+                        help='output directory (default: %(default)s)')
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f'--jobs must be >= 1, got {args.jobs}')
@@ -103,17 +87,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def seed_settings(args: argparse.Namespace,
                   seed: int) -> BenchmarkSettings:
-    """Sweep defaults < --quick < explicit flags."""
-    values: Dict = dict(SWEEP_EPOCHS, seed=seed, data_root=args.data_root)
-    if args.quick:
-        values.update(QUICK)
-    for key, flag in (('stage1_epochs', args.epochs),
-                      ('stage2_epochs', args.finetune_epochs),
-                      ('parallel_epochs', args.parallel_epochs),
-                      ('train_people', args.train_people)):
-        if flag is not None:
-            values[key] = flag
-    return BenchmarkSettings(**values)
+    """Sweep defaults < --quick < explicit flags, for one seed."""
+    return settings_from_args(args, SWEEP_EPOCHS, QUICK, seed=seed)
 
 
 def train_seed(runner: StepRunner, args: argparse.Namespace,

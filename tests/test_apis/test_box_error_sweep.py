@@ -138,6 +138,7 @@ def test_in_process_test_with_stn_probe(tiny_root, tmp_path):
     box-error level of the tiny data: both evaluators, one probe record
     per detection, diagnostics over the true detections."""
     from mmengine.config import Config
+    from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
     from rmpe_mm.apis.synthetic_benchmark import data_root_options
 
@@ -146,6 +147,7 @@ def test_in_process_test_with_stn_probe(tiny_root, tmp_path):
     options = data_root_options(tiny_root)
     cfg = Config.fromfile(config)
     cfg.merge_from_dict(parse_cfg_options(options))
+    init_default_scope('mmpose')
     model = MODELS.build(cfg.model)
     with torch.no_grad():  # a clearly non-identity STN
         model.stn.fc.bias.copy_(torch.tensor([0.9, 0., 0.05, 0., 0.9, 0.]))

@@ -33,3 +33,23 @@ def test_ablation_keeps_timings_of_earlier_runs(load_tool, tmp_path):
         json.dumps(dict(timings=dict(a=1.0, b=2.0))))
     (tmp_path / 'timings.json').write_text(json.dumps(dict(b=3.0, c=4.0)))
     assert tool.previous_timings(str(tmp_path)) == dict(a=1.0, b=3.0, c=4.0)
+
+
+def test_box_error_sweep_settings_and_argument_errors(load_tool, capsys):
+    import pytest
+    tool = load_tool('box_error_sweep')
+    args = tool.parse_args([])
+    assert args.seeds == [0, 1, 2] and args.jobs == 1
+    assert args.scales == [0.0, 0.5, 1.0, 2.0, 3.0]
+    default = tool.seed_settings(args, 2)
+    assert (default.stage1_epochs, default.stage2_epochs,
+            default.parallel_epochs, default.seed) == (8, 3, 6, 2)
+    quick = tool.seed_settings(
+        tool.parse_args(['--quick', '--finetune-epochs', '2']), 0)
+    assert quick.train_people == tool.QUICK['train_people']
+    assert quick.stage1_epochs == tool.QUICK['stage1_epochs']
+    assert quick.stage2_epochs == 2
+    for bad in (['--jobs', '0'], ['--scales', '-1']):
+        with pytest.raises(SystemExit):
+            tool.parse_args(bad)
+        assert 'must be' in capsys.readouterr().err

@@ -82,7 +82,8 @@ def scale_tag(scale: float) -> str:
 
 def level_det_file(data_root: str, scale: float) -> str:
     """Validation detections at a box-error level (made by the sweep)."""
-    return osp.join(data_root, 'detections', f'val_det_{scale_tag(scale)}.json')
+    return osp.join(data_root, 'detections',
+                    f'val_det_{scale_tag(scale)}.json')
 
 
 def level_meta_file(data_root: str, scale: float) -> str:

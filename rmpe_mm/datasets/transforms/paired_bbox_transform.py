@@ -9,7 +9,7 @@ from mmpose.registry import TRANSFORMS
 
 @TRANSFORMS.register_module()
 class RandomPairedBBoxTransform(RandomBBoxTransform):
-    """``RandomBBoxTransform`` that moves the ground-truth box with the fed box.
+    """``RandomBBoxTransform`` moving the ground-truth box with the fed box.
 
     RMPE's parallel SPPE is supervised with the pose in the crop of the
     ground-truth box (``GenerateCentreTarget``), the main SPPE with the pose
