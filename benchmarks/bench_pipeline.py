@@ -32,7 +32,7 @@ core and the overlapped one can use more.
 Usage::
 
     python benchmarks/bench_pipeline.py [--frames 40] [--threads 1]
-        [--pose-model res50|hg8|PATH] [--det-config PATH] [--boxes 8]
+        [--pose-model lhg2|res50|hg8|PATH] [--det-config PATH] [--boxes 8]
         [--repeats 3] [--batch-size 1] [--pose-batch-size 8]
         [--queue-size 2]
 """
@@ -62,11 +62,14 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FRAME_SIZE = (640, 480)
 FPS = 25
 
-#: Pose models by name: the project's RMPE config (8-stack hourglass SPPE)
-#: and a lighter RMPE model on MMPose's SimpleBaseline ResNet-50 config.
+#: Pose models by name: the project's RMPE config (8-stack hourglass SPPE),
+#: a lighter RMPE model on MMPose's SimpleBaseline ResNet-50 config, and the
+#: main job's small model (SSTN + 2-stack light hourglass, 48x64 crops).
 POSE_MODELS = {
     'hg8': osp.join(REPO, 'configs', 'rmpe_hg_coco.py'),
     'res50': None,  # written by _res50_config
+    'lhg2': osp.join(REPO, 'configs', 'synthetic',
+                     'rmpe_lhg2_synthetic_sstn.py'),
 }
 RES50_CONFIG = '''
 _base_ = [
@@ -84,8 +87,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument(
         '--pose-model',
-        default='res50',
-        help='"res50", "hg8" (configs/rmpe_hg_coco.py) or a config path')
+        default='lhg2',
+        help='"lhg2" (the main job\'s model), "res50", "hg8" '
+        '(configs/rmpe_hg_coco.py) or a config path')
     parser.add_argument(
         '--det-config',
         default=osp.join(REPO, 'configs', '_base_', 'detectors',

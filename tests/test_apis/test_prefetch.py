@@ -1,5 +1,6 @@
 """prefetch: a background-thread stage that keeps items, order and errors."""
 import threading
+import time
 
 import pytest
 
@@ -17,6 +18,21 @@ def test_items_are_produced_in_another_thread():
     names = list(prefetch(
         (threading.current_thread().name for _ in range(2)), name='stage'))
     assert names == ['stage', 'stage']
+
+
+def test_producer_and_consumer_overlap():
+    """Blocking stages (as decoding and PyTorch kernels, which release the
+    GIL) run at the same time: about max, not the sum, of their times."""
+    def produce():
+        for i in range(6):
+            time.sleep(0.05)
+            yield i
+
+    start = time.perf_counter()
+    for _ in prefetch(produce()):
+        time.sleep(0.05)
+    overlapped = time.perf_counter() - start
+    assert overlapped < 0.8 * 12 * 0.05  # sequential: 0.6 s
 
 
 def test_an_error_reaches_the_consumer_after_earlier_items():
