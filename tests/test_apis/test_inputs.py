@@ -3,6 +3,7 @@ import os.path as osp
 
 import cv2
 import numpy as np
+import pipeline_models
 import pytest
 
 import rmpe_mm.apis.inputs as inputs_module
@@ -11,12 +12,9 @@ from rmpe_mm.apis.inputs import open_video
 
 
 def write_video(path: str, frames: int) -> str:
-    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (64, 48))
-    for i in range(frames):
-        writer.write(np.full((48, 64, 3), 40 * i, np.uint8))
-    writer.release()
-    return path
+    return pipeline_models.write_video(
+        path, [np.full((48, 64, 3), 40 * i, np.uint8) for i in range(frames)],
+        size=(64, 48))
 
 
 def test_kinds_and_counts(tmp_path):

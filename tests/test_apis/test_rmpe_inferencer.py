@@ -124,12 +124,7 @@ def test_arrays_match_paths(pm, inferencer):
 
 
 def test_video(pm, inferencer, tmp_path):
-    video = str(tmp_path / 'clip.mp4')
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (160, 112))
-    for path in pm.COCO_IMAGES:
-        writer.write(cv2.resize(cv2.imread(path), (160, 112)))
-    writer.release()
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES)
     out = run(
         inferencer, video, batch_size=3, out_dir=str(tmp_path / 'out'))
     assert out['image_ids'] == [0, 1, 2, 3]
@@ -264,17 +259,9 @@ def test_whole_image_fallback_and_whole_image_detector(pm, inferencer,
                whole_image_fallback=True) == plain
 
 
-def _write_video(path: str, images: list, size=(160, 112)) -> str:
-    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), 5, size)
-    for image in images:
-        writer.write(cv2.resize(cv2.imread(image), size))
-    writer.release()
-    return path
-
-
 def test_overlapped_video_equals_sequential(pm, inferencer, tmp_path):
     from rmpe_mm.apis import current_scope
-    video = _write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES * 2)
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES * 2)
     before = current_scope()
     sequential = run(inferencer, video, batch_size=3)
     overlapped = run(
@@ -313,7 +300,7 @@ def test_input_errors_name_the_file(pm, inferencer, tmp_path):
     broken.write_bytes(b'not an image')
     with pytest.raises(FileNotFoundError, match='cannot read.*broken.jpg'):
         run(inferencer, str(broken), overlap=True)
-    empty_video = _write_video(str(tmp_path / 'empty.mp4'), [])
+    empty_video = pm.write_video(str(tmp_path / 'empty.mp4'), [])
     with pytest.raises(ValueError, match='empty.mp4.*no frames'):
         run(inferencer, empty_video)
     (tmp_path / 'folder').mkdir()

@@ -94,12 +94,7 @@ def test_folder_with_detection_file(models, tmp_path, load_tool):
 
 
 def test_video(models, tmp_path, load_tool):
-    video = str(tmp_path / 'clip.mp4')
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (160, 112))
-    for path in pm.COCO_IMAGES[:3]:
-        writer.write(cv2.resize(cv2.imread(path), (160, 112)))
-    writer.release()
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES[:3])
     out = str(tmp_path / 'out')
     summary = load_tool('demo').main(
         [video, *_detector_args(models, out), '--pose-nms', 'none'])
@@ -129,12 +124,7 @@ def test_default_pose_nms_and_errors(models, tmp_path, load_tool):
 def test_mmpose_option_names_overlap_and_fallback(models, tmp_path,
                                                   load_tool):
     demo = load_tool('demo')
-    video = str(tmp_path / 'clip.mp4')
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (160, 112))
-    for path in pm.COCO_IMAGES:
-        writer.write(cv2.resize(cv2.imread(path), (160, 112)))
-    writer.release()
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES)
     mmpose_names = [
         '--pose2d', models['pose_config'], '--pose2d-weights',
         models['pose_checkpoint'], '--det-model', pm.DET_CONFIG,
