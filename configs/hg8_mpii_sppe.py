@@ -32,8 +32,11 @@ train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=_base_.padding),
     dict(type='RandomFlip', direction='horizontal'),
-    dict(type='PoseGuidedProposals', model_file=None, padding=_base_.padding),
-    dict(type='RandomBBoxTransform', shift_prob=0),
+    dict(
+        type='PoseGuidedProposals',
+        model_file=_base_.pgpg_model_file,
+        padding=_base_.padding),
+    dict(type='RandomPairedBBoxTransform', shift_prob=0),
     dict(type='TopdownAffine', input_size=_base_.codec['input_size']),
     dict(type='GenerateTarget', encoder=_base_.codec),
     dict(type='PackPoseInputs')

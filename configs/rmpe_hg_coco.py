@@ -3,7 +3,13 @@
 # (64x48 heatmaps, 17 joints). 8-stack hourglass SPPE, ResNet-18 STN,
 # frozen 4-stack hourglass parallel SPPE, PGPG proposals.
 #
-# Two-stage recipe:
+# Recipe:
+#   0.  fit PGPG on the TRAINING split's detections (tools/detect.py), e.g.
+#         python tools/fit_pgpg.py \
+#           data/coco/annotations/person_keypoints_train2017.json \
+#           data/coco/person_detection_results/train2017_det.json \
+#           --out data/coco/pgpg/coco_pgpg_model.json
+#       (`pgpg_model_file`; None: the reference pose-independent Gaussian)
 #   1a. python tools/train.py configs/hg8_coco_sppe.py      (SPPE on PGPG)
 #   1b. python tools/train.py configs/hg4_coco_parallel.py  (GT boxes)
 #   2.  python tools/train.py configs/rmpe_hg_coco.py \
@@ -17,6 +23,7 @@ _base_ = [
 sppe_checkpoint = 'work_dirs/hg8_coco_sppe/epoch_210.pth'
 parallel_checkpoint = 'work_dirs/hg4_coco_parallel/epoch_210.pth'
 load_from = sppe_checkpoint
+pgpg_model_file = 'data/coco/pgpg/coco_pgpg_model.json'  # step 0
 
 num_joints = 17
 padding = 1.3
@@ -91,8 +98,11 @@ train_pipeline = [
     dict(type='GetBBoxCenterScale', padding=padding),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomHalfBody'),
-    dict(type='PoseGuidedProposals', model_file=None, padding=padding),
-    dict(type='RandomBBoxTransform', shift_prob=0),
+    dict(
+        type='PoseGuidedProposals',
+        model_file=pgpg_model_file,
+        padding=padding),
+    dict(type='RandomPairedBBoxTransform', shift_prob=0),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='GenerateTarget', encoder=codec),
     dict(type='GenerateCentreTarget', encoder=codec, use_rotation=True),

@@ -51,9 +51,11 @@ train_pipeline = [
     dict(type='GetBBoxCenterScale', padding=_base_.padding),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomHalfBody'),
+    # smoke test: no fitted PGPG model for the samples, so the reference
+    # code's pose-independent Gaussian (model_file=None)
     dict(type='PoseGuidedProposals', model_file=None,
          padding=_base_.padding),
-    dict(type='RandomBBoxTransform', shift_prob=0),
+    dict(type='RandomPairedBBoxTransform', shift_prob=0),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='GenerateTarget', encoder=codec),
     dict(type='GenerateCentreTarget', encoder=codec),

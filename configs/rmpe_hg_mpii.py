@@ -4,7 +4,14 @@
 # SDTN on every stack's heatmaps, frozen 4-stack hourglass parallel SPPE on
 # the STN output supervised with centre-located targets, PGPG proposals.
 #
-# Two-stage recipe (reference code; the paper gives no schedule):
+# Recipe (reference code; the paper gives no schedule):
+#   0.  fit PGPG on the TRAINING split: run a person detector on the training
+#       images (tools/detect.py, COCO results format), then
+#         python tools/fit_pgpg.py data/mpii/annotations/mpii_mp_train.json \
+#           data/mpii/person_detection_results/mpii_mp_train_det.json \
+#           --out data/mpii/pgpg/mpii_pgpg_model.json
+#       (`pgpg_model_file` below; without a fitted model set it to None:
+#       the reference code's pose-independent Gaussian, no atomic poses)
 #   1a. the SPPE alone, trained on PGPG proposals:
 #         python tools/train.py configs/hg8_mpii_sppe.py
 #   1b. the parallel SPPE (4-stack), trained on ground-truth boxes:
@@ -34,6 +41,8 @@ _base_ = [
 sppe_checkpoint = 'work_dirs/hg8_mpii_sppe/epoch_210.pth'
 parallel_checkpoint = 'work_dirs/hg4_mpii_parallel/epoch_210.pth'
 load_from = sppe_checkpoint
+# the PGPG model of step 0 (tools/fit_pgpg.py on the training split)
+pgpg_model_file = 'data/mpii/pgpg/mpii_pgpg_model.json'
 
 # ---- shared pieces (the stage-1 configs reuse them through _base_) -------
 num_joints = 16
@@ -109,15 +118,18 @@ default_hooks = dict(checkpoint=dict(save_best='Total', rule='greater'))
 
 # ---- pipelines -------------------------------------------------------------
 # PGPG replaces the ground-truth box by a proposal after the flip and keeps
-# the GT box (gt_bbox_center/scale) for GenerateCentreTarget. `model_file`
-# None uses the reference code's pose-independent Gaussian; point it at a
-# model fitted with tools/fit_pgpg.py for the full PGPG.
+# the GT box (gt_bbox_center/scale) for GenerateCentreTarget;
+# RandomPairedBBoxTransform zooms/rotates both boxes alike, so the fed crop
+# and the centre-located crop differ by the proposal error alone.
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=padding),
     dict(type='RandomFlip', direction='horizontal'),
-    dict(type='PoseGuidedProposals', model_file=None, padding=padding),
-    dict(type='RandomBBoxTransform', shift_prob=0),
+    dict(
+        type='PoseGuidedProposals',
+        model_file=pgpg_model_file,
+        padding=padding),
+    dict(type='RandomPairedBBoxTransform', shift_prob=0),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='GenerateTarget', encoder=codec),
     dict(type='GenerateCentreTarget', encoder=codec, use_rotation=True),

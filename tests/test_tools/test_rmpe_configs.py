@@ -94,3 +94,32 @@ def test_sstn_added_to_an_mmpose_config_builds_and_trains(repo_root):
     # identity-initialised STN: its last layer has zero weights, yet the
     # SDTN path sends it a gradient
     assert model.stn.fc.weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize('name', ['rmpe_hg_mpii', 'hg8_mpii_sppe',
+                                  'rmpe_hg_coco', 'hg8_coco_sppe'])
+def test_headline_configs_train_on_a_fitted_pgpg_model(name, repo_root,
+                                                       tmp_path):
+    """The headline recipes name the PGPG model of their fitting step (not
+    the pose-independent fallback), and their training pipeline builds on
+    such a file."""
+    import numpy as np
+    from mmpose.registry import TRANSFORMS
+    from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
+    path = osp.join(repo_root, 'configs', f'{name}.py')
+    cfg = Config.fromfile(path)
+    steps = [dict(s) for s in cfg.train_dataloader.dataset.pipeline]
+    pgpg = [s for s in steps if s['type'] == 'PoseGuidedProposals']
+    assert len(pgpg) == 1
+    assert pgpg[0]['model_file'] == cfg.pgpg_model_file
+    assert cfg.pgpg_model_file.endswith('.json')
+    head = 'rmpe_hg_mpii.py' if 'mpii' in name else 'rmpe_hg_coco.py'
+    recipe = open(osp.join(repo_root, 'configs', head)).read()
+    assert f'--out {cfg.pgpg_model_file}' in recipe  # the fitting step
+    fitted = str(tmp_path / 'pgpg.json')
+    PGPGModel(OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
+                            np.eye(4)[None] * 1e-3, 'global')).save(fitted)
+    pgpg[0]['model_file'] = fitted
+    built = [TRANSFORMS.build(s) for s in steps]
+    assert type(built[steps.index(pgpg[0])]).__name__ == 'PoseGuidedProposals'
+    assert 'RandomPairedBBoxTransform' in [type(t).__name__ for t in built]

@@ -90,7 +90,7 @@ parallel_sppe = dict(
 # Augmentation: flip, scale 0.75-1.25, rotation +-30 deg (p=0.6), no shift
 # (box errors come only from the proposal transforms).
 bbox_aug = dict(
-    type='RandomBBoxTransform',
+    type='RandomPairedBBoxTransform',
     shift_prob=0,
     scale_factor=(0.75, 1.25),
     rotate_factor=30)

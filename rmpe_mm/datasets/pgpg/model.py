@@ -229,7 +229,11 @@ class PGPGModel:
             ValueError: If it is not valid JSON or not a PGPG model.
         """
         if not os.path.isfile(path):
-            raise FileNotFoundError(f'PGPG model file not found: {path!r}')
+            raise FileNotFoundError(
+                f'PGPG model file not found: {path!r}. Fit one on the '
+                'training split (python tools/fit_pgpg.py ANN_FILE DET_FILE '
+                f'--out {path}), or set model_file=None for the reference '
+                "code's pose-independent Gaussian")
         with open(path) as f:
             try:
                 data = json.load(f)

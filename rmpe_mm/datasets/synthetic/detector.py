@@ -83,6 +83,10 @@ class SimulatedDetector:
         clip_to_image (bool): Clip boxes to the image. Default True.
         min_box_size (float): Minimum box side after clipping; smaller boxes
             are re-drawn. Default 2.0.
+        offset_scale (float): Multiplies every sampled offset (box-error
+            sweeps). Default 1.0. The random stream is consumed the same way
+            at every scale, so misses, duplicates, false positives and
+            scores stay the same (unless a box must be re-drawn).
     """
 
     def __init__(self,
@@ -96,7 +100,8 @@ class SimulatedDetector:
                  fp_height_range: Tuple[float, float] = (0.2, 0.7),
                  fp_aspect_range: Tuple[float, float] = (1.2, 3.0),
                  clip_to_image: bool = True,
-                 min_box_size: float = 2.0) -> None:
+                 min_box_size: float = 2.0,
+                 offset_scale: float = 1.0) -> None:
         cfg = DetectorConfig(
             miss_rate=miss_rate,
             duplicate_rate=duplicate_rate,
@@ -107,7 +112,8 @@ class SimulatedDetector:
             fp_height_range=tuple(fp_height_range),
             fp_aspect_range=tuple(fp_aspect_range),
             clip_to_image=clip_to_image,
-            min_box_size=min_box_size)
+            min_box_size=min_box_size,
+            offset_scale=offset_scale)
         if offset_models is not None:
             cfg.offset_models = offset_models
         cfg.validate()
@@ -132,13 +138,15 @@ class SimulatedDetector:
 
     def sample_offsets(self, rng: np.random.Generator, pose_class: str,
                        num: int) -> np.ndarray:
-        """Draw ``num`` normalised offsets of a pose class, ``(num, 4)``."""
+        """Draw ``num`` normalised offsets of a pose class, ``(num, 4)``,
+        times ``offset_scale``."""
         if pose_class not in self._mixtures:
             raise ValueError(f'pose_class must be one of {POSE_CLASSES}, '
                              f'got {pose_class!r}')
         w, mu, sd = self._mixtures[pose_class]
         comp = rng.choice(len(w), size=num, p=w)
-        return mu[comp] + sd[comp] * rng.standard_normal((num, 4))
+        draw = mu[comp] + sd[comp] * rng.standard_normal((num, 4))
+        return self.cfg.offset_scale * draw
 
     def _score(self, rng: np.random.Generator, kind: str) -> float:
         mean, std = dict(tp=self.cfg.tp_score,

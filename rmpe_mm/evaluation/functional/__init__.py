@@ -1,9 +1,12 @@
 """rmpe_mm.evaluation.functional."""
+from .mpii_file_eval import MpiiFileEvaluation, evaluate_mpii_files
 from .mpii_map import (MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES,
-                       MpiiAPAccumulator, assign_poses_to_groups,
-                       evaluate_mpii_groups, format_mpii_ap_table,
-                       match_group, summarize_mpii_ap, voc_ap)
-from .mpii_submission import write_mpii_submission
+                       MpiiAPAccumulator, assign_anchors_to_groups,
+                       assign_poses_to_groups, evaluate_mpii_groups,
+                       format_mpii_ap_table, match_group, pose_anchors,
+                       summarize_mpii_ap, voc_ap)
+from .mpii_submission import (MpiiSubmissionGroup, read_mpii_submission,
+                              write_mpii_submission)
 from .parametric_pose_nms import ParametricPoseNMS
 from .pose_nms import (BatchedPoseNMSResult, PoseNMSResult,
                        batched_parametric_pose_nms, parametric_pose_nms,
@@ -14,8 +17,11 @@ from .pose_nms_params import (POSE_NMS_PRESETS, PoseNMSParams,
 
 __all__ = [
     'MPII_EVAL_JOINT_IDS', 'MPII_EVAL_JOINT_NAMES', 'MpiiAPAccumulator',
-    'assign_poses_to_groups', 'evaluate_mpii_groups', 'format_mpii_ap_table',
-    'match_group', 'summarize_mpii_ap', 'voc_ap', 'write_mpii_submission',
+    'assign_anchors_to_groups', 'assign_poses_to_groups',
+    'evaluate_mpii_groups', 'format_mpii_ap_table', 'match_group',
+    'pose_anchors', 'summarize_mpii_ap', 'voc_ap', 'MpiiFileEvaluation',
+    'evaluate_mpii_files', 'MpiiSubmissionGroup', 'read_mpii_submission',
+    'write_mpii_submission',
     'ParametricPoseNMS', 'BatchedPoseNMSResult', 'PoseNMSResult',
     'batched_parametric_pose_nms', 'parametric_pose_nms', 'pose_nms_params',
     'POSE_NMS_PRESETS', 'PoseNMSParams', 'load_pose_nms_params_file',

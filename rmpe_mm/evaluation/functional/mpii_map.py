@@ -14,22 +14,30 @@ The protocol (MPII evaluation toolkit: ``evaluateAP.m``,
    the prediction with the highest remaining pck (first on ties; none if 0).
 4. Every predicted joint is a detection scored by its own score, true iff
    its prediction was assigned to a GT and that joint matched.
-5. Per joint, detections of all groups are pooled, sorted by score
-   (descending, stable), precision/recall are taken against the number of
-   annotated GT joints, and AP is VOC's all-point interpolated AP; the
-   table averages left/right joints; Total is the mean over the 14 joints.
-   APs are percentages.
+5. Per joint, detections of all groups are pooled in group order (within a
+   group, in prediction order), sorted by score descending with equal
+   scores kept in that order (MATLAB's ``sort(..., 'descend')`` is stable;
+   ports that reverse an ascending sort rank ties the other way round),
+   precision/recall are taken against the number of annotated GT joints,
+   and AP is VOC's all-point interpolated AP; the table averages left/right
+   joints; Total is the mean over the 14 joints. APs are percentages.
 
 One detail of the official code is kept by default and can be switched off:
 ``assignGTmulti.m`` only counts a group's annotated GT joints inside its
 loop over predictions, so a group with no prediction adds nothing to the
 number of GT joints (``count_unpredicted_groups=False``).
+
+Group assignment (RMPE's, not the toolkit's, whose submissions are already
+per group): :func:`pose_anchors` and :func:`assign_anchors_to_groups`.
 """
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+
+from rmpe_mm.datasets.mpii_mp_format import (MPII_JOINT_NAMES, PELVIS_ID,
+                                             THORAX_ID)
 
 #: MPII ids of the 14 evaluated joints, in the toolkit's order (jidxMap).
 MPII_EVAL_JOINT_IDS: Tuple[int, ...] = (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14,
@@ -49,6 +57,11 @@ MPII_TABLE_COLUMNS: 'OrderedDict[str, Tuple[int, ...]]' = OrderedDict(
     Ankle=(0, 5))
 HEAD_SIZE_FACTOR = 0.6
 PCKH_THRESHOLD = 0.5
+#: Joints whose midpoint locates a pose for the group assignment (RMPE):
+#: pelvis and thorax.
+MPII_ANCHOR_IDS: Tuple[int, ...] = (PELVIS_ID, THORAX_ID)
+#: Fallback anchor joints: right/left hip and right/left shoulder.
+MPII_TORSO_IDS: Tuple[int, ...] = (2, 3, 12, 13)
 
 
 @dataclass(frozen=True)
@@ -226,16 +239,32 @@ def joint_ap(scores: np.ndarray, labels: np.ndarray, num_gt: int) -> float:
 class MpiiAPAccumulator:
     """Pools :class:`GroupMatch` results and computes the per-joint APs.
 
+    Detections are pooled in the order groups are added and, within a
+    group, in prediction order, then ranked by a stable descending sort:
+    exactly ``evaluateAP.m``'s concatenation of ``scoresAll{j}{imgidx}``
+    over the groups and ``getRPC.m``'s ``sort(scores, 'descend')``, which
+    keeps equal scores in that order. Add groups in the submission's order.
+
     Args:
         num_joints (int): ``J``. Default: 14.
+        joint_ids (Sequence[int]): MPII ids of the ``J`` joints, for
+            messages. Default: the toolkit's 14.
     """
 
-    def __init__(self, num_joints: int = len(MPII_EVAL_JOINT_IDS)) -> None:
+    def __init__(self,
+                 num_joints: int = len(MPII_EVAL_JOINT_IDS),
+                 joint_ids: Sequence[int] = MPII_EVAL_JOINT_IDS) -> None:
+        if len(joint_ids) != num_joints:
+            raise ValueError(f'joint_ids has {len(joint_ids)} entries for '
+                             f'{num_joints} joints')
         self.num_joints = num_joints
+        self.joint_ids = tuple(joint_ids)
         self._scores: List[np.ndarray] = []
         self._labels: List[np.ndarray] = []
         self._has_pred: List[np.ndarray] = []
         self.num_gt = np.zeros(num_joints, dtype=np.int64)
+        self.num_groups = 0
+        self.num_groups_without_pred = 0
 
     def add(self, match: GroupMatch) -> None:
         """Add one group's detections and GT count."""
@@ -246,6 +275,8 @@ class MpiiAPAccumulator:
         self._labels.append(match.labels)
         self._has_pred.append(match.has_pred)
         self.num_gt += match.num_gt
+        self.num_groups += 1
+        self.num_groups_without_pred += int(len(match.scores) == 0)
 
     def compute(self) -> np.ndarray:
         """``(J,)`` per-joint AP in percent (NaN where no GT joint)."""
@@ -257,6 +288,30 @@ class MpiiAPAccumulator:
             joint_ap(scores[has_pred[:, j], j], labels[has_pred[:, j], j],
                      int(self.num_gt[j])) for j in range(self.num_joints)
         ])
+
+    def undefined_message(self) -> Optional[str]:
+        """Why some APs are NaN (no annotated GT joint counted), or None.
+
+        Returns:
+            str | None: A message naming the joints and table columns
+            without data and the number of groups without any prediction
+            (the protocol counts a group's GT joints only if it has one).
+        """
+        missing = [j for j, n in zip(self.joint_ids, self.num_gt) if n == 0]
+        if not missing:
+            return None
+        names = [MPII_JOINT_NAMES[j] for j in missing]
+        columns = [c for c, ids in MPII_TABLE_COLUMNS.items()
+                   if all(j in missing or j not in self.joint_ids
+                          for j in ids)]
+        if len(missing) == self.num_joints:
+            columns.append('Total')
+        where = f' (table: {", ".join(columns)})' if columns else ''
+        return (f'MPII AP undefined (NaN) for {", ".join(names)}{where}: '
+                'no annotated ground-truth joint of theirs was counted. '
+                "The protocol counts a group's ground truth only when the "
+                f'group has a prediction; {self.num_groups_without_pred} of '
+                f'{self.num_groups} groups had none.')
 
 
 def summarize_mpii_ap(
@@ -299,37 +354,75 @@ def format_mpii_ap_table(table: Dict[str, float]) -> str:
     return '\n'.join([header, rule, row])
 
 
-def assign_poses_to_groups(keypoints: np.ndarray,
-                           group_bboxes: np.ndarray,
-                           anchor_ids: Sequence[int] = (6, 7),
-                           policy: str = 'nearest') -> np.ndarray:
-    """Assign poses to groups by the midpoint of two joints (RMPE).
+def pose_anchors(keypoints: np.ndarray,
+                 anchor_ids: Sequence[int] = MPII_ANCHOR_IDS,
+                 fallback: bool = True) -> Tuple[np.ndarray, np.ndarray]:
+    """The point that locates each pose for the group assignment.
 
-    A pose belongs to a group when the midpoint of its ``anchor_ids``
-    joints (default pelvis and thorax) lies inside the group box, borders
-    included. Where boxes overlap, ``policy='nearest'`` picks the group whose
-    box centre is nearest to the midpoint (first on ties); ``'first'`` the
-    first containing group.
+    The anchor is the midpoint of the ``anchor_ids`` joints (RMPE: pelvis
+    and thorax). A pose without all of them finite (e.g. a 14-joint
+    prediction, which has neither) gets, with ``fallback``, the mean of its
+    finite hips and shoulders (:data:`MPII_TORSO_IDS`, whose centre is what
+    the pelvis-thorax midpoint stands for) or, without any of those, the
+    mean of all its finite joints; without ``fallback``, or without any
+    finite joint, it gets none (NaN).
 
     Args:
-        keypoints (np.ndarray): ``(N, K, 2)`` poses.
-        group_bboxes (np.ndarray): ``(G, 4)`` boxes ``x1 y1 x2 y2``.
+        keypoints (np.ndarray): ``(N, K, 2)`` poses, MPII ids as joint axis.
         anchor_ids (Sequence[int]): Joints whose midpoint locates the pose.
-            Default: (6, 7), MPII pelvis and thorax.
+            Default: (6, 7), pelvis and thorax.
+        fallback (bool): Use the fallbacks above. Default: True.
+
+    Returns:
+        tuple: ``anchors (N, 2)`` (NaN rows: no anchor) and ``source (N,)``
+        int: 0 = ``anchor_ids``, 1 = hips/shoulders, 2 = all joints,
+        -1 = none.
+    """
+    kpts = np.asarray(keypoints, dtype=np.float64)
+    if kpts.ndim != 3 or kpts.shape[-1] != 2:
+        raise ValueError(f'keypoints must be (N, K, 2), got {kpts.shape}')
+    finite = np.isfinite(kpts).all(-1)
+    anchors = np.full((len(kpts), 2), np.nan)
+    source = np.full(len(kpts), -1, dtype=np.int64)
+    candidates = [(0, list(anchor_ids), True)]
+    if fallback:
+        torso = [j for j in MPII_TORSO_IDS if j < kpts.shape[1]]
+        candidates += [(1, torso, False),
+                       (2, list(range(kpts.shape[1])), False)]
+    for code, ids, need_all in candidates:
+        ok = finite[:, ids].all(1) if need_all else finite[:, ids].any(1)
+        todo = (source < 0) & ok
+        if todo.any():
+            pts = np.where(finite[todo][:, ids, None], kpts[todo][:, ids],
+                           0.0)
+            count = finite[todo][:, ids].sum(1, keepdims=True)
+            anchors[todo] = pts.sum(1) / count
+            source[todo] = code
+    return anchors, source
+
+
+def assign_anchors_to_groups(anchors: np.ndarray, group_bboxes: np.ndarray,
+                             policy: str = 'nearest') -> np.ndarray:
+    """Assign points (pose anchors) to the group boxes containing them.
+
+    A point belongs to a group when it lies inside the group box, borders
+    included. Where boxes overlap, ``policy='nearest'`` picks the group
+    whose box centre is nearest to the point (first on ties); ``'first'``
+    the first containing group.
+
+    Args:
+        anchors (np.ndarray): ``(N, 2)`` points; NaN rows belong nowhere.
+        group_bboxes (np.ndarray): ``(G, 4)`` boxes ``x1 y1 x2 y2``.
         policy (str): ``'nearest'`` or ``'first'``. Default: 'nearest'.
 
     Returns:
-        np.ndarray: ``(N,)`` group index (row of ``group_bboxes``) or -1
-        (outside every box, or a non-finite anchor).
+        np.ndarray: ``(N,)`` group index (row of ``group_bboxes``) or -1.
     """
     if policy not in ('nearest', 'first'):
         raise ValueError(f"policy must be 'nearest' or 'first', got "
                          f'{policy!r}')
-    kpts = np.asarray(keypoints, dtype=np.float64)
+    mid = np.asarray(anchors, dtype=np.float64).reshape(-1, 2)
     boxes = np.asarray(group_bboxes, dtype=np.float64).reshape(-1, 4)
-    if kpts.ndim != 3 or kpts.shape[-1] != 2:
-        raise ValueError(f'keypoints must be (N, K, 2), got {kpts.shape}')
-    mid = kpts[:, list(anchor_ids)].mean(axis=1)  # (N, 2)
     inside = ((mid[:, None, 0] >= boxes[None, :, 0])
               & (mid[:, None, 0] <= boxes[None, :, 2])
               & (mid[:, None, 1] >= boxes[None, :, 1])
@@ -341,11 +434,38 @@ def assign_poses_to_groups(keypoints: np.ndarray,
         cost = np.broadcast_to(np.arange(len(boxes), dtype=np.float64),
                                inside.shape)
     cost = np.where(inside, cost, np.inf)
-    result = np.full(len(kpts), -1, dtype=np.int64)
+    result = np.full(len(mid), -1, dtype=np.int64)
     if len(boxes):
         found = inside.any(1)
         result[found] = cost[found].argmin(1)
     return result
+
+
+def assign_poses_to_groups(keypoints: np.ndarray,
+                           group_bboxes: np.ndarray,
+                           anchor_ids: Sequence[int] = MPII_ANCHOR_IDS,
+                           policy: str = 'nearest',
+                           fallback: bool = True) -> np.ndarray:
+    """Assign poses to groups by their anchor (RMPE: the pelvis-thorax
+    midpoint lying inside the group box).
+
+    :func:`pose_anchors` then :func:`assign_anchors_to_groups`.
+
+    Args:
+        keypoints (np.ndarray): ``(N, K, 2)`` poses.
+        group_bboxes (np.ndarray): ``(G, 4)`` boxes ``x1 y1 x2 y2``.
+        anchor_ids (Sequence[int]): Joints whose midpoint locates the pose.
+            Default: (6, 7), MPII pelvis and thorax.
+        policy (str): ``'nearest'`` or ``'first'``. Default: 'nearest'.
+        fallback (bool): Locate poses without the anchor joints by their
+            hips and shoulders, else all their joints. Default: True.
+
+    Returns:
+        np.ndarray: ``(N,)`` group index (row of ``group_bboxes``) or -1
+        (outside every box, or no anchor).
+    """
+    anchors, _ = pose_anchors(keypoints, anchor_ids, fallback)
+    return assign_anchors_to_groups(anchors, group_bboxes, policy)
 
 
 def evaluate_mpii_groups(

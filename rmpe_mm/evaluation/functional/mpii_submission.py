@@ -1,18 +1,32 @@
-"""Write multi-person predictions as the official MPII submission ``.mat``.
+"""Write and read the official MPII multi-person submission ``.mat``.
 
 The toolkit's ``evaluateAP.m`` loads ``pred`` from
 ``pred_keypoints_mpii_multi.mat``: one entry per multi-person test group,
 in the order of ``getMultiPersonGroups.m`` (test images in annolist order,
 groups in ``groups_v12.mat`` order), with
 ``pred(i).annorect(r).annopoints.point(p).{id, x, y, score}`` and 1-based
-(MATLAB) pixel coordinates.
+(MATLAB) pixel coordinates. ``pred(i).image.name`` and
+``pred(i).annorect(r).score`` are written but not used by the evaluation.
+
+:func:`write_mpii_submission` writes this layout and
+:func:`read_mpii_submission` reads it back, whichever program wrote it
+(fields in any order, ``image`` and the person score optional).
 """
 import os
 import os.path as osp
-from typing import Sequence, Tuple
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy.io import savemat
+
+from rmpe_mm.datasets.mpii_mp_format import NUM_MPII_JOINTS
+from rmpe_mm.datasets.mpii_release import (iter_mpii_annolist,
+                                           iter_mpii_points)
+from rmpe_mm.utils.matlab_struct import mat_elements, mat_field, mat_number
+
+#: Variable of the submission file.
+SUBMISSION_VAR = 'pred'
 
 
 def _struct(shape: Tuple[int, ...], fields: Sequence[str]) -> np.ndarray:
@@ -79,3 +93,64 @@ def write_mpii_submission(
     os.makedirs(folder, exist_ok=True)
     savemat(path, {'pred': pred}, do_compression=True)
     return path
+
+
+@dataclass(frozen=True)
+class MpiiSubmissionGroup:
+    """One ``pred`` entry (one group) of a submission.
+
+    Attributes:
+        name (str | None): ``image.name``, or None when the entry has none.
+        keypoints (np.ndarray): ``(P, 16, 2)`` float64, MPII ids as joint
+            axis; NaN where the pose has no point of that id.
+        keypoint_scores (np.ndarray): ``(P, 16)`` float64, NaN likewise.
+    """
+    name: Optional[str]
+    keypoints: np.ndarray
+    keypoint_scores: np.ndarray
+
+
+def read_mpii_submission(path: str,
+                         coord_offset: float = -1.0
+                         ) -> List[MpiiSubmissionGroup]:
+    """Read a submission in the toolkit's ``pred`` layout.
+
+    Every point present is a detection, as in ``assignGTmulti.m``; a joint
+    without a point is not predicted (NaN). Two choices where the official
+    code has no answer: a person without ``annopoints`` is a pose without
+    joints (the official code stops with an error), and a non-finite or
+    missing ``x``, ``y`` or ``score`` is an error (it would count as a
+    false detection there, a NaN score ranked first).
+
+    Args:
+        path (str): The ``.mat`` file (variable ``pred``).
+        coord_offset (float): Added to every coordinate. Default: -1.0,
+            back to the 0-based pixels :func:`write_mpii_submission` was
+            given (it adds 1); 0 keeps the file's MATLAB pixels.
+
+    Returns:
+        list[MpiiSubmissionGroup]: One per ``pred`` entry, in file order;
+        poses in ``annorect`` order.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: ``pred`` is missing or a field is malformed (the
+            message names the field, MATLAB-style, and the value).
+    """
+    groups = []
+    for _, entry, where, name in iter_mpii_annolist(path, SUBMISSION_VAR):
+        rects = mat_elements(mat_field(entry, 'annorect'))
+        kpts = np.full((len(rects), NUM_MPII_JOINTS, 2), np.nan)
+        scores = np.full((len(rects), NUM_MPII_JOINTS), np.nan)
+        for r, rect in enumerate(rects):
+            r_where = f'{where}.annorect({r + 1})'
+            for jid, point, p_where, xy in iter_mpii_points(
+                    mat_field(rect, 'annopoints'), r_where):
+                score = mat_number(mat_field(point, 'score'),
+                                   f'{p_where}.score')
+                if score is None:
+                    raise ValueError(f'{p_where} has no score')
+                kpts[r, jid] = np.asarray(xy) + coord_offset
+                scores[r, jid] = score
+        groups.append(MpiiSubmissionGroup(name, kpts, scores))
+    return groups

@@ -1,6 +1,7 @@
 """MPII multi-person mAP metric (official ``evaluateAP.m`` protocol)."""
+import logging
 import os.path as osp
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from typing import (Any, Callable, Dict, List, Optional, Sequence, Tuple,
                     Union)
 
@@ -10,17 +11,19 @@ from mmengine.fileio import get_local_path, load
 from mmengine.logging import print_log
 from mmpose.registry import METRICS, TASK_UTILS
 
-from rmpe_mm.datasets.mpii_mp_format import (NUM_MPII_JOINTS, PELVIS_ID,
-                                             THORAX_ID, MpiiImageGT,
+from rmpe_mm.datasets.mpii_mp_format import (NUM_MPII_JOINTS, MpiiImageGT,
                                              parse_mpii_mp_json)
-from ..functional.mpii_map import (HEAD_SIZE_FACTOR, MPII_EVAL_JOINT_IDS,
-                                   MPII_EVAL_JOINT_NAMES, PCKH_THRESHOLD,
-                                   MpiiAPAccumulator, assign_poses_to_groups,
+from ..functional.mpii_map import (HEAD_SIZE_FACTOR, MPII_ANCHOR_IDS,
+                                   MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES,
+                                   PCKH_THRESHOLD, MpiiAPAccumulator,
+                                   assign_anchors_to_groups,
                                    format_mpii_ap_table, match_group,
-                                   summarize_mpii_ap)
+                                   pose_anchors, summarize_mpii_ap)
 from ..functional.mpii_submission import write_mpii_submission
 
 _Poses = Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+_Group = Tuple[str, np.ndarray, np.ndarray,
+               Tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def build_pose_nms(pose_nms: Union[None, str, dict, Callable]
@@ -55,12 +58,17 @@ class MpiiMultiPersonMAP(BaseMetric):
 
     Per image: the pose NMS merges redundant poses, each remaining pose is
     assigned to a group (RMPE: the midpoint of pelvis and thorax inside the
-    group box), then the toolkit's protocol runs per group (see
+    group box; a pose without them, e.g. a 14-joint prediction, is located
+    by its hips and shoulders, see :func:`pose_anchors`), then the toolkit's
+    protocol runs per group (see
     :mod:`rmpe_mm.evaluation.functional.mpii_map`): 14 joints, PCKh 0.5 with
     head size ``0.6 * head-box diagonal``, one GT per prediction then one
     prediction per GT, every joint scored by its own score, per-joint VOC AP.
     Reported (percent): ``Head, Shoulder, Elbow, Wrist, Hip, Knee, Ankle,
     Total`` (Total = mAP over the 14 joints), also printed as a table.
+    Warnings are logged when poses cannot be located (no joint to do it
+    with), when no pose lands in any group, and when a column has no data
+    (NaN: no annotated GT joint counted).
 
     Ground truth comes from ``ann_file`` (the MPII multi-person JSON) or, if
     it is None, from the ``mpii_gt`` that :class:`MpiiMultiPersonDataset`
@@ -79,11 +87,17 @@ class MpiiMultiPersonMAP(BaseMetric):
         group_assignment (str): Where group boxes overlap, ``'nearest'``
             (box centre nearest to the pelvis-thorax midpoint) or
             ``'first'``. Default: ``'nearest'`` (RMPE does not say).
+        group_anchor_fallback (bool): Locate a pose without a finite
+            pelvis and thorax by the mean of its finite hips and shoulders,
+            else of all its finite joints. False drops such poses (with a
+            warning). Default: True (RMPE does not say).
         count_unpredicted_groups (bool): Count GT joints of groups without
             any prediction. Default: False, as the official code does.
         submission_file (str, optional): Also write the official submission
-            ``.mat`` here (groups in the JSON's image/group order; 1-based
-            coordinates). Default: None.
+            ``.mat`` here (images by ascending id, which is annolist order
+            for the converter's JSON, groups in JSON order; 1-based
+            coordinates). Detections are ranked in this same order (stable
+            for equal scores, as the official code). Default: None.
         format_only (bool): Only write ``submission_file`` (e.g. the test
             set, which has no public labels); return no metric. Default:
             False.
@@ -100,6 +114,7 @@ class MpiiMultiPersonMAP(BaseMetric):
                  pck_thr: float = PCKH_THRESHOLD,
                  head_size_factor: float = HEAD_SIZE_FACTOR,
                  group_assignment: str = 'nearest',
+                 group_anchor_fallback: bool = True,
                  count_unpredicted_groups: bool = False,
                  submission_file: Optional[str] = None,
                  format_only: bool = False,
@@ -121,6 +136,7 @@ class MpiiMultiPersonMAP(BaseMetric):
         self.pck_thr = pck_thr
         self.head_size_factor = head_size_factor
         self.group_assignment = group_assignment
+        self.group_anchor_fallback = group_anchor_fallback
         self.count_unpredicted_groups = count_unpredicted_groups
         self.submission_file = submission_file
         self.format_only = format_only
@@ -178,9 +194,12 @@ class MpiiMultiPersonMAP(BaseMetric):
                              'are not in the ground truth')
         acc = MpiiAPAccumulator(len(MPII_EVAL_JOINT_IDS))
         submission = []
+        counts: Counter = Counter()
         for img_id in sorted(gts):
-            for name, kpts, scores, gt_group in self._image_groups(
-                    gts[img_id], poses.get(img_id)):
+            groups, img_counts = self._image_groups(gts[img_id],
+                                                    poses.get(img_id))
+            counts += img_counts
+            for name, kpts, scores, gt_group in groups:
                 submission.append((name, kpts, scores))
                 if not self.format_only:
                     acc.add(self._match(kpts, scores, gt_group))
@@ -188,6 +207,8 @@ class MpiiMultiPersonMAP(BaseMetric):
             write_mpii_submission(self.submission_file, submission)
             print_log(f'MPII submission written to {self.submission_file}',
                       logger='current')
+        for message in self._pose_warnings(counts):
+            print_log(message, logger='current', level=logging.WARNING)
         if self.format_only:
             return {}
         ap = acc.compute()
@@ -196,9 +217,32 @@ class MpiiMultiPersonMAP(BaseMetric):
             f'{n} {a:.1f}' for n, a in zip(MPII_EVAL_JOINT_NAMES, ap))
         print_log(
             f'MPII multi-person AP ({len(submission)} groups)\n'
-            f'{format_mpii_ap_table(table)}\nper joint: {per_joint}',
+            f'{format_mpii_ap_table(table)}\nper joint: {per_joint}\n'
+            f'poses: {counts["in_group"]} of {counts["poses"]} in a group, '
+            f'{counts["fallback"]} located without pelvis/thorax',
             logger='current')
+        undefined = acc.undefined_message()
+        if undefined is not None:
+            print_log(undefined, logger='current', level=logging.WARNING)
         return OrderedDict(table)
+
+    def _pose_warnings(self, counts: Counter) -> List[str]:
+        """Warnings about poses the group assignment could not use."""
+        messages = []
+        if counts['no_anchor']:
+            why = ('no finite joint' if self.group_anchor_fallback else
+                   'no finite pelvis and thorax (group_anchor_fallback is '
+                   'off)')
+            messages.append(
+                f'{self.__class__.__name__}: {counts["no_anchor"]} of '
+                f'{counts["poses"]} poses have {why}: they are in no group '
+                'and not evaluated')
+        if counts['poses'] and not counts['in_group']:
+            messages.append(
+                f'{self.__class__.__name__}: none of the {counts["poses"]} '
+                'poses lies in a group box: nothing is evaluated or '
+                'written to the submission')
+        return messages
 
     def _match(self, kpts: np.ndarray, scores: np.ndarray,
                gt_group: Tuple[np.ndarray, np.ndarray, np.ndarray]):
@@ -211,21 +255,35 @@ class MpiiMultiPersonMAP(BaseMetric):
             head_size_factor=self.head_size_factor,
             count_unpredicted_groups=self.count_unpredicted_groups)
 
-    def _image_groups(self, gt: MpiiImageGT, poses: Optional[_Poses]):
-        """Yield ``(file_name, kpts, scores, (gt_kpts, gt_vis, gt_heads))``
-        per group of one image, after NMS and group assignment."""
+    def _image_groups(self, gt: MpiiImageGT, poses: Optional[_Poses]
+                      ) -> Tuple[List[_Group], Counter]:
+        """The groups of one image after NMS and group assignment.
+
+        Returns:
+            tuple: Per group ``(file_name, kpts, scores, (gt_kpts, gt_vis,
+            gt_heads))``, in the image's group order, and counts of the
+            image's poses (``poses``, ``in_group``, ``fallback``,
+            ``no_anchor``).
+        """
         kpts, scores = self._nms(poses)
-        assigned = assign_poses_to_groups(
-            kpts,
-            gt.group_bboxes,
-            anchor_ids=(PELVIS_ID, THORAX_ID),
-            policy=self.group_assignment)
+        anchors, source = pose_anchors(kpts, MPII_ANCHOR_IDS,
+                                       self.group_anchor_fallback)
+        assigned = assign_anchors_to_groups(anchors, gt.group_bboxes,
+                                            self.group_assignment)
+        counts = Counter(
+            poses=len(kpts),
+            in_group=int((assigned >= 0).sum()),
+            fallback=int((source > 0).sum()),
+            no_anchor=int((source < 0).sum()))
+        groups = []
         for g, group_id in enumerate(gt.group_ids):
             members = gt.person_group_ids == group_id
             mine = assigned == g
-            yield (gt.file_name, kpts[mine], scores[mine],
-                   (gt.keypoints[members], gt.keypoints_visible[members],
-                    gt.head_bboxes[members]))
+            groups.append(
+                (gt.file_name, kpts[mine], scores[mine],
+                 (gt.keypoints[members], gt.keypoints_visible[members],
+                  gt.head_bboxes[members])))
+        return groups, counts
 
     def _nms(self, poses: Optional[_Poses]) -> Tuple[np.ndarray, np.ndarray]:
         """Keypoints and scores of one image after the pose NMS."""

@@ -17,7 +17,8 @@ from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
                                  OptMultiConfig, PixelDataList, SampleList)
-from ..utils.affine import (affine_inverse, unwarp_heatmap_stages,
+from ..utils.affine import (HEATMAP_MAPPINGS, affine_inverse,
+                            theta_in_heatmap_frame, unwarp_heatmap_stages,
                             unwarp_heatmaps, warp_images,
                             warped_to_crop_pixels)
 from ..utils.checkpoint import load_submodule_weights
@@ -108,6 +109,14 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
             above. Defaults to None: no parallel branch.
         parallel_loss_weight (float): Weight of the parallel loss. Defaults
             to 1.0 (the reference's weight).
+        heatmap_mapping (str): How the head's codec maps crop pixels to
+            heatmap pixels, so that the SDTN is exact at the heatmap
+            resolution (:func:`~rmpe_mm.models.utils.affine.
+            theta_in_heatmap_frame`): ``'scale'`` (``MSRAHeatmap``),
+            ``'udp'`` (``UDPHeatmap``), ``'normalized'`` (one ``theta`` at
+            both sizes, rmpe-method.md's literal reading) or ``'auto'``
+            (default): ``'udp'`` if the head's decoder is a ``UDPHeatmap``,
+            else ``'scale'``.
     """
 
     def __init__(self,
@@ -121,10 +130,15 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
                  metainfo: Optional[dict] = None,
                  stn: OptConfigType = None,
                  parallel_sppe: OptConfigType = None,
-                 parallel_loss_weight: float = 1.0) -> None:
+                 parallel_loss_weight: float = 1.0,
+                 heatmap_mapping: str = 'auto') -> None:
         if head is None:
             raise ValueError('RMPEPoseEstimator needs a head (head=None): the '
                              'SDTN acts on its outputs')
+        if heatmap_mapping not in HEATMAP_MAPPINGS + ('auto', ):
+            raise ValueError('heatmap_mapping must be one of '
+                             f"{HEATMAP_MAPPINGS + ('auto', )}, got "
+                             f'{heatmap_mapping!r}')
         if parallel_loss_weight < 0:
             raise ValueError('parallel_loss_weight must be >= 0, got '
                              f'{parallel_loss_weight}')
@@ -141,6 +155,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
             copy.deepcopy(stn) if stn is not None else dict(
                 type='STNLocalizer'))
         self.parallel_loss_weight = float(parallel_loss_weight)
+        self.heatmap_mapping = self._resolve_mapping(heatmap_mapping)
         self.parallel_checkpoint: Optional[str] = None
         self.parallel_checkpoint_prefix: Optional[str] = None
         self.parallel_sppe: Optional[TopdownPoseEstimator] = None
@@ -170,6 +185,13 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         model.requires_grad_(False)
         model.eval()
         self.parallel_sppe = model
+
+    def _resolve_mapping(self, mapping: str) -> str:
+        """The ``heatmap_mapping`` that ``'auto'`` stands for."""
+        if mapping != 'auto':
+            return mapping
+        decoder = getattr(self.head, 'decoder', None)
+        return 'udp' if type(decoder).__name__ == 'UDPHeatmap' else 'scale'
 
     def init_weights(self) -> None:
         """Initialise as MMEngine does, then load the parallel SPPE.
@@ -220,16 +242,37 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     # ------------------------------------------------------------------
     # SSTN forward pieces
     # ------------------------------------------------------------------
-    @staticmethod
-    def _unwarp_outputs(outputs: HeadOutputs, gamma: Tensor) -> HeadOutputs:
+    def sdtn_gamma(self, theta: Tensor, input_size: Tuple[int, int],
+                   heatmap_size: Tuple[int, int]) -> Tensor:
+        """The SDTN's map at the heatmap resolution.
+
+        Args:
+            theta (Tensor): (N, 2, 3) STN maps (crop normalised coords).
+            input_size (tuple[int, int]): Crop size (w, h).
+            heatmap_size (tuple[int, int]): Heatmap size (w, h).
+
+        Returns:
+            Tensor: (N, 2, 3) ``theta^-1`` in heatmap normalised
+            coordinates (``heatmap_mapping``).
+        """
+        return theta_in_heatmap_frame(
+            affine_inverse(theta), input_size, heatmap_size,
+            self.heatmap_mapping)
+
+    def _unwarp_outputs(self, outputs: HeadOutputs, theta: Tensor,
+                        inputs: Tensor) -> HeadOutputs:
         """Un-warp a heatmap tensor or every stage of a list of them."""
+        stages = [outputs] if isinstance(outputs, Tensor) else outputs
+        if not isinstance(stages, (list, tuple)) or not stages or not all(
+                isinstance(o, Tensor) for o in stages):
+            raise ValueError('heatmap head outputs must be a tensor or a '
+                             'list of tensors, got '
+                             f'{type(outputs).__name__}')
+        gamma = self.sdtn_gamma(theta, (inputs.shape[-1], inputs.shape[-2]),
+                                (stages[0].shape[-1], stages[0].shape[-2]))
         if isinstance(outputs, Tensor):
             return unwarp_heatmaps(outputs, gamma)
-        if isinstance(outputs, (list, tuple)) and all(
-                isinstance(o, Tensor) for o in outputs):
-            return type(outputs)(unwarp_heatmap_stages(outputs, gamma))
-        raise ValueError('heatmap head outputs must be a tensor or a list of '
-                         f'tensors, got {type(outputs).__name__}')
+        return type(outputs)(unwarp_heatmap_stages(outputs, gamma))
 
     def _warp(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
         """Predict theta and warp the crops; returns (warped, theta)."""
@@ -245,7 +288,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         outputs = self.head.forward(self.extract_feat(warped))
         if not self.with_heatmap_head:
             return outputs
-        return self._unwarp_outputs(outputs, affine_inverse(theta))
+        return self._unwarp_outputs(outputs, theta, inputs)
 
     # ------------------------------------------------------------------
     # training
@@ -267,8 +310,8 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         self._require_heatmap_head('training')
         warped, theta = self._warp(inputs)
         feats = self.extract_feat(warped)
-        heatmaps = self._unwarp_outputs(
-            self.head.forward(feats), affine_inverse(theta))
+        heatmaps = self._unwarp_outputs(self.head.forward(feats), theta,
+                                        inputs)
         with _fixed_head_outputs(self.head, heatmaps):
             losses = dict(
                 self.head.loss(feats, data_samples, train_cfg=self.train_cfg))
@@ -339,7 +382,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         outputs = self.head.forward(self.extract_feat(warped))
         if isinstance(outputs, (list, tuple)):
             outputs = outputs[-1]
-        return unwarp_heatmaps(outputs, affine_inverse(theta))
+        return self._unwarp_outputs(outputs, theta, inputs)
 
     def _predict_heatmaps(
         self, inputs: Tensor, data_samples: SampleList

@@ -1,13 +1,15 @@
 """rmpe_mm.models.utils."""
 from .affine import (affine_det, affine_inverse, guard_singular_theta,
                      identity_theta, normalized_to_pixel, pixel_to_normalized,
-                     transform_points, unwarp_heatmap_stages, unwarp_heatmaps,
-                     warp_images, warped_to_crop_pixels)
+                     theta_in_heatmap_frame, transform_points,
+                     unwarp_heatmap_stages, unwarp_heatmaps, warp_images,
+                     warped_to_crop_pixels)
 from .checkpoint import find_prefix, load_submodule_weights
 
 __all__ = [
     'affine_det', 'affine_inverse', 'guard_singular_theta', 'identity_theta',
-    'normalized_to_pixel', 'pixel_to_normalized', 'transform_points',
+    'normalized_to_pixel', 'pixel_to_normalized', 'theta_in_heatmap_frame',
+    'transform_points',
     'unwarp_heatmap_stages', 'unwarp_heatmaps', 'warp_images',
     'warped_to_crop_pixels', 'find_prefix', 'load_submodule_weights'
 ]

@@ -6,9 +6,16 @@ Conventions (rmpe-method.md, section 1):
   coordinates to *source* (input) normalised coordinates,
   ``[x_s, y_s]^T = A @ [x_t, y_t]^T + t``, in PyTorch's (x, y) order.
 - Normalised coordinates follow ``align_corners=False``: -1 and +1 are the
-  outer borders of the image at every resolution, so the same ``theta``
-  describes the same geometric map on a 256x256 crop and on its 64x64
-  heatmaps. Every sampling call here uses ``align_corners=False``.
+  outer borders of the image at every resolution. Every sampling call here
+  uses ``align_corners=False``.
+- One ``theta`` is *not* exactly the same map on a crop and on its heatmaps
+  under MMPose's codecs: ``MSRAHeatmap`` puts input pixel ``x`` at heatmap
+  pixel ``x * w / W`` (pixel centres at integers), which in normalised
+  coordinates is a shift by ``1/w - 1/W``; ``UDPHeatmap`` scales by
+  ``(w - 1) / (W - 1)``. :func:`theta_in_heatmap_frame` conjugates ``theta``
+  by that change of frame, so the SDTN is exact at the heatmap resolution
+  (a non-identity ``A`` would otherwise misplace peaks by
+  ``(A - I)`` times the shift: 1.5 input pixels at 256 -> 64).
 - Samples that fall outside the input are zeros (``padding_mode='zeros'``).
 - The SDTN parameter is the exact inverse affine
   ``gamma = [A^-1 | -A^-1 t]`` (:func:`affine_inverse`).
@@ -118,6 +125,66 @@ def affine_inverse(
                         dim=1) / det[:, None, None]
     inv_t = -(inv_a @ theta[:, :, 2:])
     return torch.cat([inv_a, inv_t], dim=2)
+
+
+#: How a heatmap codec maps input-crop pixels to heatmap pixels:
+#: ``'scale'`` ``x_h = x * w / W`` (MMPose's ``MSRAHeatmap``,
+#: ``MegviiHeatmap``, ``SimCC``-style ratios), ``'udp'``
+#: ``x_h = x * (w - 1) / (W - 1)`` (``UDPHeatmap``), ``'normalized'`` the same
+#: normalised coordinates at both sizes (one ``theta`` for both; exact only
+#: if the codec maps pixel borders to borders).
+HEATMAP_MAPPINGS = ('scale', 'udp', 'normalized')
+
+
+def _frame_change(input_len: int, heatmap_len: int,
+                  mapping: str) -> Tuple[float, float]:
+    """``(a, b)`` with ``v = a * u + b`` from input to heatmap normalised
+    coordinates along one axis (``u = (2 x + 1) / W - 1``)."""
+    big, small = float(input_len), float(heatmap_len)
+    if mapping == 'scale':
+        return 1.0, 1.0 / small - 1.0 / big
+    if mapping == 'udp':
+        if input_len < 2 or heatmap_len < 2:
+            raise ValueError('udp mapping needs sizes >= 2, got input '
+                             f'{input_len} and heatmap {heatmap_len}')
+        r = (small - 1.0) / (big - 1.0)
+        return r * big / small, (r * big - r + 1.0) / small - 1.0
+    if mapping == 'normalized':
+        return 1.0, 0.0
+    raise ValueError(f'mapping must be one of {HEATMAP_MAPPINGS}, got '
+                     f'{mapping!r}')
+
+
+def theta_in_heatmap_frame(theta: Tensor,
+                           input_size: Sequence[int],
+                           heatmap_size: Sequence[int],
+                           mapping: str = 'scale') -> Tensor:
+    """Express an input-frame affine map in heatmap normalised coordinates.
+
+    With the per-axis change of frame ``v = a * u + b`` (see
+    :data:`HEATMAP_MAPPINGS`), ``theta = [A | t]`` becomes
+    ``[D A D^-1 | a * t + b - D A D^-1 b]`` with ``D = diag(a)``: the same
+    geometric map, sampled on the heatmap grid. Works for ``theta`` and for
+    its inverse alike (conjugation commutes with inversion).
+
+    Args:
+        theta (Tensor): (N, 2, 3) map in input-crop normalised coordinates.
+        input_size (Sequence[int]): Crop size (w, h).
+        heatmap_size (Sequence[int]): Heatmap size (w, h).
+        mapping (str): One of :data:`HEATMAP_MAPPINGS`. Defaults to
+            ``'scale'`` (MMPose's ``MSRAHeatmap``).
+
+    Returns:
+        Tensor: (N, 2, 3) map in heatmap normalised coordinates.
+    """
+    check_theta(theta)
+    ax, bx = _frame_change(int(input_size[0]), int(heatmap_size[0]), mapping)
+    ay, by = _frame_change(int(input_size[1]), int(heatmap_size[1]), mapping)
+    a = theta.new_tensor([ax, ay])
+    b = theta.new_tensor([bx, by])
+    lin = theta[:, :, :2] * a[None, :, None] / a[None, None, :]
+    trans = a * theta[:, :, 2] + b - lin @ b
+    return torch.cat([lin, trans[:, :, None]], dim=2)
 
 
 def guard_singular_theta(theta: Tensor,

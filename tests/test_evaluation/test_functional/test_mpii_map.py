@@ -22,8 +22,9 @@ import pytest
 
 from rmpe_mm.evaluation.functional.mpii_map import (
     MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES, MpiiAPAccumulator,
-    assign_poses_to_groups, evaluate_mpii_groups, format_mpii_ap_table,
-    head_sizes, joint_ap, match_group, summarize_mpii_ap, voc_ap)
+    assign_anchors_to_groups, assign_poses_to_groups, evaluate_mpii_groups,
+    format_mpii_ap_table, head_sizes, joint_ap, match_group, pose_anchors,
+    summarize_mpii_ap, voc_ap)
 
 K = 16
 COLUMNS = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
@@ -228,13 +229,18 @@ def test_assign_poses_to_groups():
     kpts[1, [6, 7]] = [[90., 40.], [90., 60.]]  # mid (90, 50): both boxes
     kpts[2, [6, 7]] = [[500., 40.], [500., 60.]]  # outside
     kpts[3, [6, 7]] = [[np.nan, 0.], [10., 60.]]  # no anchor
+    kpts[3, [2, 3, 12, 13]] = 500.  # its hips and shoulders: outside
     # (90, 50) is 40 px from centre (50, 50) and 85 px from (175, 50)
     assert assign_poses_to_groups(kpts, boxes).tolist() == [0, 0, -1, -1]
+    kpts[3, [2, 3, 12, 13]] = 20.  # now inside box 0 only
+    assert assign_poses_to_groups(kpts, boxes).tolist() == [0, 0, -1, 0]
+    assert assign_poses_to_groups(kpts, boxes,
+                                  fallback=False).tolist() == [0, 0, -1, -1]
     boxes[1, 0] = 80.  # centre (190, 50): still nearer box 0
     assert assign_poses_to_groups(kpts, boxes[::-1]).tolist() == \
-        [1, 1, -1, -1]
+        [1, 1, -1, 1]
     assert assign_poses_to_groups(kpts, boxes[::-1],
-                                  policy='first').tolist() == [1, 0, -1, -1]
+                                  policy='first').tolist() == [1, 0, -1, 1]
     # border is inside
     kpts[2, [6, 7]] = [[100., 100.], [100., 100.]]
     assert assign_poses_to_groups(kpts, boxes[:1])[2] == 0
@@ -313,3 +319,50 @@ def test_matches_a_literal_loop_implementation():
     evaluate_mpii_groups(groups, ap_out=ap_out)
     np.testing.assert_allclose(ap_out[0], _literal_protocol(groups))
     assert 5 < np.nanmean(ap_out[0]) < 95  # a non-trivial case
+
+
+def test_pose_anchors_fall_back_without_pelvis_and_thorax():
+    kpts = np.tile(pose(0.)[None], (5, 1, 1))
+    kpts[1, [6, 7]] = np.nan  # 14 joints: hips and shoulders
+    kpts[2, [0, 1, 2, 3, 6, 7, 12, 13]] = np.nan  # no torso: all joints
+    kpts[3] = np.nan  # nothing to locate it with
+    kpts[4, 7] = np.nan  # pelvis only: not the midpoint, falls back
+    anchors, source = pose_anchors(kpts)
+    assert source.tolist() == [0, 1, 2, -1, 1]
+    np.testing.assert_allclose(anchors[0], (pose(0.)[6] + pose(0.)[7]) / 2)
+    np.testing.assert_allclose(anchors[1], pose(0.)[[2, 3, 12, 13]].mean(0))
+    rest = [j for j in range(K) if j not in (0, 1, 2, 3, 6, 7, 12, 13)]
+    np.testing.assert_allclose(anchors[2], pose(0.)[rest].mean(0))
+    np.testing.assert_allclose(anchors[4], anchors[1])
+    assert np.isnan(anchors[3]).all()
+    anchors, source = pose_anchors(kpts, fallback=False)
+    assert source.tolist() == [0, -1, -1, -1, -1]
+    assert np.isnan(anchors[1:]).all()
+
+
+def test_fourteen_joint_poses_are_assigned_to_groups():
+    boxes = np.array([[0., 0., 200., 400.], [300., 0., 600., 400.]])
+    kpts = np.stack([pose(50.), pose(400.)])
+    kpts[:, [6, 7]] = np.nan
+    assert assign_poses_to_groups(kpts, boxes).tolist() == [0, 1]
+    assert assign_poses_to_groups(kpts, boxes,
+                                  fallback=False).tolist() == [-1, -1]
+    anchors = np.array([[100., 100.], [np.nan, np.nan]])
+    assert assign_anchors_to_groups(anchors, boxes).tolist() == [0, -1]
+
+
+def test_undefined_columns_are_explained():
+    acc = MpiiAPAccumulator()
+    acc.add(match_group(A[None], scores(.9), *gt(A)))
+    assert acc.undefined_message() is None
+    vis = np.full((1, K), 2)
+    vis[0, [R_ANKLE, 5]] = 0  # no ankle annotated anywhere
+    acc = MpiiAPAccumulator()
+    acc.add(match_group(A[None], scores(.9), *gt(A, visible=vis)))
+    acc.add(match_group(np.zeros((0, K, 2)), np.zeros((0, K)), *gt(B)))
+    message = acc.undefined_message()
+    assert 'r_ankle, l_ankle (table: Ankle)' in message
+    assert '1 of 2 groups had none' in message
+    assert np.isnan(acc.compute()[[0, 5]]).all()
+    with pytest.raises(ValueError, match='joint_ids'):
+        MpiiAPAccumulator(3)

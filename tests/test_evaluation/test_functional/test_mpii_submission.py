@@ -1,9 +1,12 @@
-"""The official submission .mat: layout, order, 1-based coordinates."""
+"""The official submission .mat: layout, order, 1-based coordinates; read
+back, and read as other programs write it."""
 import numpy as np
 import pytest
-from scipy.io import loadmat
+from mpii_mat_factory import struct, write_pred
+from scipy.io import loadmat, savemat
 
-from rmpe_mm.evaluation.functional import write_mpii_submission
+from rmpe_mm.evaluation.functional import (read_mpii_submission,
+                                           write_mpii_submission)
 
 
 def test_layout_round_trip(tmp_path):
@@ -35,3 +38,65 @@ def test_shape_error(tmp_path):
         write_mpii_submission(str(tmp_path / 'p.mat'),
                               [('img1.jpg', np.zeros((1, 16, 2)),
                                 np.zeros((1, 15)))])
+
+
+def test_read_back_what_was_written(tmp_path):
+    rng = np.random.default_rng(0)
+    kpts = rng.uniform(0, 500, (3, 16, 2))
+    scores = np.round(rng.random((3, 16)), 2)
+    kpts[0, [6, 7]] = np.nan  # not predicted: omitted, read back as NaN
+    scores[0, [6, 7]] = np.nan
+    groups = [('a.jpg', kpts[:2], scores[:2]),
+              ('b.jpg', np.zeros((0, 16, 2)), np.zeros((0, 16))),
+              ('b.jpg', kpts[2:], scores[2:])]
+    path = write_mpii_submission(str(tmp_path / 'pred.mat'), groups)
+    read = read_mpii_submission(path)
+    assert [g.name for g in read] == ['a.jpg', 'b.jpg', 'b.jpg']
+    for (_, k, s), group in zip(groups, read):
+        np.testing.assert_allclose(group.keypoints, k, atol=1e-12)
+        np.testing.assert_array_equal(group.keypoint_scores, s)
+    # coord_offset=0 keeps the file's 1-based MATLAB pixels
+    kept = read_mpii_submission(path, coord_offset=0.)
+    np.testing.assert_allclose(kept[0].keypoints, kpts[:2] + 1, atol=1e-12)
+
+
+def test_read_a_foreign_submission(tmp_path):
+    # another program: fields reversed, no image names, no person score,
+    # 14 joints (no pelvis 6, thorax 7), a pose without any point
+    pose = {j: (10. + j, 20. + j, .1 * j) for j in range(16) if j not in
+            (6, 7)}
+    path = write_pred(str(tmp_path / 'pred.mat'), [[pose, {}], []],
+                      reverse=True)
+    first, second = read_mpii_submission(path, coord_offset=0.)
+    assert first.name is None and second.name is None
+    assert first.keypoints.shape == (2, 16, 2)
+    assert second.keypoints.shape == (0, 16, 2)
+    assert np.isnan(first.keypoints[0, [6, 7]]).all()
+    np.testing.assert_allclose(first.keypoints[0, 9], [19., 29.])
+    assert first.keypoint_scores[0, 9] == pytest.approx(.9)
+    assert np.isnan(first.keypoints[1]).all()
+
+
+@pytest.mark.parametrize('pose,match', [
+    ({0: (1., 2., np.nan)}, r'pred\(1\).annorect\(1\).annopoints.point\(1\)'
+     r'.score must be finite'),
+    ({0: (1., np.inf, .5)}, r'point\(1\).y must be finite'),
+    ({16: (1., 2., .5)}, r'point\(1\).id must be an integer in 0..15'),
+])
+def test_read_errors_name_the_field(tmp_path, pose, match):
+    path = write_pred(str(tmp_path / 'pred.mat'), [[pose]])
+    with pytest.raises(ValueError, match=match):
+        read_mpii_submission(path)
+
+
+def test_read_errors_missing_score_and_variable(tmp_path):
+    point = struct([dict(id=3., x=1., y=2.)])
+    rect = struct([dict(annopoints=struct([dict(point=point)]))])
+    savemat(str(tmp_path / 'noscore.mat'),
+            {'pred': struct([dict(annorect=rect)])})
+    with pytest.raises(ValueError, match=r'pred\(1\).annorect\(1\)'
+                       r'.annopoints.point\(1\) has no score'):
+        read_mpii_submission(str(tmp_path / 'noscore.mat'))
+    savemat(str(tmp_path / 'other.mat'), {'preds': np.zeros(1)})
+    with pytest.raises(ValueError, match=r"no variable 'pred'"):
+        read_mpii_submission(str(tmp_path / 'other.mat'))

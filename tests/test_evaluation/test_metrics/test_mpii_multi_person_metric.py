@@ -6,6 +6,7 @@ one person each; 2 people lack both ankles. The detection file has, per
 person, a good box, a duplicate and a false positive (in that order).
 """
 import json
+import logging
 import os.path as osp
 from collections import namedtuple
 
@@ -20,6 +21,8 @@ from scipy.io import loadmat
 from rmpe_mm.datasets import MpiiMultiPersonDataset
 from rmpe_mm.datasets.mpii_mp_format import MpiiImageGT
 from rmpe_mm.evaluation.metrics import MpiiMultiPersonMAP
+from rmpe_mm.evaluation.metrics import \
+    mpii_multi_person_metric as metric_module
 
 ROOT = osp.join(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'data',
@@ -192,3 +195,31 @@ def test_errors():
     del outputs[0].pred_instances.bboxes
     with pytest.raises(ValueError, match='bboxes'):
         run(MpiiMultiPersonMAP(pose_nms=dedupe_nms), outputs)
+
+
+def test_fourteen_joint_predictions_without_pelvis_and_thorax(monkeypatch):
+    # Poses without pelvis and thorax are located by their hips and
+    # shoulders: the table is the full one, not NaN.
+    outputs = []
+    for info in samples():
+        kpts, annotated = gt_pose(info)
+        kpts = kpts.copy()
+        kpts[[6, 7]] = np.nan
+        outputs.append(data_sample(info, kpts, np.where(annotated, .9, .01)))
+    result = run(MpiiMultiPersonMAP(pose_nms=None), outputs)
+    assert all(v == pytest.approx(100.) for v in result.values())
+    # Without the fallback every pose is dropped: warned, never silent.
+    logged = []
+    monkeypatch.setattr(metric_module, 'print_log',
+                        lambda msg, **kw: logged.append((msg, kw)))
+    result = run(
+        MpiiMultiPersonMAP(pose_nms=None, group_anchor_fallback=False),
+        outputs)
+    assert all(np.isnan(v) for v in result.values())
+    warnings = [m for m, kw in logged if kw.get('level') == logging.WARNING]
+    assert len(warnings) == 3
+    assert '5 of 5 poses have no finite pelvis and thorax' in warnings[0]
+    assert 'none of the 5 poses lies in a group box' in warnings[1]
+    assert 'undefined (NaN)' in warnings[2] and 'Total' in warnings[2]
+    info = next(m for m, kw in logged if 'MPII multi-person AP' in m)
+    assert 'poses: 0 of 5 in a group' in info

@@ -171,7 +171,8 @@ def test_tensor_mode_unwarps_every_stage():
         raw = model.head(model.extract_feat(warp_images(inputs, theta)))
     assert isinstance(outs, list) and len(outs) == 2
     for got, stage in zip(outs, raw):
-        expected = unwarp_heatmaps(stage, affine_inverse(theta))
+        gamma = model.sdtn_gamma(theta, (64, 64), stage.shape[-1:-3:-1])
+        expected = unwarp_heatmaps(stage, gamma)
         assert torch.allclose(got, expected, atol=1e-6)
         assert not torch.allclose(got, stage, atol=1e-3)
 
@@ -246,7 +247,10 @@ def test_loss_is_the_head_loss_of_every_unwarped_stage():
         [d.gt_instance_labels.keypoint_weights for d in samples])
     expected = sum(
         model.head.loss_module(
-            unwarp_heatmaps(stage, affine_inverse(theta)), targets, weights)
+            unwarp_heatmaps(
+                stage,
+                model.sdtn_gamma(theta, data['inputs'].shape[-1:-3:-1],
+                                 stage.shape[-1:-3:-1])), targets, weights)
         for stage in stages)
     assert torch.allclose(losses['loss_kpt'], expected, rtol=1e-4)
     warped_only = sum(

@@ -9,6 +9,7 @@ from mmpose.codecs import MSRAHeatmap
 from rmpe_mm.models.utils.affine import (affine_inverse, guard_singular_theta,
                                          identity_theta, normalized_to_pixel,
                                          pixel_to_normalized,
+                                         theta_in_heatmap_frame,
                                          transform_points,
                                          unwarp_heatmap_stages,
                                          unwarp_heatmaps, warp_images,
@@ -218,3 +219,103 @@ def test_guard_singular_theta():
     assert theta.grad[[1, 2]].abs().sum() == 0
     with pytest.raises(ValueError, match='min_abs_det'):
         guard_singular_theta(theta, -1.)
+
+
+def peak_centroids(heatmaps: torch.Tensor, radius: int = 6) -> torch.Tensor:
+    """(N, K, 2) sub-pixel peaks: intensity centroid around each maximum."""
+    n, k, h, w = heatmaps.shape
+    flat = heatmaps.flatten(2).argmax(-1)
+    out = torch.zeros(n, k, 2)
+    ys, xs = torch.meshgrid(
+        torch.arange(h, dtype=torch.float32),
+        torch.arange(w, dtype=torch.float32),
+        indexing='ij')
+    for i in range(n):
+        for j in range(k):
+            cy, cx = divmod(int(flat[i, j]), w)
+            win = ((xs - cx).abs() <= radius) & ((ys - cy).abs() <= radius)
+            m = heatmaps[i, j] * win
+            out[i, j, 0] = (m * xs).sum() / m.sum()
+            out[i, j, 1] = (m * ys).sum() / m.sum()
+    return out
+
+
+@pytest.mark.parametrize('inp,hm', [((256, 256), (64, 64)),
+                                    ((48, 64), (24, 32))])
+def test_sdtn_exact_across_resolutions(inp, hm):
+    """A pose seen through a non-identity STN, encoded with MMPose's codec
+    convention (input pixel x at heatmap pixel x * w / W), un-warped by the
+    SDTN at the heatmap size: peaks within 0.1 heatmap pixel of the crop
+    pose. One theta at both sizes (the 'normalized' reading) is off."""
+    num, joints = 3, 6
+    theta = random_theta(num, seed=11, max_shift=0.05)
+    theta[:, :, :2] = theta[:, :, :2] * 1.4  # clearly non-identity A
+    ratio = torch.tensor([hm[0] / inp[0], hm[1] / inp[1]])
+    g = torch.Generator().manual_seed(3)
+    lo = torch.tensor([0.35 * inp[0], 0.35 * inp[1]])
+    crop_in = lo + 0.3 * torch.tensor(inp, dtype=torch.float32) * torch.rand(
+        num, joints, 2, generator=g)
+    # the joint is seen in the STN output at q with theta(q) = p (input px)
+    warped_in = normalized_to_pixel(
+        transform_points(
+            pixel_to_normalized(crop_in, inp), affine_inverse(theta)), inp)
+    # sigma 1: the whole (warped) Gaussian fits in the centroid window
+    warped_hm = gaussian_heatmaps_2d(warped_in * ratio, hm, sigma=1.)
+    expected = crop_in * ratio
+    gamma = theta_in_heatmap_frame(affine_inverse(theta), inp, hm, 'scale')
+    err = (peak_centroids(unwarp_heatmaps(warped_hm, gamma)) -
+           expected).abs().max()
+    assert err < 0.1, err
+    naive = theta_in_heatmap_frame(
+        affine_inverse(theta), inp, hm, 'normalized')
+    naive_err = (peak_centroids(unwarp_heatmaps(warped_hm, naive)) -
+                 expected).abs().max()
+    assert naive_err > 0.2, naive_err
+
+
+def gaussian_heatmaps_2d(points: torch.Tensor, size, sigma: float):
+    """(N, K, h, w) Gaussians at (N, K, 2) heatmap-pixel points."""
+    ys, xs = torch.meshgrid(
+        torch.arange(size[1], dtype=torch.float32),
+        torch.arange(size[0], dtype=torch.float32),
+        indexing='ij')
+    dx = xs - points[..., 0, None, None]
+    dy = ys - points[..., 1, None, None]
+    return torch.exp(-(dx**2 + dy**2) / (2 * sigma**2))
+
+
+@pytest.mark.parametrize('mapping', ['scale', 'udp', 'normalized'])
+def test_theta_in_heatmap_frame_maps_points_as_the_codec(mapping):
+    """Mapping a crop point through theta and then to the heatmap equals
+    mapping it to the heatmap and then through the converted theta."""
+    inp, hm = (192, 256), (48, 64)
+    theta = random_theta(4, seed=5)
+    pts = torch.rand(4, 5, 2) * torch.tensor([150., 200.]) + 20.
+    if mapping == 'scale':
+        to_hm = pts.new_tensor([48 / 192, 64 / 256])
+    elif mapping == 'udp':
+        to_hm = pts.new_tensor([47 / 191, 63 / 255])
+    else:
+        to_hm = None
+    out_in = normalized_to_pixel(
+        transform_points(pixel_to_normalized(pts, inp), theta), inp)
+    hm_theta = theta_in_heatmap_frame(theta, inp, hm, mapping)
+    if to_hm is None:  # normalised coordinates are shared
+        got = transform_points(pixel_to_normalized(pts, inp), hm_theta)
+        want = pixel_to_normalized(out_in, inp)
+    else:
+        got = normalized_to_pixel(
+            transform_points(pixel_to_normalized(pts * to_hm, hm), hm_theta),
+            hm)
+        want = out_in * to_hm
+    assert torch.allclose(got, want, atol=1e-4)
+    # and it commutes with inversion
+    assert torch.allclose(
+        affine_inverse(hm_theta),
+        theta_in_heatmap_frame(affine_inverse(theta), inp, hm, mapping),
+        atol=1e-5)
+
+
+def test_theta_in_heatmap_frame_rejects_unknown_mapping():
+    with pytest.raises(ValueError, match='mapping must be one of'):
+        theta_in_heatmap_frame(identity_theta(1), (8, 8), (4, 4), 'bogus')

@@ -1,4 +1,4 @@
-"""Write small MPII-release-like ``.mat`` files with ``scipy.io.savemat``.
+"""Write small MPII-like ``.mat`` files with ``scipy.io.savemat``.
 
 The structure mirrors ``mpii_human_pose_v1_u12_1.mat``: ``RELEASE`` is a
 1x1 struct with ``annolist`` (1xN struct array: ``image.name``,
@@ -7,7 +7,11 @@ and ``annopoints.point`` 1xP struct array of ``id, x, y, is_visible``),
 ``img_train`` (1xN numbers) and ``single_person`` (Nx1 cell of column
 vectors). Missing values are MATLAB empties (``zeros(0, 0)``), as in the
 release. ``groups_v12.mat`` holds ``groups``, an Nx1 cell of cells of rect
-index vectors.
+index vectors. The toolkit's ground truth holds ``annolist_test_multi``, a
+1xN struct array of ``annorect`` (the group's people, as above) and
+optionally ``image.name``; a submission holds ``pred``, the same with
+``annopoints.point`` of ``id, x, y, score``. ``reverse=True`` writes a
+struct's fields in the opposite order (files from other programs differ).
 """
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -36,10 +40,16 @@ def cell(items: Sequence) -> np.ndarray:
     return arr
 
 
+def _ordered(record: dict, reverse: bool) -> dict:
+    """``record`` with its keys in reverse order if ``reverse``."""
+    return dict(reversed(list(record.items()))) if reverse else record
+
+
 def person(joints: Optional[Dict[int, Tuple]] = None,
            head: Optional[Tuple[float, float, float, float]] = None,
            objpos: Optional[Tuple[float, float]] = None,
-           scale: Optional[float] = None) -> dict:
+           scale: Optional[float] = None,
+           reverse: bool = False) -> dict:
     """An ``annorect`` record. ``joints``: id -> (x, y[, is_visible]);
     a 2-tuple leaves ``is_visible`` out."""
     rect = {}
@@ -56,9 +66,50 @@ def person(joints: Optional[Dict[int, Tuple]] = None,
             point = dict(id=float(jid), x=float(value[0]), y=float(value[1]))
             if len(value) > 2:
                 point['is_visible'] = value[2]
-            points.append(point)
+            points.append(_ordered(point, reverse))
         rect['annopoints'] = struct([dict(point=struct(points))])
-    return rect
+    return _ordered(rect, reverse)
+
+
+def write_annolist(path: str, groups: Sequence[Sequence[dict]],
+                   names: Optional[Sequence[str]] = None) -> str:
+    """Write ``annolist_test_multi``: one entry per group of
+    :func:`person` records; ``names`` adds ``image.name`` (else the entries
+    have no ``image``)."""
+    entries = []
+    for k, rects in enumerate(groups):
+        entry = dict(annorect=struct(rects) if rects else EMPTY)
+        if names is not None:
+            entry['image'] = struct([dict(name=names[k])])
+        entries.append(entry)
+    savemat(path, {'annolist_test_multi': struct(entries)})
+    return path
+
+
+def write_pred(path: str,
+               groups: Sequence[Sequence[Dict[int, Tuple]]],
+               names: Optional[Sequence[str]] = None,
+               reverse: bool = False) -> str:
+    """Write a submission ``pred`` as another program might: per group a
+    list of poses ``{id: (x, y, score)}``, no person score, ``image.name``
+    only with ``names``."""
+    entries = []
+    for k, poses in enumerate(groups):
+        rects = [
+            dict(annopoints=struct([
+                dict(point=struct([
+                    _ordered(dict(id=float(j), x=float(v[0]),
+                                  y=float(v[1]), score=float(v[2])),
+                             reverse) for j, v in pose.items()
+                ]) if pose else EMPTY)
+            ])) for pose in poses
+        ]
+        entry = dict(annorect=struct(rects) if rects else EMPTY)
+        if names is not None:
+            entry['image'] = struct([dict(name=names[k])])
+        entries.append(_ordered(entry, reverse))
+    savemat(path, {'pred': struct(entries)})
+    return path
 
 
 def write_release(path: str, images: Sequence[dict]) -> str:

@@ -1,0 +1,204 @@
+"""Test a benchmark model in-process on other detections, with STN probes.
+
+The sweep tests every model at every box-error level; one ``tools/test.py``
+subprocess per test would spend most of its time importing. Here a test is
+a ``Runner`` built from the model's config (the same options
+``tools/test.py`` would get), its ``bbox_file`` pointed at a level's
+detections and two evaluators (without and with the parametric pose NMS)
+sharing one inference pass. For SSTN models a hook records each test
+crop's STN map, to measure how well it undoes each box's known error
+(:func:`stn_diagnostics`).
+"""
+import argparse
+import logging
+import uuid
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from mmengine.config import Config, DictAction
+from mmengine.hooks import Hook
+
+from rmpe_mm.datasets.transforms.centre_target import fix_aspect_ratio
+
+
+def parse_cfg_options(options: Sequence[str]) -> Dict:
+    """``key=value`` strings, parsed as ``--cfg-options`` parses them."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--o', nargs='+', action=DictAction, default={})
+    return parser.parse_args(['--o', *options]).o if options else {}
+
+
+class ThetaProbe(Hook):
+    """Record the STN map of every test crop (the first STN call of each
+    iteration: the un-flipped crops) with the crop's box and frame."""
+
+    def __init__(self) -> None:
+        self.records: List[Dict] = []
+        self._batch: List = []
+        self._handle = None
+
+    def before_test(self, runner) -> None:
+        model = getattr(runner.model, 'module', runner.model)
+        self._handle = model.stn.register_forward_hook(
+            lambda module, args, out: self._batch.append(
+                out.detach().float().cpu().numpy()))
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None,
+                        outputs=None) -> None:
+        if not self._batch:
+            raise RuntimeError('ThetaProbe: the STN was not called in test '
+                               f'iteration {batch_idx}')
+        theta = self._batch[0]
+        self._batch = []
+        for sample, th in zip(outputs, theta):
+            meta = sample.metainfo
+            self.records.append(
+                dict(img_id=int(meta['img_id']),
+                     bbox=np.asarray(sample.gt_instances.bboxes,
+                                     np.float64).reshape(-1)[:4],
+                     center=np.asarray(meta['input_center'],
+                                       np.float64).reshape(-1)[:2],
+                     scale=np.asarray(meta['input_scale'],
+                                      np.float64).reshape(-1)[:2],
+                     theta=th))
+
+    def after_test(self, runner) -> None:
+        if self._handle is not None:
+            self._handle.remove()
+
+
+def build_test_config(config: str, cfg_options: Sequence[str],
+                      checkpoint: str, det_file: str, work_dir: str,
+                      ppnms: str = 'paper_mpii') -> Config:
+    """The model's test config on ``det_file`` with two evaluators
+    (``raw/``: no pose NMS, ``ppnms/``: the ``ppnms`` preset)."""
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(parse_cfg_options(cfg_options))
+    cfg.test_dataloader.dataset.bbox_file = det_file
+    base = dict(cfg.test_evaluator)
+    base.pop('pose_nms', None)
+    base.pop('prefix', None)
+    cfg.test_evaluator = [
+        dict(base, pose_nms=None, prefix='raw'),
+        dict(base, pose_nms=ppnms, prefix='ppnms'),
+    ]
+    cfg.load_from = checkpoint
+    cfg.work_dir = work_dir
+    # MMEngine keys loggers and visualizers by experiment name: one each
+    cfg.experiment_name = f'sweep_test_{uuid.uuid4().hex[:12]}'
+    cfg.log_level = 'WARNING'
+    cfg.visualizer = dict(type='PoseLocalVisualizer', vis_backends=[])
+    cfg.default_hooks.pop('visualization', None)
+    return cfg
+
+
+def evaluate_on_detections(config: str, cfg_options: Sequence[str],
+                           checkpoint: str, det_file: str, work_dir: str,
+                           probe_stn: bool = False) -> Dict:
+    """Test one model on one detection file.
+
+    Returns:
+        dict: ``raw`` and ``ppnms`` metrics (keys as
+        :class:`~rmpe_mm.evaluation.MpiiMultiPersonMAP`'s) and, with
+        ``probe_stn``, ``thetas``: the :class:`ThetaProbe` records.
+    """
+    from mmengine.logging import MMLogger
+    from mmengine.runner import Runner
+    cfg = build_test_config(config, cfg_options, checkpoint, det_file,
+                            work_dir)
+    runner = Runner.from_cfg(cfg)
+    probe = ThetaProbe() if probe_stn else None
+    if probe is not None:
+        runner.register_hook(probe)
+    metrics = runner.test()
+    MMLogger.get_current_instance().setLevel(logging.WARNING)
+    out: Dict = {
+        part: {k.split('/', 1)[1]: float(v)
+               for k, v in metrics.items() if k.startswith(part + '/')}
+        for part in ('raw', 'ppnms')
+    }
+    if probe is not None:
+        out['thetas'] = probe.records
+    return out
+
+
+def _match(records: Sequence[Dict], dets: Sequence[Dict],
+           tol: float = 0.1) -> List[Optional[int]]:
+    """Index in ``dets`` (COCO results, xywh) of each probed crop's box."""
+    by_image: Dict[int, List[int]] = {}
+    for i, d in enumerate(dets):
+        by_image.setdefault(int(d['image_id']), []).append(i)
+    found: List[Optional[int]] = []
+    for rec in records:
+        best, best_err = None, tol
+        for i in by_image.get(rec['img_id'], []):
+            x, y, w, h = dets[i]['bbox']
+            err = np.abs(rec['bbox'] - [x, y, x + w, y + h]).max()
+            if err <= best_err:
+                best, best_err = i, err
+        found.append(best)
+    return found
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    if a.size < 2 or a.std() < 1e-12 or b.std() < 1e-12:
+        return float('nan')
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def stn_diagnostics(records: Sequence[Dict], dets: Sequence[Dict],
+                    det_meta: Sequence[Dict], gt_boxes: Dict[int, Sequence],
+                    padding: float, input_size: Sequence[int]) -> Dict:
+    """How well the STN undoes each simulated box's known error.
+
+    For a crop of detection ``d`` (centre ``c``, crop size ``S``) of person
+    ``g`` (tight box), the map that shows the centre-located crop is
+    ``A* = diag(S_g / S)``, ``t* = 2 (c_g - c) / S`` (normalised
+    coordinates; ``S_g``: ``g`` enlarged by ``padding`` and brought to the
+    input aspect ratio, as the pipeline does). Over the true and duplicate
+    detections it reports the statistics of the STN's ``theta`` and how
+    its translation and scale follow ``t*`` and ``A*``.
+
+    Returns:
+        dict: ``num``, ``t_mean_abs``, ``det_mean``, ``det_std``,
+        ``scale_mean`` (x, y), ``corr_tx``, ``corr_ty``, ``corr_sx``,
+        ``corr_sy``, ``centre_err_identity`` (rms ``|t*|``),
+        ``centre_err_stn`` (rms ``|t - t*|``) and ``centre_err_reduction``
+        (``1 - stn / identity``; negative: the STN moves away).
+    """
+    index = _match(records, dets)
+    aspect = float(input_size[0]) / float(input_size[1])
+    t, t_star, a, a_star, dets_a = [], [], [], [], []
+    for rec, i in zip(records, index):
+        if i is None or det_meta[i]['gt_ann_id'] is None:
+            continue
+        x, y, w, h = gt_boxes[det_meta[i]['gt_ann_id']]
+        gt_centre = np.array([x + w / 2, y + h / 2])
+        gt_scale = fix_aspect_ratio(
+            np.array([[w * padding, h * padding]], np.float32), aspect)[0]
+        theta = rec['theta']
+        t.append(theta[:, 2])
+        t_star.append(2 * (gt_centre - rec['center']) / rec['scale'])
+        a.append(np.diag(theta[:, :2]))
+        a_star.append(gt_scale / rec['scale'])
+        dets_a.append(np.linalg.det(theta[:, :2]))
+    if not t:
+        return dict(num=0)
+    t, t_star = np.array(t), np.array(t_star)
+    a, a_star, dets_a = np.array(a), np.array(a_star), np.array(dets_a)
+    err_id = float(np.sqrt((t_star**2).sum(1).mean()))
+    err_stn = float(np.sqrt(((t - t_star)**2).sum(1).mean()))
+    return dict(
+        num=int(len(t)),
+        t_mean_abs=np.abs(t).mean(0).round(4).tolist(),
+        det_mean=float(dets_a.mean()),
+        det_std=float(dets_a.std()),
+        scale_mean=a.mean(0).round(4).tolist(),
+        corr_tx=_corr(t[:, 0], t_star[:, 0]),
+        corr_ty=_corr(t[:, 1], t_star[:, 1]),
+        corr_sx=_corr(a[:, 0], a_star[:, 0]),
+        corr_sy=_corr(a[:, 1], a_star[:, 1]),
+        centre_err_identity=err_id,
+        centre_err_stn=err_stn,
+        centre_err_reduction=1 - err_stn / err_id if err_id > 0 else
+        float('nan'))
