@@ -1,38 +1,40 @@
-"""Benchmark the multi-person pipeline against MMPose's own inferencer.
+"""Benchmark the multi-person pipeline on a video: frames per second.
 
-Runs, on the shipped sample images (``tests/data/coco/*.jpg``), the same
-detector and the same pose model (identical weights, loaded from the same
-checkpoints) through
+Generates a video (``--frames`` frames, 640x480, from the shipped sample
+images ``tests/data/coco/*.jpg``, each held for several frames) and runs the
+same detector and the same pose model (identical weights, loaded from the
+same checkpoints) through
 
-- ``rmpe``: :class:`rmpe_mm.apis.RMPEInferencer` (all images of a batch
-  through the detector at once, all their crops through the pose model
-  together, parametric pose NMS per image);
-- ``mmpose``: ``mmpose.apis.MMPoseInferencer`` (one image at a time, no
-  pose NMS, its defaults otherwise),
+- ``mmpose``: ``mmpose.apis.MMPoseInferencer`` (one frame at a time, no
+  pose NMS, its defaults otherwise);
+- ``sequential``: :class:`rmpe_mm.apis.RMPEInferencer`, one loop (decode,
+  detect, crop, pose model, parametric pose NMS);
+- ``overlapped``: the same with ``overlap=True``: decoding, detection (with
+  the crops) and the pose model in three threads joined by queues, as
+  AlphaPose runs them,
 
-and prints images/s and the time per stage (detector, pose, pose NMS).
-Both get the same box filtering (``--bbox-thr``, box NMS at ``--nms-thr``,
-which MMPose always applies) so that both run the pose model on the same
-boxes; the script checks the box counts match. No visualisation.
+and prints frames per second (wall clock), CPU seconds per pass and the
+time per stage. Before timing it checks that the sequential and overlapped
+passes give identical per-frame results and that MMPose's inferencer runs
+the pose model on as many boxes. All get the same box filtering
+(``--bbox-thr``, box NMS at ``--nms-thr``, which MMPose always applies).
+No visualisation.
 
 Weights are random (no pretrained weights here): fine for timing, not for
 accuracy. The detector is set to emit exactly ``--boxes`` person boxes
-per image before box NMS (score threshold 0, one class, so a random
-detector still yields people); the pose model includes the STN in both
-paths, so the difference between the two is the pipeline's own overhead
-plus the pose NMS.
-
-Times are this process's CPU seconds (``time.process_time``) with one
-thread, so that other processes on a shared machine do not inflate them;
-each path runs ``--repeats`` times, alternating, after one warm-up each;
-the median and the minimum over the repeats are reported (on a shared
-machine repeated identical passes differ by up to ~10 %).
+per frame before box NMS (score threshold 0, one class, so a random
+detector still yields people); the pose model includes the STN in every
+path. Each path runs ``--repeats`` times, alternating, after one warm-up
+each; the median is reported (and the fastest pass). ``--threads`` sets
+PyTorch's intra-op threads per process: with 1, a sequential pass uses one
+core and the overlapped one can use more.
 
 Usage::
 
-    OMP_NUM_THREADS=1 python benchmarks/bench_pipeline.py \\
-        [--pose-model res50|hg8|PATH] [--det-config PATH] [--boxes 8] \\
-        [--repeats 5] [--batch-size 1] [--pose-batch-size 8]
+    python benchmarks/bench_pipeline.py [--frames 40] [--threads 1]
+        [--pose-model lhg2|res50|hg8|PATH] [--det-config PATH] [--boxes 8]
+        [--repeats 3] [--batch-size 1] [--pose-batch-size 8]
+        [--queue-size 2]
 """
 import argparse
 import glob
@@ -43,6 +45,7 @@ import tempfile
 import time
 from typing import Callable, Dict, List
 
+import cv2
 import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -55,13 +58,18 @@ from rmpe_mm.apis import (PersonDetector, RMPEInferencer,  # noqa: E402
                           StageTimer, filter_person_boxes, scope_guard)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CLOCK = time.process_time
+#: Generated video frame size (width, height) and frame rate.
+FRAME_SIZE = (640, 480)
+FPS = 25
 
-#: Pose models by name: the project's RMPE config (8-stack hourglass SPPE)
-#: and a lighter RMPE model on MMPose's SimpleBaseline ResNet-50 config.
+#: Pose models by name: the project's RMPE config (8-stack hourglass SPPE),
+#: a lighter RMPE model on MMPose's SimpleBaseline ResNet-50 config, and the
+#: main job's small model (SSTN + 2-stack light hourglass, 48x64 crops).
 POSE_MODELS = {
     'hg8': osp.join(REPO, 'configs', 'rmpe_hg_coco.py'),
     'res50': None,  # written by _res50_config
+    'lhg2': osp.join(REPO, 'configs', 'synthetic',
+                     'rmpe_lhg2_synthetic_sstn.py'),
 }
 RES50_CONFIG = '''
 _base_ = [
@@ -79,22 +87,27 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument(
         '--pose-model',
-        default='res50',
-        help='"res50", "hg8" (configs/rmpe_hg_coco.py) or a config path')
+        default='lhg2',
+        help='"lhg2" (the main job\'s model), "res50", "hg8" '
+        '(configs/rmpe_hg_coco.py) or a config path')
     parser.add_argument(
         '--det-config',
         default=osp.join(REPO, 'configs', '_base_', 'detectors',
                          'rtmdet_tiny_person.py'),
         help='detector config')
     parser.add_argument(
-        '--boxes', type=int, default=8, help='detector boxes per image')
+        '--frames', type=int, default=40, help='frames of the video')
+    parser.add_argument(
+        '--boxes', type=int, default=8, help='detector boxes per frame')
     parser.add_argument('--bbox-thr', type=float, default=0.0)
     parser.add_argument('--nms-thr', type=float, default=0.3)
     parser.add_argument('--batch-size', type=int, default=1,
-                        help='images per RMPEInferencer batch')
+                        help='frames per RMPEInferencer batch')
     parser.add_argument('--pose-batch-size', type=int, default=8,
                         help='crops per RMPEInferencer pose forward')
-    parser.add_argument('--repeats', type=int, default=5)
+    parser.add_argument('--queue-size', type=int, default=2,
+                        help='batches each overlapped stage runs ahead')
+    parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--threads', type=int, default=1)
     return parser.parse_args()
 
@@ -146,7 +159,7 @@ def prepare_models(args: argparse.Namespace, directory: str) -> dict:
 
 
 class _Timed:
-    """Calls ``fn`` and adds its CPU time to ``timer[stage]``."""
+    """Calls ``fn`` and adds its time to ``timer[stage]``."""
 
     def __init__(self, fn: Callable, timer: StageTimer, stage: str) -> None:
         self.fn, self.timer, self.stage = fn, timer, stage
@@ -172,37 +185,55 @@ def build_mmpose(models: dict, timer: StageTimer):
     return inferencer
 
 
-def run_mmpose(inferencer, images: List[str], args) -> List[int]:
-    counts = []
-    for result in inferencer(
-            images, bbox_thr=args.bbox_thr, nms_thr=args.nms_thr):
-        counts += [len(p) for p in result['predictions']]
-    return counts
+def make_video(path: str, frames: int) -> str:
+    """A video of the sample images, each held for ``frames / 4`` frames."""
+    images = sorted(glob.glob(osp.join(REPO, 'tests', 'data', 'coco',
+                                       '*.jpg')))
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), FPS,
+                             FRAME_SIZE)
+    for i in range(frames):
+        image = cv2.imread(images[i * len(images) // frames])
+        writer.write(cv2.resize(image, FRAME_SIZE))
+    writer.release()
+    return path
 
 
-def run_rmpe(inferencer, images: List[str], args) -> List[int]:
-    counts = []
+def run_mmpose(inferencer, video: str, args) -> List[list]:
+    """Per-frame people of MMPose's inferencer."""
+    people = []
     for result in inferencer(
-            images,
+            video, bbox_thr=args.bbox_thr, nms_thr=args.nms_thr):
+        people += result['predictions']
+    return people
+
+
+def run_rmpe(inferencer, video: str, args, overlap: bool) -> List[list]:
+    """Per-frame people of RMPEInferencer."""
+    people = []
+    for result in inferencer(
+            video,
             batch_size=args.batch_size,
             bbox_thr=args.bbox_thr,
-            nms_thr=args.nms_thr):
-        counts += [len(p) for p in result['predictions']]
-    return counts
+            nms_thr=args.nms_thr,
+            overlap=overlap,
+            queue_size=args.queue_size):
+        people += result['predictions']
+    return people
 
 
 def _timed_runs(runs: Dict[str, Callable], timers: Dict[str, StageTimer],
                 repeats: int) -> Dict[str, dict]:
-    """Alternate the runs; per run the CPU seconds and stage times."""
-    stats = {name: dict(total=[], stages=[]) for name in runs}
+    """Alternate the runs; per run the wall and CPU seconds and stages."""
+    stats = {name: dict(wall=[], cpu=[], stages=[]) for name in runs}
     for name, run in runs.items():  # warm-up
         run()
     for _ in range(repeats):
         for name, run in runs.items():
             timers[name].reset()
-            start = CLOCK()
+            wall, cpu = time.perf_counter(), time.process_time()
             run()
-            stats[name]['total'].append(CLOCK() - start)
+            stats[name]['wall'].append(time.perf_counter() - wall)
+            stats[name]['cpu'].append(time.process_time() - cpu)
             stats[name]['stages'].append(timers[name].as_dict())
     return stats
 
@@ -212,33 +243,44 @@ def _median_stages(stages: List[dict]) -> Dict[str, float]:
     return {k: statistics.median(s.get(k, 0.) for s in stages) for k in keys}
 
 
-def report(stats: Dict[str, dict], num_images: int, boxes: List[int]):
-    print(f'{num_images} images, {sum(boxes)} boxes through the pose model '
-          f'({boxes} per image)')
-    print(f'{"path":8s} {"img/s":>7s} {"s/pass":>7s} {"min":>7s}  '
-          'stages (median s/pass)')
-    medians, minima = {}, {}
+def report(stats: Dict[str, dict], num_frames: int) -> None:
+    print(f'{"path":11s} {"fps":>6s} {"best":>6s} {"s/pass":>7s} '
+          f'{"cpu s":>7s}  stages (median s/pass; overlapping when threaded)')
+    medians = {}
     for name, values in stats.items():
-        medians[name] = statistics.median(values['total'])
-        minima[name] = min(values['total'])
+        medians[name] = statistics.median(values['wall'])
+        best = min(values['wall'])
         stages = _median_stages(values['stages'])
-        text = ', '.join(f'{k} {v:.3f}' for k, v in stages.items())
-        print(f'{name:8s} {num_images / medians[name]:7.2f} '
-              f'{medians[name]:7.3f} {minima[name]:7.3f}  {text}')
-    for label, totals in (('median', medians), ('min', minima)):
-        overhead = totals['rmpe'] / totals['mmpose'] - 1
-        print(f'rmpe vs mmpose ({label}): {100 * overhead:+.1f} % time '
-              'per pass')
+        text = ', '.join(f'{k} {v:.2f}' for k, v in stages.items())
+        print(f'{name:11s} {num_frames / medians[name]:6.2f} '
+              f'{num_frames / best:6.2f} {medians[name]:7.2f} '
+              f'{statistics.median(values["cpu"]):7.2f}  {text}')
+    for name in ('sequential', 'overlapped'):
+        for base in ('mmpose', 'sequential'):
+            if name != base:
+                print(f'{name} vs {base}: '
+                      f'{medians[base] / medians[name]:.2f}x fps')
+
+
+def check_results(sequential: List[list], overlapped: List[list],
+                  mmpose: List[list], boxes: List[int]) -> None:
+    """Same per-frame results in both modes; MMPose saw as many boxes."""
+    if sequential != overlapped:
+        raise RuntimeError('sequential and overlapped results differ')
+    if [len(p) for p in mmpose] != boxes:
+        raise RuntimeError(f'box counts differ: rmpe {boxes}, mmpose '
+                           f'{[len(p) for p in mmpose]}')
 
 
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(args.threads)
-    images = sorted(glob.glob(osp.join(REPO, 'tests', 'data', 'coco',
-                                       '*.jpg')))
     with tempfile.TemporaryDirectory() as directory:
+        video = make_video(osp.join(directory, 'bench.mp4'), args.frames)
         models = prepare_models(args, directory)
-        timers = dict(rmpe=StageTimer(CLOCK), mmpose=StageTimer(CLOCK))
+        timers = dict(
+            sequential=StageTimer(), overlapped=StageTimer(),
+            mmpose=StageTimer())
         rmpe = RMPEInferencer(
             models['pose_config'],
             models['pose_ckpt'],
@@ -246,24 +288,34 @@ def main() -> None:
             det_model=models['det_config'],
             det_weights=models['det_ckpt'],
             pose_batch_size=args.pose_batch_size)
-        rmpe.timer = timers['rmpe']
         mmpose = build_mmpose(models, timers['mmpose'])
         boxes = [
-            len(filter_person_boxes(b, args.bbox_thr, args.nms_thr))
-            for b in rmpe.detector([mmcv.imread(p) for p in images])
+            len(filter_person_boxes(
+                rmpe.detector([frame])[0], args.bbox_thr, args.nms_thr))
+            for frame in mmcv.VideoReader(video)
         ]
+        check_results(
+            run_rmpe(rmpe, video, args, False),
+            run_rmpe(rmpe, video, args, True),
+            run_mmpose(mmpose, video, args), boxes)
+
+        def rmpe_run(mode: str) -> Callable[[], list]:
+            def run() -> list:
+                rmpe.timer = timers[mode]
+                return run_rmpe(rmpe, video, args, mode == 'overlapped')
+            return run
+
         runs = dict(
-            rmpe=lambda: run_rmpe(rmpe, images, args),
-            mmpose=lambda: run_mmpose(mmpose, images, args))
-        mmpose_people = run_mmpose(mmpose, images, args)
-        if mmpose_people != boxes:
-            raise RuntimeError(f'box counts differ: rmpe {boxes}, mmpose '
-                               f'{mmpose_people}')
+            mmpose=lambda: run_mmpose(mmpose, video, args),
+            sequential=rmpe_run('sequential'),
+            overlapped=rmpe_run('overlapped'))
         stats = _timed_runs(runs, timers, args.repeats)
         print(f'pose model: {args.pose_model} ({models["pose_config"]}); '
               f'detector: {args.det_config}; random weights; '
-              f'{args.threads} thread(s); CPU time')
-        report(stats, len(images), boxes)
+              f'{args.threads} thread(s) per op; video {args.frames} frames '
+              f'{FRAME_SIZE[0]}x{FRAME_SIZE[1]}, {sum(boxes)} boxes '
+              'through the pose model; wall clock')
+        report(stats, args.frames)
 
 
 if __name__ == '__main__':

@@ -106,6 +106,19 @@ def save_det_checkpoint(path: str, det_config: str = DET_CONFIG) -> str:
     return path
 
 
+def write_video(path: str, frames, size=(160, 112), fps: int = 5) -> str:
+    """Write ``frames`` (image paths or BGR arrays), resized to ``size``
+    (w, h), as an mp4v video; no frames give an empty video file."""
+    import cv2
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                             size)
+    for frame in frames:
+        image = cv2.imread(frame) if isinstance(frame, str) else frame
+        writer.write(cv2.resize(image, size))
+    writer.release()
+    return path
+
+
 def load_pipeline_models():
     """This module, imported by path (``tests`` is not a package)."""
     import importlib.util

@@ -1,42 +1,52 @@
 """Multi-person pose estimation on an image, a folder of images or a video.
 
-Detector (any MMDetection config) or a detection file -> RMPE pose model
--> parametric pose NMS. Writes, under ``--out-dir``:
+Detector (or a detection file) -> RMPE pose model -> parametric pose NMS.
+Models are named as in MMPose: a config path, an ``mmpose::`` / ``mmdet::``
+config name, or a model-zoo name or alias (``--pose2d human``,
+``--det-model rtmdet-m``); weights are a path or URL (``none``, the
+default: random weights, for testing only). Decoding, detection and the
+pose model run in overlapping stages (threads; ``--sequential`` for one
+loop, same results); a progress bar shows frames per second. Writes,
+under ``--out-dir``:
 
 - ``vis/``: rendered images (same file names) or the rendered video;
-- ``alphapose-results.json``: AlphaPose's result format (``image_id`` =
-  file name, ``keypoints``, ``score``, ``box``, ``idx``);
+- ``alphapose-results.json``: AlphaPose's result format, one record per
+  person of every image or frame (``image_id`` = file name, or
+  ``"<frame>.jpg"`` for a video, ``keypoints``, ``score``, ``box``,
+  ``idx``);
 - ``coco-keypoint-results.json``: COCO keypoint results (integer ids).
 
 Usage::
 
     python tools/demo.py INPUT --pose-config CFG [--pose-checkpoint PTH]
-        (--det-config DET_CFG [--det-checkpoint DET_PTH] | --det-file DETS)
+        (--det-config DET [--det-checkpoint DET_PTH] | --det-file DETS)
         [--det-ann-file ANN] [--out-dir DIR] [--device cpu]
+        [--bbox-thr T] [--nms-thr T] [--whole-image-fallback]
+        [--sequential] [--queue-size N]
 
-    python tools/demo.py tests/data/coco/000000000785.jpg \\
-        --pose-config configs/rmpe_hg_coco.py --pose-checkpoint rmpe.pth \\
-        --det-config configs/_base_/detectors/faster-rcnn_r50_fpn_person.py \\
-        --det-checkpoint faster_rcnn_r50_fpn_1x_coco_20200130-047c8118.pth \\
+    python tools/demo.py video.mp4 \\
+        --pose2d configs/rmpe_hg_coco.py --pose2d-weights rmpe.pth \\
+        --det-model rtmdet-m --det-weights rtmdet_m_8xb32-300e_coco.pth \\
         --out-dir demo_out --draw-bbox
 
-Checkpoints may be ``none`` (random weights: for testing only).
+(``--pose2d``/``--pose2d-weights``/``--det-model``/``--det-weights`` are
+MMPose's ``demo/inferencer_demo.py`` names for ``--pose-config``,
+``--pose-checkpoint``, ``--det-config``, ``--det-checkpoint``.)
 """
 import argparse
-import mimetypes
-import os
 import os.path as osp
 import sys
+import time
 from typing import List, Optional
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import rmpe_mm  # noqa: E402,F401
-import mmcv  # noqa: E402
 import torch  # noqa: E402
 from mmengine.utils import ProgressBar  # noqa: E402
 
-from rmpe_mm.apis import RMPEInferencer, dump_results  # noqa: E402
+from rmpe_mm.apis import (RMPEInferencer, count_frames,  # noqa: E402
+                          dump_results)
 
 ALPHAPOSE_JSON = 'alphapose-results.json'
 COCO_JSON = 'coco-keypoint-results.json'
@@ -46,19 +56,34 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='RMPE multi-person pose estimation demo')
     parser.add_argument('input', help='image file, image folder or video')
-    parser.add_argument('--pose-config', required=True, help='pose config')
+    parser.add_argument(
+        '--pose-config',
+        '--pose2d',
+        dest='pose_config',
+        required=True,
+        help='pose model: config path, mmpose:: config name or model-zoo '
+        'name / alias (e.g. human)')
     parser.add_argument(
         '--pose-checkpoint',
+        '--pose2d-weights',
+        dest='pose_checkpoint',
         default='none',
-        help='pose checkpoint; "none": random weights')
+        help='pose weights (path or URL); "none": random weights')
     boxes = parser.add_mutually_exclusive_group(required=True)
-    boxes.add_argument('--det-config', help='MMDetection config')
+    boxes.add_argument(
+        '--det-config',
+        '--det-model',
+        dest='det_config',
+        help='detector: config path, mmdet:: config name, model-zoo name / '
+        'alias (e.g. rtmdet-m) or whole_image (one whole-image box)')
     boxes.add_argument(
         '--det-file', help='COCO detection results to take boxes from')
     parser.add_argument(
         '--det-checkpoint',
+        '--det-weights',
+        dest='det_checkpoint',
         default='none',
-        help='detector checkpoint; "none": random weights')
+        help='detector weights (path or URL); "none": random weights')
     parser.add_argument(
         '--det-ann-file',
         help='COCO annotation file mapping file names to the ids of '
@@ -86,6 +111,21 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=None,
         help='extra box IoU NMS (default: none)')
     parser.add_argument(
+        '--whole-image-fallback',
+        action='store_true',
+        help='an image without boxes (after --bbox-thr/--nms-thr) gets one '
+        "whole-image box, as MMPose's inferencer does (default: no people)")
+    parser.add_argument(
+        '--sequential',
+        action='store_true',
+        help='one loop instead of overlapping decoding, detection and pose '
+        'stages (same results)')
+    parser.add_argument(
+        '--queue-size',
+        type=int,
+        default=2,
+        help='batches each overlapped stage runs ahead')
+    parser.add_argument(
         '--pose-nms',
         default='alphapose_body',
         help='parametric pose NMS preset (alphapose_body, paper_mpii, '
@@ -102,23 +142,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def _none(value: Optional[str]) -> Optional[str]:
     return None if value is None or value.lower() == 'none' else value
-
-
-def count_inputs(path: str) -> int:
-    """Number of images (folder), frames (video) or 1 (image).
-
-    Raises:
-        FileNotFoundError: If ``path`` does not exist.
-    """
-    if osp.isdir(path):
-        return sum(1 for name in os.listdir(path)
-                   if (mimetypes.guess_type(name)[0] or '').startswith(
-                       'image/'))
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'input {path!r} does not exist')
-    if (mimetypes.guess_type(path)[0] or '').startswith('video/'):
-        return len(mmcv.VideoReader(path))
-    return 1
 
 
 def build_inferencer(args: argparse.Namespace) -> RMPEInferencer:
@@ -138,15 +161,19 @@ def build_inferencer(args: argparse.Namespace) -> RMPEInferencer:
 def main(argv: Optional[List[str]] = None) -> dict:
     """Run the demo; returns the output paths and counts."""
     args = parse_args(argv)
-    total = count_inputs(args.input)
+    total = count_frames(args.input)
     inferencer = build_inferencer(args)
-    progress = ProgressBar(total)
+    progress = ProgressBar(total)  # shows frames (tasks) per second
     alphapose, coco = [], []
+    start = time.perf_counter()
     for result in inferencer(
             args.input,
             batch_size=args.batch_size,
             bbox_thr=args.bbox_thr,
             nms_thr=args.nms_thr,
+            whole_image_fallback=args.whole_image_fallback,
+            overlap=not args.sequential,
+            queue_size=args.queue_size,
             vis_out_dir=osp.join(args.out_dir, 'vis'),
             draw_bbox=args.draw_bbox,
             kpt_thr=args.kpt_thr,
@@ -156,6 +183,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
         coco += inferencer.to_records(result, 'coco')
         for _ in result['img_paths']:
             progress.update()
+    seconds = time.perf_counter() - start
     print()
     paths = dict(
         alphapose=osp.join(args.out_dir, ALPHAPOSE_JSON),
@@ -163,8 +191,10 @@ def main(argv: Optional[List[str]] = None) -> dict:
         vis=osp.join(args.out_dir, 'vis'))
     dump_results(alphapose, paths['alphapose'])
     dump_results(coco, paths['coco'])
-    print(f'{total} image(s), {len(alphapose)} people -> {args.out_dir}')
-    return dict(paths, images=total, people=len(alphapose))
+    print(f'{total} image(s), {len(alphapose)} people, {seconds:.1f} s '
+          f'({total / max(seconds, 1e-9):.2f} frames/s) -> {args.out_dir}')
+    return dict(
+        paths, images=total, people=len(alphapose), seconds=seconds)
 
 
 if __name__ == '__main__':

@@ -15,8 +15,13 @@ Usage::
     torchrun --nproc_per_node=2 tools/detect.py DET_CONFIG DET_CKPT \\
         --ann ANN --img-root DIR --out dets.json --launcher pytorch
 
-DET_CONFIG: e.g. ``configs/_base_/detectors/faster-rcnn_r50_fpn_person.py``.
-DET_CKPT: checkpoint path or URL, or ``none`` for random weights.
+DET_CONFIG: a config path (e.g.
+``configs/_base_/detectors/faster-rcnn_r50_fpn_person.py``), an
+``mmdet::`` config name (``mmdet::rtmdet/rtmdet_m_8xb32-300e_coco.py``) or
+an MMDetection model-zoo name or alias (``rtmdet-m``), as MMPose's
+``--det-model`` takes it (:mod:`rmpe_mm.apis.model_names`).
+DET_CKPT: checkpoint path or URL, or ``none`` for random weights (a
+model-zoo name's weights are not downloaded unless given as DET_CKPT).
 """
 import argparse
 import os
@@ -38,7 +43,10 @@ from rmpe_mm.engine import prepare_cpu_distributed  # noqa: E402
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Detect people in a COCO-style dataset')
-    parser.add_argument('det_config', help='MMDetection config file')
+    parser.add_argument(
+        'det_config',
+        help='detector: config path, mmdet:: config name or model-zoo name '
+        '/ alias (e.g. rtmdet-m)')
     parser.add_argument(
         'det_checkpoint',
         help='checkpoint path or URL; "none": random weights')

@@ -2,16 +2,17 @@
 import copy
 import logging
 import os.path as osp
-from typing import List, NamedTuple, Optional, Sequence, Union
+from typing import List, NamedTuple, Optional, Sequence
 
 import numpy as np
 import torch
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.logging import print_log
 from mmengine.model.utils import revert_sync_batchnorm
 from mmengine.runner import load_checkpoint
 
+from .model_names import ModelArg, resolve_model
 from .scope import scope_guard
 
 #: Checkpoint argument meaning "random weights" (tests, timing).
@@ -36,20 +37,6 @@ class PersonBoxes(NamedTuple):
         """No boxes."""
         return cls(
             np.zeros((0, 4), np.float32), np.zeros((0, ), np.float32))
-
-
-def _load_config(config: Union[str, Config, ConfigDict]) -> Config:
-    """Load a detector config from a path or copy a config object."""
-    if isinstance(config, Config):
-        return copy.deepcopy(config)
-    if isinstance(config, ConfigDict):
-        return Config(copy.deepcopy(config.to_dict()))
-    if not isinstance(config, str):
-        raise ValueError(f'det config must be a path or a Config, got '
-                         f'{type(config).__name__}')
-    if not osp.isfile(config):
-        raise FileNotFoundError(f'det config {config!r} does not exist')
-    return Config.fromfile(config)
 
 
 def _test_pipeline_cfg(cfg: Config) -> List[dict]:
@@ -122,11 +109,14 @@ class PersonDetector:
       inference bug (see :func:`_fix_ssd_head`).
 
     Args:
-        config (str | Config): MMDetection config (path or object).
+        config (str | Config): MMDetection config: a path, a config object,
+            an ``'mmdet::path'`` config name or a model-zoo name / alias of
+            MMDetection's metafiles (e.g. ``'rtmdet-m'``); see
+            :mod:`rmpe_mm.apis.model_names`.
         checkpoint (str, optional): Weights: path or URL, or ``None`` /
             ``'none'`` for random weights (PyTorch's default initialisation;
             ``init_weights`` is not run, so nothing is downloaded; a warning
-            is logged).
+            is logged, naming a model-zoo name's published weights).
         device (str): Torch device. Defaults to ``'cpu'``.
         person_labels (Sequence[int]): Labels kept. Defaults to ``(0,)``.
         score_thr (float): Keep boxes with ``score >= score_thr``.
@@ -135,18 +125,21 @@ class PersonDetector:
             None (no extra NMS).
 
     Raises:
-        ValueError: On an invalid argument or config.
+        ValueError: On an invalid argument or config, or an unknown name
+            (the message lists the close matches).
         FileNotFoundError: If the config or a local checkpoint is missing.
     """
 
     def __init__(self,
-                 config: Union[str, Config, ConfigDict],
+                 config: ModelArg,
                  checkpoint: Optional[str] = None,
                  device: str = 'cpu',
                  person_labels: Sequence[int] = (0, ),
                  score_thr: float = 0.0,
                  nms_thr: Optional[float] = None) -> None:
-        self.cfg = _load_config(config)
+        resolved = resolve_model(config, 'mmdet', 'det config')
+        self.cfg = resolved.config
+        self.published_weights = resolved.published_weights
         self.scope = self.cfg.get('default_scope', None) or 'mmdet'
         self.person_labels = tuple(int(label) for label in person_labels)
         if not self.person_labels:
@@ -167,9 +160,11 @@ class PersonDetector:
         model = revert_sync_batchnorm(model)
         _fix_ssd_head(model)
         if checkpoint is None or checkpoint.lower() == NO_CHECKPOINT:
+            published = '' if self.published_weights is None else (
+                f'; its published weights: {self.published_weights}')
             print_log(
                 'PersonDetector: no checkpoint, the detector keeps its '
-                'random (PyTorch default) initialisation',
+                f'random (PyTorch default) initialisation{published}',
                 logger='current',
                 level=logging.WARNING)
         else:

@@ -80,7 +80,9 @@ def apply_pose_nms(instances: InstanceData,
         ``keypoints_visible``, as MMPose's models output), the reference
         pose's ``bboxes`` and ``bbox_scores``, the person ``scores`` and
         ``idx`` (list of int arrays: input indices merged into each
-        person). The input is not modified.
+        person). Any other per-instance field of the input (arrays,
+        tensors, lists) is kept for the reference pose. The input is not
+        modified.
     """
     keypoints = _as_numpy(instances.keypoints).astype(np.float32)
     num_keypoints = keypoints.shape[1]
@@ -108,4 +110,17 @@ def apply_pose_nms(instances: InstanceData,
     out.bbox_scores = bbox_scores[keep]
     out.scores = np.asarray(scores, np.float32).reshape(-1)
     out.idx = clusters
+    for key, value in instances.items():
+        if key not in out:
+            out.set_field(_take(value, keep), key)
     return out
+
+
+def _take(value: Any, indices: np.ndarray) -> Any:
+    """Rows ``indices`` of a per-instance array, tensor or list."""
+    if hasattr(value, 'detach'):
+        import torch
+        return value[torch.as_tensor(indices, device=value.device)]
+    if isinstance(value, np.ndarray):
+        return value[indices]
+    return [value[i] for i in indices]

@@ -1,4 +1,5 @@
 """RMPE's multi-person pipeline as an MMPose inferencer."""
+import logging
 import os.path as osp
 from typing import (Any, Dict, Iterable, Iterator, List, Optional, Sequence,
                     Tuple, Union)
@@ -10,6 +11,7 @@ import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.fileio import join_path
+from mmengine.logging import print_log
 from mmengine.model import revert_sync_batchnorm
 from mmengine.structures import InstanceData
 
@@ -18,14 +20,19 @@ from mmpose.apis.inferencers.base_mmpose_inferencer import \
 from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
 from .detection_file import DetectionFile, image_id_from_name
+from .inputs import check_video, input_kind, list_images
+from .model_names import WHOLE_IMAGE, ModelArg, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
 from .pose_nms_step import PoseNMSType, apply_pose_nms, build_pose_nms
+from .prefetch import prefetch
 from .result_formats import to_alphapose_results, to_coco_keypoint_results
 from .scope import scope_guard
 from .stage_timer import StageTimer
 
 InputType = Union[str, np.ndarray]
 BoxesType = Union[np.ndarray, Sequence[Sequence[float]]]
+#: One decoded chunk: the original inputs, their BGR images and metas.
+Decoded = Tuple[list, List[np.ndarray], List[dict]]
 
 
 def _boxes_from_array(boxes: BoxesType, index: int) -> PersonBoxes:
@@ -39,6 +46,14 @@ def _boxes_from_array(boxes: BoxesType, index: int) -> PersonBoxes:
     scores = array[:, 4] if array.shape[1] == 5 else np.ones(
         len(array), np.float32)
     return PersonBoxes(array[:, :4].copy(), scores.copy())
+
+
+def whole_image_box(image: np.ndarray) -> PersonBoxes:
+    """One box ``[0, 0, w, h]`` with score 1 (MMPose's whole-image box)."""
+    height, width = image.shape[:2]
+    return PersonBoxes(
+        np.array([[0, 0, width, height]], np.float32),
+        np.ones((1, ), np.float32))
 
 
 @INFERENCERS.register_module(name='rmpe')
@@ -67,7 +82,24 @@ class RMPEInferencer(BaseMMPoseInferencer):
     COCO keypoint results or AlphaPose's JSON records.
 
     Boxes come from, per call: ``bboxes=[...]`` (one (N, 4|5) array per
-    input), else the detector, else the detection file.
+    input), else the detector, else the detection file, else (with
+    ``det_model='whole_image'``) one whole-image box per image.
+
+    Models are named as in MMPose: ``model`` and ``det_model`` may be config
+    paths, ``'mmpose::...'`` / ``'mmdet::...'`` config names or model-zoo
+    names and aliases (``'human'``, ``'rtmdet-m'``), resolved from the
+    installed packages' metafiles (:mod:`rmpe_mm.apis.model_names`).
+    Weights are never implied: ``weights=None`` means random weights and
+    the log names a model-zoo name's published weights.
+
+    Call options besides MMPose's: ``whole_image_fallback=True`` gives an
+    image whose boxes are all filtered out one whole-image box (score 1),
+    as MMPose's inferencer always does (default False: such an image has
+    no people); ``overlap=True`` runs decoding, detection (with the pose
+    crops) and the pose model in three overlapping stages, threads joined
+    by queues of ``queue_size`` batches (:func:`~rmpe_mm.apis.prefetch.
+    prefetch`, AlphaPose's design), with the same results as the default
+    sequential loop.
 
     Scope safety: the pose model is built and run in its scope (``scope``)
     and the detector in its own (:class:`PersonDetector`), both through
@@ -78,20 +110,24 @@ class RMPEInferencer(BaseMMPoseInferencer):
     Documented defaults: ``bbox_thr=0.0`` (keep every box the detector
     outputs; the detector configs already apply score 0.05 and NMS IoU
     0.6), ``nms_thr=None`` (no extra box NMS; MMPose's inferencer uses
-    0.3/0.3), ``pose_nms='alphapose_body'``; an image with no boxes has no
-    people (MMPose's inferencer falls back to a whole-image box);
+    0.3/0.3), ``pose_nms='alphapose_body'``, ``whole_image_fallback=False``,
+    ``overlap=False``, ``queue_size=2``;
     ``image_ids`` are integer file stems (COCO naming) or, failing that,
     the input's index (array inputs, video frames), or come from
     ``det_ann_file``.
 
     Args:
-        model (str | Config): Pose model config (top-down).
-        weights (str, optional): Pose checkpoint; None: random weights.
+        model (str | Config): Pose model (top-down): config path,
+            ``'mmpose::...'`` name, model-zoo name / alias or config.
+        weights (str, optional): Pose checkpoint (path or URL); None:
+            random weights.
         device (str, optional): Device; None: MMEngine's default.
         scope (str): Registry scope of the pose model. Defaults to
             ``'mmpose'``.
-        det_model (str | Config | PersonDetector, optional): Detector
-            config (or a built detector). Defaults to None.
+        det_model (str | Config | PersonDetector, optional): Detector:
+            config path, ``'mmdet::...'`` name, model-zoo name / alias,
+            config, a built detector, or ``'whole_image'`` (no detector,
+            one whole-image box per image, as in MMPose). Defaults to None.
         det_weights (str, optional): Detector checkpoint; None or
             ``'none'``: random weights.
         det_cat_ids (Sequence[int]): Detector labels kept as people.
@@ -110,10 +146,15 @@ class RMPEInferencer(BaseMMPoseInferencer):
 
     Raises:
         ValueError: On a non-top-down model, both ``det_model`` and
-            ``det_file``, or invalid sizes.
+            ``det_file``, invalid sizes, or an unknown model name (the
+            message lists the close matches).
+        FileNotFoundError: A missing config or checkpoint file.
     """
 
-    preprocess_kwargs: set = {'bbox_thr', 'nms_thr', 'bboxes'}
+    preprocess_kwargs: set = {
+        'bbox_thr', 'nms_thr', 'bboxes', 'whole_image_fallback', 'overlap',
+        'queue_size'
+    }
     forward_kwargs: set = set()
     visualize_kwargs: set = {
         'return_vis', 'show', 'wait_time', 'draw_bbox', 'radius', 'thickness',
@@ -122,11 +163,11 @@ class RMPEInferencer(BaseMMPoseInferencer):
     postprocess_kwargs: set = {'pred_out_dir', 'return_datasample'}
 
     def __init__(self,
-                 model: Union[str, Config, ConfigDict],
+                 model: ModelArg,
                  weights: Optional[str] = None,
                  device: Optional[str] = None,
                  scope: str = 'mmpose',
-                 det_model: Union[None, str, Config, PersonDetector] = None,
+                 det_model: Union[None, ModelArg, PersonDetector] = None,
                  det_weights: Optional[str] = None,
                  det_cat_ids: Sequence[int] = (0, ),
                  det_file: Optional[str] = None,
@@ -142,9 +183,16 @@ class RMPEInferencer(BaseMMPoseInferencer):
             raise ValueError(
                 f'pose_batch_size must be >= 1, got {pose_batch_size}')
         self.pose_scope = scope
+        resolved = resolve_model(model, scope, 'pose model')
+        if weights is None and resolved.published_weights is not None:
+            print_log(
+                f'RMPEInferencer: {resolved.source} gets random weights; '
+                f'its published weights: {resolved.published_weights}',
+                logger='current',
+                level=logging.WARNING)
         with scope_guard(scope):
             super().__init__(
-                model=model,
+                model=resolved.config,
                 weights=weights,
                 device=device,
                 scope=scope,
@@ -154,8 +202,10 @@ class RMPEInferencer(BaseMMPoseInferencer):
         if self.cfg.get('data_mode', 'topdown') != 'topdown':
             raise ValueError('RMPEInferencer needs a top-down model, got '
                              f'data_mode={self.cfg.get("data_mode")!r}')
-        self.detector = self._build_detector(det_model, det_weights,
-                                             det_cat_ids)
+        self.whole_image = isinstance(det_model,
+                                      str) and det_model in WHOLE_IMAGE
+        self.detector = None if self.whole_image else self._build_detector(
+            det_model, det_weights, det_cat_ids)
         self.det_file = None if det_file is None else DetectionFile(
             det_file, det_ann_file)
         self.pose_nms = build_pose_nms(pose_nms)
@@ -188,30 +238,82 @@ class RMPEInferencer(BaseMMPoseInferencer):
     # ------------------------------------------------------------------
     # preprocess: images -> boxes -> pose crops
     # ------------------------------------------------------------------
+    def _inputs_to_list(self, inputs: Any) -> Iterable:
+        """MMPose's input handling, with clear errors for bad paths.
+
+        A folder lists its images (other files skipped with a warning); a
+        missing path, a file that is neither an image nor a video, a folder
+        without images and a video without frames raise, naming the path.
+        """
+        if isinstance(inputs, str) and input_kind(inputs) == 'folder':
+            self._video_input = False
+            return list_images(inputs)
+        items = super()._inputs_to_list(inputs)
+        if self._video_input:
+            check_video(items, inputs)
+        return items
+
     def preprocess(self,
                    inputs: Iterable[InputType],
                    batch_size: int = 1,
                    bbox_thr: float = 0.0,
                    nms_thr: Optional[float] = None,
                    bboxes: Optional[Sequence[BoxesType]] = None,
+                   whole_image_fallback: bool = False,
+                   overlap: bool = False,
+                   queue_size: int = 2,
                    **kwargs) -> Iterator[Tuple[dict, list]]:
         """Yield ``(batch, original inputs)`` for ``batch_size`` images.
 
         ``batch`` holds the pose pipeline's outputs for all boxes of the
         images (``samples``), the image of each (``owners``), the images'
-        meta information (``metas``) and their boxes (``boxes``).
+        meta information (``metas``) and their boxes (``boxes``). Two
+        stages: decoding (:meth:`_decode`) and boxes + pose crops
+        (:meth:`_prepare`); with ``overlap`` each runs in its own thread,
+        ``queue_size`` batches ahead of the next stage.
         """
         if batch_size < 1:
             raise ValueError(f'batch_size must be >= 1, got {batch_size}')
+        decoded = self._decode(inputs, batch_size)
+        if overlap:
+            decoded = prefetch(decoded, queue_size, 'rmpe-decode')
+        prepared = self._prepare(
+            decoded,
+            bboxes=bboxes,
+            bbox_thr=bbox_thr,
+            nms_thr=nms_thr,
+            whole_image_fallback=whole_image_fallback)
+        if overlap:
+            prepared = prefetch(prepared, queue_size, 'rmpe-detect')
+        return prepared
+
+    def _decode(self, inputs: Iterable[InputType],
+                batch_size: int) -> Iterator[Decoded]:
+        """Read (decode) ``batch_size`` inputs at a time."""
+        chunks = self._get_chunk_data(inputs, batch_size)
         start = 0
-        for chunk in self._get_chunk_data(inputs, batch_size):
+        while True:
             with self.timer('load'):
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
                 images, metas = self._load_chunk(chunk, start)
-            boxes = self._chunk_boxes(images, metas, bboxes, bbox_thr,
-                                      nms_thr)
+            start += len(chunk)
+            yield chunk, images, metas
+        if hasattr(inputs, '__len__') and start < len(inputs):
+            print_log(
+                f'only {start} of the {len(inputs)} frames the video '
+                'header announces could be read',
+                logger='current',
+                level=logging.WARNING)
+
+    def _prepare(self, decoded: Iterable[Decoded],
+                 **box_options) -> Iterator[Tuple[dict, list]]:
+        """Boxes and pose-pipeline samples of each decoded chunk."""
+        for chunk, images, metas in decoded:
+            boxes = self._chunk_boxes(images, metas, **box_options)
             with self.timer('pose_preprocess'):
                 samples, owners = self._pose_samples(images, metas, boxes)
-            start += len(chunk)
             yield dict(
                 samples=samples, owners=owners, metas=metas,
                 boxes=boxes), chunk
@@ -223,6 +325,9 @@ class RMPEInferencer(BaseMMPoseInferencer):
         for offset, item in enumerate(chunk):
             index = start + offset
             if isinstance(item, str):
+                if not osp.isfile(item):
+                    raise FileNotFoundError(
+                        f'input image {item!r} does not exist')
                 image = mmcv.imread(item)
                 if image is None:
                     raise FileNotFoundError(f'cannot read image {item!r}')
@@ -252,7 +357,8 @@ class RMPEInferencer(BaseMMPoseInferencer):
 
     def _chunk_boxes(self, images: List[np.ndarray], metas: List[dict],
                      bboxes: Optional[Sequence[BoxesType]], bbox_thr: float,
-                     nms_thr: Optional[float]) -> List[PersonBoxes]:
+                     nms_thr: Optional[float],
+                     whole_image_fallback: bool) -> List[PersonBoxes]:
         """Person boxes of each image of a chunk, thresholded."""
         with self.timer('detector'):
             if bboxes is not None:
@@ -261,11 +367,20 @@ class RMPEInferencer(BaseMMPoseInferencer):
                 raw = self.detector(images)
             elif self.det_file is not None:
                 raw = [self.det_file(m['img_id']) for m in metas]
+            elif self.whole_image:
+                raw = [whole_image_box(image) for image in images]
             else:
                 raise ValueError(
-                    'no boxes: build the inferencer with det_model or '
-                    'det_file, or pass bboxes=[...] to the call')
-            return [filter_person_boxes(b, bbox_thr, nms_thr) for b in raw]
+                    'no boxes: build the inferencer with det_model (a '
+                    'detector or "whole_image") or det_file, or pass '
+                    'bboxes=[...] to the call')
+            kept = [filter_person_boxes(b, bbox_thr, nms_thr) for b in raw]
+        if whole_image_fallback:
+            kept = [
+                boxes if len(boxes) else whole_image_box(image)
+                for boxes, image in zip(kept, images)
+            ]
+        return kept
 
     @staticmethod
     def _given_boxes(bboxes: Sequence[BoxesType], meta: dict) -> PersonBoxes:

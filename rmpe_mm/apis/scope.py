@@ -9,11 +9,23 @@ every call of a detector or pose model in :mod:`rmpe_mm.apis` runs inside
 :func:`scope_guard`, which sets the scope for the block and restores the
 previous state afterwards, so the order in which the models are built, and
 whatever other code does to the scope in between, does not matter.
+
+The default scope is process-wide and MMEngine switches it without a lock:
+two threads switching it at once restore each other's saved state and can
+leave a scope set after both blocks end. Hence one rule: only one thread
+switches it. Worker threads (the overlapped stages of
+:func:`~rmpe_mm.apis.prefetch.prefetch`) run inside :func:`no_scope_switch`,
+where :func:`scope_guard` leaves the scope alone; they only call models and
+pipelines built beforehand, which look nothing up in the registries.
 """
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
 from mmengine.registry import DefaultScope
+
+#: Per-thread flag set by :func:`no_scope_switch`.
+_THREAD_STATE = threading.local()
 
 
 @contextmanager
@@ -32,8 +44,27 @@ def scope_guard(scope: str) -> Iterator[None]:
     """
     if not scope:
         raise ValueError(f'scope must be a non-empty string, got {scope!r}')
+    if getattr(_THREAD_STATE, 'no_switch', False):
+        yield
+        return
     with DefaultScope.overwrite_default_scope(scope):
         yield
+
+
+@contextmanager
+def no_scope_switch() -> Iterator[None]:
+    """Inside the block, :func:`scope_guard` in this thread does nothing.
+
+    For worker threads that run already-built models while the main thread
+    may be switching the (process-wide) default scope; see the module
+    docstring.
+    """
+    previous = getattr(_THREAD_STATE, 'no_switch', False)
+    _THREAD_STATE.no_switch = True
+    try:
+        yield
+    finally:
+        _THREAD_STATE.no_switch = previous
 
 
 def current_scope() -> str:

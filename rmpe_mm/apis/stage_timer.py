@@ -1,4 +1,5 @@
 """Wall-clock time per pipeline stage (for benchmarks and logs)."""
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -7,6 +8,9 @@ from typing import Callable, Dict, Iterator
 
 class StageTimer:
     """Accumulates the seconds spent in named stages.
+
+    Thread-safe: overlapped pipeline stages (threads) add to one timer; their
+    times then overlap, so the stage totals can exceed the wall time.
 
     Args:
         clock (callable): Seconds counter. Defaults to
@@ -25,6 +29,7 @@ class StageTimer:
         self.clock = clock
         self.totals: Dict[str, float] = defaultdict(float)
         self.counts: Dict[str, int] = defaultdict(int)
+        self._lock = threading.Lock()
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
@@ -33,14 +38,18 @@ class StageTimer:
         try:
             yield
         finally:
-            self.totals[stage] += self.clock() - start
-            self.counts[stage] += 1
+            elapsed = self.clock() - start
+            with self._lock:
+                self.totals[stage] += elapsed
+                self.counts[stage] += 1
 
     def reset(self) -> None:
         """Forget all recorded times."""
-        self.totals.clear()
-        self.counts.clear()
+        with self._lock:
+            self.totals.clear()
+            self.counts.clear()
 
     def as_dict(self) -> Dict[str, float]:
         """A plain copy of the totals (seconds)."""
-        return dict(self.totals)
+        with self._lock:
+            return dict(self.totals)

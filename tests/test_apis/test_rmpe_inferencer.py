@@ -124,12 +124,7 @@ def test_arrays_match_paths(pm, inferencer):
 
 
 def test_video(pm, inferencer, tmp_path):
-    video = str(tmp_path / 'clip.mp4')
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (160, 112))
-    for path in pm.COCO_IMAGES:
-        writer.write(cv2.resize(cv2.imread(path), (160, 112)))
-    writer.release()
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES)
     out = run(
         inferencer, video, batch_size=3, out_dir=str(tmp_path / 'out'))
     assert out['image_ids'] == [0, 1, 2, 3]
@@ -232,3 +227,82 @@ def test_default_pose_nms_and_errors(pm, pose_config, pose_checkpoint,
         run(no_boxes, pm.COCO_IMAGES[:1])
     with pytest.raises(ValueError, match=r'bboxes\[0\] must be'):
         run(no_boxes, pm.COCO_IMAGES[:1], bboxes=[np.zeros((2, 3))])
+
+
+def test_whole_image_fallback_and_whole_image_detector(pm, inferencer,
+                                                       pose_config,
+                                                       pose_checkpoint):
+    shapes = [mmcv.imread(p).shape[:2] for p in pm.COCO_IMAGES[:2]]
+    # every detector box filtered out: nobody, unless the fallback is on
+    assert run(inferencer, pm.COCO_IMAGES[:2],
+               bbox_thr=2.0)['predictions'] == [[], []]
+    out = run(inferencer, pm.COCO_IMAGES[:2], bbox_thr=2.0,
+              whole_image_fallback=True)
+    whole = RMPEInferencer(
+        pose_config,
+        pose_checkpoint,
+        device='cpu',
+        det_model='whole_image',
+        pose_nms=KEEP_ALL_NMS)
+    assert whole.detector is None
+    same = run(whole, pm.COCO_IMAGES[:2])
+    for people, other, (h, w) in zip(out['predictions'],
+                                     same['predictions'], shapes):
+        assert len(people) == 1
+        assert people[0]['bbox'] == [0, 0, w, h]
+        assert people[0]['bbox_score'] == 1.0
+        assert people[0]['idx'] == [0]
+        assert other == people
+    # images that keep boxes are not affected by the fallback
+    plain = run(inferencer, pm.COCO_IMAGES[:2])
+    assert run(inferencer, pm.COCO_IMAGES[:2],
+               whole_image_fallback=True) == plain
+
+
+def test_overlapped_video_equals_sequential(pm, inferencer, tmp_path):
+    from rmpe_mm.apis import current_scope
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES * 2)
+    before = current_scope()
+    sequential = run(inferencer, video, batch_size=3)
+    overlapped = run(
+        inferencer,
+        video,
+        batch_size=3,
+        overlap=True,
+        queue_size=1,
+        out_dir=str(tmp_path / 'out'))
+    assert current_scope() == before
+    assert overlapped == sequential
+    assert overlapped['image_ids'] == list(range(8))
+    assert sum(len(p) for p in overlapped['predictions']) >= 8
+    rendered = cv2.VideoCapture(
+        str(tmp_path / 'out' / 'visualizations' / 'clip.mp4'))
+    assert int(rendered.get(cv2.CAP_PROP_FRAME_COUNT)) == 8
+    with open(tmp_path / 'out' / 'predictions' / 'clip.json') as f:
+        frames = json.load(f)
+    assert [f['instances'] for f in frames] == overlapped['predictions']
+    # a folder, overlapped, with the timer's stages all recorded
+    inferencer.timer.reset()
+    folder = run(inferencer, pm.COCO_IMAGES, overlap=True)
+    assert folder == run(inferencer, pm.COCO_IMAGES)
+    assert {'load', 'detector', 'pose_preprocess', 'pose',
+            'pose_nms'} <= set(inferencer.timer.as_dict())
+
+
+def test_input_errors_name_the_file(pm, inferencer, tmp_path):
+    missing = str(tmp_path / 'missing.jpg')
+    for overlap in (False, True):
+        with pytest.raises(FileNotFoundError, match='missing.jpg'):
+            run(inferencer, [pm.COCO_IMAGES[0], missing], overlap=overlap)
+    with pytest.raises(FileNotFoundError, match='missing.jpg'):
+        run(inferencer, missing)
+    broken = tmp_path / 'broken.jpg'
+    broken.write_bytes(b'not an image')
+    with pytest.raises(FileNotFoundError, match='cannot read.*broken.jpg'):
+        run(inferencer, str(broken), overlap=True)
+    empty_video = pm.write_video(str(tmp_path / 'empty.mp4'), [])
+    with pytest.raises(ValueError, match='empty.mp4.*no frames'):
+        run(inferencer, empty_video)
+    (tmp_path / 'folder').mkdir()
+    with pytest.raises(ValueError, match='folder.*no images'):
+        run(inferencer, str(tmp_path / 'folder'))

@@ -94,12 +94,7 @@ def test_folder_with_detection_file(models, tmp_path, load_tool):
 
 
 def test_video(models, tmp_path, load_tool):
-    video = str(tmp_path / 'clip.mp4')
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (160, 112))
-    for path in pm.COCO_IMAGES[:3]:
-        writer.write(cv2.resize(cv2.imread(path), (160, 112)))
-    writer.release()
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES[:3])
     out = str(tmp_path / 'out')
     summary = load_tool('demo').main(
         [video, *_detector_args(models, out), '--pose-nms', 'none'])
@@ -124,3 +119,45 @@ def test_default_pose_nms_and_errors(models, tmp_path, load_tool):
     with pytest.raises(SystemExit):  # --det-config or --det-file needed
         demo.main([pm.COCO_IMAGES[0], '--pose-config',
                    models['pose_config']])
+
+
+def test_mmpose_option_names_overlap_and_fallback(models, tmp_path,
+                                                  load_tool):
+    demo = load_tool('demo')
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES)
+    mmpose_names = [
+        '--pose2d', models['pose_config'], '--pose2d-weights',
+        models['pose_checkpoint'], '--det-model', pm.DET_CONFIG,
+        '--det-weights', models['det_checkpoint'], '--device', 'cpu',
+        '--pose-nms', 'none'
+    ]
+    overlapped = demo.main(
+        [video, *mmpose_names, '--out-dir', str(tmp_path / 'a')])
+    sequential = demo.main([
+        video, *mmpose_names, '--out-dir', str(tmp_path / 'b'),
+        '--sequential'
+    ])
+    assert overlapped['images'] == 4 and overlapped['people'] >= 4
+    assert _load(overlapped['alphapose']) == _load(sequential['alphapose'])
+    assert overlapped['seconds'] > 0
+    # every box below --bbox-thr: the whole image, only when asked
+    none = demo.main([
+        pm.COCO_IMAGES[0], *mmpose_names, '--out-dir', str(tmp_path / 'c'),
+        '--bbox-thr', '2'
+    ])
+    assert none['people'] == 0
+    whole = demo.main([
+        pm.COCO_IMAGES[0], *mmpose_names, '--out-dir', str(tmp_path / 'd'),
+        '--bbox-thr', '2', '--whole-image-fallback'
+    ])
+    h, w = cv2.imread(pm.COCO_IMAGES[0]).shape[:2]
+    assert [r['box'] for r in _load(whole['alphapose'])] == [[0, 0, w, h]]
+
+
+def test_unknown_detector_name_lists_close_matches(models, tmp_path,
+                                                   load_tool):
+    with pytest.raises(ValueError, match=r"close matches.*'rtmdet-m'"):
+        load_tool('demo').main([
+            pm.COCO_IMAGES[0], '--pose2d', models['pose_config'],
+            '--det-model', 'rtmdet-mm', '--out-dir', str(tmp_path)
+        ])

@@ -58,3 +58,11 @@ def test_detect_errors(det_checkpoint, tmp_path, load_tool):
             str(tmp_path / 'none.json'), '--img-root', pm.COCO_DIR, '--out',
             str(tmp_path / 'o.json')
         ])
+
+
+def test_detector_names_as_mmpose_takes_them(tmp_path, load_tool):
+    detect = load_tool('detect')
+    with pytest.raises(ValueError, match=r"close matches.*'rtmdet-t'"):
+        detect.main(['rtmdet-tt', 'none', '--ann', pm.COCO_ANN_FILE,
+                     '--img-root', pm.COCO_DIR, '--out',
+                     str(tmp_path / 'o.json')])
