@@ -31,8 +31,7 @@ from mmpose.testing import get_coco_sample  # noqa: E402
 
 from rmpe_mm.datasets.pgpg import (PGPGFitConfig, fit_pgpg,  # noqa: E402
                                    load_matched_pairs)
-from rmpe_mm.datasets.pgpg.planted import (make_planted_pairs,  # noqa: E402
-                                           write_planted_coco)
+from rmpe_mm.testing import make_planted_pairs, write_planted_coco
 from rmpe_mm.datasets.transforms import (PoseGuidedProposals,  # noqa: E402
                                          RandomJitterProposals)
 

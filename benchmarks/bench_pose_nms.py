@@ -1,16 +1,16 @@
 """Benchmark the parametric pose NMS: milliseconds per image vs candidates.
 
 Compares, on random crowded images (clusters of jittered duplicates plus
-false positives, :mod:`benchmarks.pose_nms_cases`):
+false positives, :mod:`rmpe_mm.testing.pose_nms_cases`):
 
 - ``ours (numpy)``: :func:`rmpe_mm.evaluation.functional.parametric_pose_nms`
   on numpy arrays;
 - ``ours (torch)``: the same on CPU torch tensors (outputs as tensors);
 - ``loop``: the straightforward per-pick loop of
-  :mod:`benchmarks.reference_pose_nms` (numpy, one vectorised comparison of
-  the reference with every alive pose per pick);
+  :mod:`rmpe_mm.testing.reference_pose_nms` (numpy, one vectorised
+  comparison of the reference with every alive pose per pick);
 - ``loop (torch)``: the same loop with torch CPU tensors
-  (:mod:`benchmarks.torch_loop_pose_nms`), the way AlphaPose master's
+  (``benchmarks/torch_loop_pose_nms.py``), the way AlphaPose master's
   ``pose_nms_body`` runs (default preset only);
 - ``oks_nms``: MMPose's OKS NMS (what ``CocoMetric`` runs), on prebuilt
   per-instance dicts (COCO sigmas for 17 keypoints; for other counts a
@@ -24,22 +24,17 @@ Usage::
         120 250] [--images 20] [--repeats 3] [--preset alphapose_body]
 """
 import argparse
-import os.path as osp
-import sys
 import time
 from typing import Callable, List, Sequence
 
 import numpy as np
 import torch
+# A sibling module: benchmarks/ is sys.path[0] when this script runs.
+from torch_loop_pose_nms import as_tensors, torch_loop_pose_nms
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-from benchmarks.pose_nms_cases import case_with_size  # noqa: E402
-from benchmarks.reference_pose_nms import reference_pose_nms  # noqa: E402
-from benchmarks.torch_loop_pose_nms import (as_tensors,  # noqa: E402
-                                            torch_loop_pose_nms)
-from rmpe_mm.evaluation.functional import (parametric_pose_nms,  # noqa: E402
-                                           pose_nms_params)
+from rmpe_mm.evaluation.functional import (parametric_pose_nms,
+                                           resolve_pose_nms_params)
+from rmpe_mm.testing import case_with_size, reference_pose_nms
 
 
 def _time_per_image(fn: Callable, inputs: Sequence, repeats: int) -> float:
@@ -73,7 +68,7 @@ def run(sizes: Sequence[int], images: int, repeats: int, preset: str,
         seed: int) -> List[dict]:
     """Time every method at every size; return one row per size."""
     from mmpose.evaluation.functional import oks_nms
-    params = pose_nms_params(preset)
+    params = resolve_pose_nms_params(preset)
     ref_params = params.to_dict()
     num_k = 136 if params.layout == 'fullbody' else (
         16 if preset == 'paper_mpii' else 17)

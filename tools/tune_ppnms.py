@@ -27,21 +27,16 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 import time
 from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-from rmpe_mm.evaluation.functional import (  # noqa: E402
-    load_pose_nms_params_file, resolve_pose_nms_params)
-from rmpe_mm.evaluation.functional.fast_coco_keypoint_eval import (  # noqa
-    FastCocoKeypointEval, XtcocoKeypointEval)
-from rmpe_mm.evaluation.functional.pose_nms_tuning import (  # noqa: E402
-    TUNABLE_PARAMS, PoseNMSTuningProblem, coordinate_search, load_pose_dump,
-    rescore)
+from rmpe_mm.evaluation.functional import (load_pose_nms_params_file,
+                                           resolve_pose_nms_params)
+from rmpe_mm.evaluation.functional.pose_nms.tuning import (
+    TUNABLE_PARAMS, FastCocoKeypointEval, PoseNMSTuningProblem,
+    XtcocoKeypointEval, coordinate_search, load_pose_dump, rescore)
 
 DEFAULT_FACTORS = (0.5, 0.7, 0.85, 1.0, 1.2, 1.4, 2.0)
 

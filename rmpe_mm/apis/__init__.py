@@ -14,7 +14,7 @@ from .inputs import count_frames, input_kind, list_images
 from .mmpose_pose_nms import PoseNMSForward, add_pose_nms
 from .model_names import WHOLE_IMAGE, ResolvedModel, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
-from .pose_nms_step import apply_pose_nms, build_pose_nms, person_scores
+from .pose_nms_step import apply_pose_nms, person_scores
 from .prefetch import prefetch
 from .result_formats import (AlphaPoseImage, dump_results,
                              load_alphapose_results, to_alphapose_results,
@@ -38,7 +38,7 @@ __all__ = [
     'detect_dataset', 'detect_images', 'DetectionFile', 'image_id_from_name',
     'load_image_ids', 'load_person_detections', 'person_boxes_to_coco',
     'PersonBoxes', 'PersonDetector', 'filter_person_boxes', 'apply_pose_nms',
-    'build_pose_nms', 'person_scores', 'AlphaPoseImage', 'dump_results',
+    'person_scores', 'AlphaPoseImage', 'dump_results',
     'load_alphapose_results', 'to_alphapose_results',
     'to_coco_keypoint_results', 'RMPEInferencer', 'current_scope',
     'scope_guard', 'StageTimer', 'count_frames', 'input_kind', 'list_images',

@@ -22,7 +22,8 @@ and ``bbox_score`` of each, as usual.
 """
 from typing import Any, Callable, List
 
-from .pose_nms_step import PoseNMSType, apply_pose_nms, build_pose_nms
+from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
+from .pose_nms_step import apply_pose_nms
 
 
 class PoseNMSForward:

@@ -1,59 +1,22 @@
 """The pose-NMS step of the multi-person pipeline (one image at a time)."""
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional
 
 import numpy as np
 from mmengine.structures import InstanceData
 
-from .scope import scope_guard
-
-#: AlphaPose's weight of the maximum joint score in the person score
-#: ``mean + bbox_score + 1.25 * max`` (rmpe-method.md, section 3).
-MAX_SCORE_WEIGHT = 1.25
-
-PoseNMSType = Union[None, str, dict, Callable[..., Any]]
-
-
-def build_pose_nms(pose_nms: PoseNMSType) -> Optional[Callable[..., Any]]:
-    """Build the pose NMS of the pipeline.
-
-    Args:
-        pose_nms (None | str | dict | callable): ``None`` disables it. A
-            string is a preset of ``ParametricPoseNMS``
-            (:mod:`rmpe_mm.evaluation.functional`): ``'alphapose_body'``,
-            ``'paper_mpii'`` or ``'alphapose_fullbody'``. A dict is built
-            from MMPose's ``TASK_UTILS`` registry in the ``mmpose`` scope,
-            whatever the current one (e.g. ``dict(type='ParametricPoseNMS',
-            preset='paper_mpii', gamma=20.)``). A callable is used as is: it
-            takes ``(bboxes, bbox_scores, keypoints, keypoint_scores)`` and
-            returns an object with ``keep``, ``keypoints``,
-            ``keypoint_scores``, ``scores`` and ``clusters``.
-
-    Raises:
-        ValueError: For any other type.
-    """
-    if pose_nms is None or callable(pose_nms):
-        return pose_nms
-    from mmpose.registry import TASK_UTILS
-
-    from rmpe_mm.evaluation.functional import ParametricPoseNMS
-    if isinstance(pose_nms, str):
-        return ParametricPoseNMS(preset=pose_nms)
-    if isinstance(pose_nms, dict):
-        with scope_guard('mmpose'):
-            return TASK_UTILS.build(dict(pose_nms))
-    raise ValueError('pose_nms must be None, a preset name, a config dict or '
-                     f'a callable, got {type(pose_nms).__name__}')
+from rmpe_mm.evaluation.functional.pose_nms import PoseNMSParams
 
 
 def person_scores(keypoint_scores: np.ndarray,
                   bbox_scores: np.ndarray) -> np.ndarray:
-    """AlphaPose's person score ``mean + bbox_score + 1.25 * max``.
+    """AlphaPose's person score ``mean + bbox_score + w * max``.
 
-    Used when the pose NMS is disabled, so that the score has the same
-    meaning with and without it.
+    ``w`` is the default ``max_score_weight`` of :class:`PoseNMSParams`
+    (1.25). Used when the pose NMS is disabled, so that the score has the
+    same meaning with and without it.
     """
     return (keypoint_scores.mean(axis=1) + bbox_scores +
-            MAX_SCORE_WEIGHT * keypoint_scores.max(axis=1))
+            PoseNMSParams.max_score_weight * keypoint_scores.max(axis=1))
 
 
 def _as_numpy(x: Any) -> np.ndarray:
@@ -71,7 +34,8 @@ def apply_pose_nms(instances: InstanceData,
         instances (InstanceData): The image's poses from the top-down
             model: ``keypoints (N, K, 2)``, ``keypoint_scores (N, K)``,
             ``bboxes (N, 4)``, ``bbox_scores (N,)``.
-        pose_nms (callable, optional): From :func:`build_pose_nms`; None
+        pose_nms (callable, optional): From
+            :func:`~rmpe_mm.evaluation.functional.build_pose_nms`; None
             keeps every pose.
 
     Returns:

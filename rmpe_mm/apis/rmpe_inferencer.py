@@ -19,11 +19,13 @@ from mmpose.apis.inferencers.base_mmpose_inferencer import \
     BaseMMPoseInferencer
 from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
+
+from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
 from .detection_file import DetectionFile, image_id_from_name
 from .inputs import check_video, input_kind, list_images
 from .model_names import WHOLE_IMAGE, ModelArg, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
-from .pose_nms_step import PoseNMSType, apply_pose_nms, build_pose_nms
+from .pose_nms_step import apply_pose_nms
 from .prefetch import prefetch
 from .result_formats import to_alphapose_results, to_coco_keypoint_results
 from .scope import scope_guard

@@ -1,10 +1,9 @@
 """The pose-NMS step of the pipeline."""
 import numpy as np
-import pytest
 from mmengine.structures import InstanceData
 
-from rmpe_mm.apis import apply_pose_nms, build_pose_nms, person_scores
-from rmpe_mm.evaluation.functional import ParametricPoseNMS
+from rmpe_mm.apis import apply_pose_nms, person_scores
+from rmpe_mm.evaluation.functional import ParametricPoseNMS, build_pose_nms
 
 
 def _instances(num_people: int = 2, duplicates: int = 3) -> InstanceData:
@@ -77,17 +76,3 @@ def test_empty_image():
         assert out.keypoints.shape == (0, 17, 2)
         assert out.scores.shape == (0, )
 
-
-def test_build_variants():
-    assert build_pose_nms(None) is None
-    assert build_pose_nms('paper_mpii').preset == 'paper_mpii'
-    built = build_pose_nms(
-        dict(type='ParametricPoseNMS', preset='alphapose_body', gamma=5.))
-    assert built.params.gamma == 5.
-
-    def fn(*args):
-        return args
-
-    assert build_pose_nms(fn) is fn
-    with pytest.raises(ValueError, match='pose_nms must be'):
-        build_pose_nms(3)

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from rmpe_mm.datasets.pgpg import PGPGModel
-from rmpe_mm.datasets.pgpg.planted import (PLANTED_MEANS, make_planted_pairs,
-                                           write_planted_coco)
+from rmpe_mm.testing import (PLANTED_MEANS, make_planted_pairs,
+                             write_planted_coco)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 COCO_DIR = osp.join(REPO, 'tests', 'data', 'coco')

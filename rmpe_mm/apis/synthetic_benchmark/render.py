@@ -10,7 +10,8 @@ import numpy as np
 from mmengine.structures import InstanceData
 
 from rmpe_mm.datasets.mpii_mp_format import MPII_JOINT_NAMES, MPII_LIMBS
-from ..pose_nms_step import PoseNMSType, apply_pose_nms, build_pose_nms
+from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
+from ..pose_nms_step import apply_pose_nms
 
 #: Person colours (BGR), cycled.
 PALETTE: Tuple[Tuple[int, int, int], ...] = (

@@ -7,13 +7,11 @@ from .mpii_map import (MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES,
                        summarize_mpii_ap, voc_ap)
 from .mpii_submission import (MpiiSubmissionGroup, read_mpii_submission,
                               write_mpii_submission)
-from .parametric_pose_nms import ParametricPoseNMS
-from .pose_nms import (BatchedPoseNMSResult, PoseNMSResult,
-                       batched_parametric_pose_nms, parametric_pose_nms,
-                       pose_nms_params)
-from .pose_nms_params import (POSE_NMS_PRESETS, PoseNMSParams,
-                              load_pose_nms_params_file,
-                              resolve_pose_nms_params)
+from .pose_nms import (POSE_NMS_PRESETS, BatchedPoseNMSResult,
+                       ParametricPoseNMS, PoseNMSParams, PoseNMSResult,
+                       PoseNMSType, batched_parametric_pose_nms,
+                       build_pose_nms, load_pose_nms_params_file,
+                       parametric_pose_nms, resolve_pose_nms_params)
 
 __all__ = [
     'MPII_EVAL_JOINT_IDS', 'MPII_EVAL_JOINT_NAMES', 'MpiiAPAccumulator',
@@ -23,7 +21,7 @@ __all__ = [
     'evaluate_mpii_files', 'MpiiSubmissionGroup', 'read_mpii_submission',
     'write_mpii_submission',
     'ParametricPoseNMS', 'BatchedPoseNMSResult', 'PoseNMSResult',
-    'batched_parametric_pose_nms', 'parametric_pose_nms', 'pose_nms_params',
-    'POSE_NMS_PRESETS', 'PoseNMSParams', 'load_pose_nms_params_file',
-    'resolve_pose_nms_params'
+    'PoseNMSType', 'batched_parametric_pose_nms', 'build_pose_nms',
+    'parametric_pose_nms', 'POSE_NMS_PRESETS', 'PoseNMSParams',
+    'load_pose_nms_params_file', 'resolve_pose_nms_params'
 ]

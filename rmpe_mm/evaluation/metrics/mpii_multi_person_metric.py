@@ -2,14 +2,13 @@
 import logging
 import os.path as osp
 from collections import Counter, OrderedDict
-from typing import (Any, Callable, Dict, List, Optional, Sequence, Tuple,
-                    Union)
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.fileio import get_local_path, load
 from mmengine.logging import print_log
-from mmpose.registry import METRICS, TASK_UTILS
+from mmpose.registry import METRICS
 
 from rmpe_mm.datasets.mpii_mp_format import (NUM_MPII_JOINTS, MpiiImageGT,
                                              parse_mpii_mp_json)
@@ -20,36 +19,11 @@ from ..functional.mpii_map import (HEAD_SIZE_FACTOR, MPII_ANCHOR_IDS,
                                    format_mpii_ap_table, match_group,
                                    pose_anchors, summarize_mpii_ap)
 from ..functional.mpii_submission import write_mpii_submission
+from ..functional.pose_nms import PoseNMSType, build_pose_nms
 
 _Poses = Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 _Group = Tuple[str, np.ndarray, np.ndarray,
                Tuple[np.ndarray, np.ndarray, np.ndarray]]
-
-
-def build_pose_nms(pose_nms: Union[None, str, dict, Callable]
-                   ) -> Optional[Callable]:
-    """Turn the ``pose_nms`` argument into a callable (or None).
-
-    Args:
-        pose_nms: None (no NMS), a ``ParametricPoseNMS`` preset name, a
-            ``TASK_UTILS`` config dict, or a callable with the
-            ``ParametricPoseNMS`` signature.
-
-    Returns:
-        Callable | None: ``f(bboxes, bbox_scores, keypoints,
-        keypoint_scores) -> result`` with ``result.keypoints`` and
-        ``result.keypoint_scores``.
-    """
-    if pose_nms is None:
-        return None
-    if isinstance(pose_nms, str):
-        pose_nms = dict(type='ParametricPoseNMS', preset=pose_nms)
-    if isinstance(pose_nms, dict):
-        return TASK_UTILS.build(pose_nms)
-    if callable(pose_nms):
-        return pose_nms
-    raise ValueError('pose_nms must be None, a preset name, a config dict '
-                     f'or a callable, got {pose_nms!r}')
 
 
 @METRICS.register_module()
@@ -79,7 +53,8 @@ class MpiiMultiPersonMAP(BaseMetric):
         ann_file (str, optional): MPII multi-person JSON. Default: None.
         pose_nms (None | str | dict | Callable): Pose NMS per image. A string
             is a ``ParametricPoseNMS`` preset, a dict a ``TASK_UTILS``
-            config; None disables NMS. Default: ``'paper_mpii'``, i.e.
+            config; None disables NMS (built by :func:`build_pose_nms`).
+            Default: ``'paper_mpii'``, i.e.
             ``dict(type='ParametricPoseNMS', preset='paper_mpii')``.
         pck_thr (float): PCKh threshold. Default: 0.5.
         head_size_factor (float): Head size = factor * head-box diagonal.
@@ -110,7 +85,7 @@ class MpiiMultiPersonMAP(BaseMetric):
 
     def __init__(self,
                  ann_file: Optional[str] = None,
-                 pose_nms: Union[None, str, dict, Callable] = 'paper_mpii',
+                 pose_nms: PoseNMSType = 'paper_mpii',
                  pck_thr: float = PCKH_THRESHOLD,
                  head_size_factor: float = HEAD_SIZE_FACTOR,
                  group_assignment: str = 'nearest',

@@ -6,7 +6,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from mmengine.logging import print_log
 from mmpose.evaluation.metrics import CocoMetric
-from mmpose.registry import METRICS, TASK_UTILS
+from mmpose.registry import METRICS
+
+from ..functional.pose_nms import build_pose_nms
 
 PPNMS_SCORE_MODES = ('alphapose', 'bbox', 'bbox_keypoint', 'bbox_rle',
                      'keypoint')
@@ -26,8 +28,8 @@ class PPNMSCocoMetric(CocoMetric):
 
     Args:
         pose_nms (dict, optional): Config of the NMS, built from
-            ``TASK_UTILS`` (``type`` defaults to ``'ParametricPoseNMS'``),
-            e.g. ``dict(preset='alphapose_body', params_file='tuned.json')``.
+            ``TASK_UTILS`` by :func:`build_pose_nms` (``type`` defaults to
+            ``'ParametricPoseNMS'``), e.g. ``dict(preset='alphapose_body', params_file='tuned.json')``.
             Defaults to None (AlphaPose master ``pose_nms_body``).
         score_mode (str): Person score of a merged pose: ``'alphapose'``
             (AlphaPose's final score ``mean + bbox_score + 1.25 * max`` of
@@ -67,13 +69,10 @@ class PPNMSCocoMetric(CocoMetric):
         parent_mode = 'bbox' if score_mode == 'alphapose' else score_mode
         super().__init__(score_mode=parent_mode, nms_mode='none', **kwargs)
         self.ppnms_score_mode = score_mode
-        cfg = dict(type='ParametricPoseNMS')
-        if pose_nms is not None:
-            if not isinstance(pose_nms, dict):
-                raise ValueError('`pose_nms` must be a config dict, got '
-                                 f'{type(pose_nms).__name__}')
-            cfg.update(pose_nms)
-        self.pose_nms = TASK_UTILS.build(cfg)
+        if pose_nms is not None and not isinstance(pose_nms, dict):
+            raise ValueError('`pose_nms` must be a config dict, got '
+                             f'{type(pose_nms).__name__}')
+        self.pose_nms = build_pose_nms({} if pose_nms is None else pose_nms)
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         """Apply the pose NMS per image, then evaluate as CocoMetric."""

@@ -4,7 +4,7 @@ import pytest
 
 from rmpe_mm.datasets.pgpg import (TORSO_JOINTS, align_poses, masked_kmeans,
                                    resolve_torso_joints)
-from rmpe_mm.datasets.pgpg.planted import TEMPLATES, make_planted_pairs
+from rmpe_mm.testing import TEMPLATES, make_planted_pairs
 
 
 def _coco_pose(origin=(300., 200.), torso=80.):

@@ -7,8 +7,8 @@ import pytest
 from rmpe_mm.datasets.pgpg import (PUBLISHED_MEAN, PUBLISHED_STD,
                                    OffsetMixture, PGPGFitConfig, PGPGModel,
                                    fit_pgpg)
-from rmpe_mm.datasets.pgpg.planted import (PLANTED_COVS, PLANTED_MEANS,
-                                           TEMPLATES, make_planted_pairs)
+from rmpe_mm.testing import (PLANTED_COVS, PLANTED_MEANS, TEMPLATES,
+                             make_planted_pairs)
 
 # Tolerances (4000 pairs, 1000 per cluster; offset stds 0.03-0.08, so the
 # standard error of a mean is <= 0.0026 and of a variance about 4.5 %):

@@ -9,7 +9,7 @@ from rmpe_mm.datasets.pgpg import (PUBLISHED_MEAN, PUBLISHED_STD,
                                    OffsetMixture, PGPGFitConfig, PGPGModel,
                                    fit_pgpg, normalised_offsets,
                                    paired_box_iou)
-from rmpe_mm.datasets.pgpg.planted import make_planted_pairs
+from rmpe_mm.testing import make_planted_pairs
 from rmpe_mm.datasets.transforms import PoseGuidedProposals
 
 PADDING = 1.25

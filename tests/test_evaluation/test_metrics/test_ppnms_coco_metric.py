@@ -17,7 +17,7 @@ from ppnms_coco_samples import COCO_ANN, COCO_DETS, coco_sample_predictions
 
 import rmpe_mm  # noqa: F401
 from rmpe_mm.evaluation.functional import batched_parametric_pose_nms
-from rmpe_mm.evaluation.functional.fast_coco_keypoint_eval import \
+from rmpe_mm.evaluation.functional.pose_nms.tuning import \
     FastCocoKeypointEval
 from rmpe_mm.evaluation.metrics import PPNMSCocoMetric
 

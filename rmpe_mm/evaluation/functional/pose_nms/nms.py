@@ -1,10 +1,13 @@
 """Parametric pose NMS (RMPE, Fang et al. ICCV 2017; rmpe-method.md s. 3).
 
-Public entry points: :func:`parametric_pose_nms` (one image) and
-:func:`batched_parametric_pose_nms` (many images at once).
+Public entry points: :func:`parametric_pose_nms` (one image),
+:func:`batched_parametric_pose_nms` (many images at once),
+:class:`ParametricPoseNMS` (fixed parameters, buildable from configs) and
+:func:`build_pose_nms` (the one builder, used by the inferencers and the
+metrics).
 
 Design (documented defaults and deviations; every constant is a field of
-:class:`~.pose_nms_params.PoseNMSParams`, overridable by name):
+:class:`~.params.PoseNMSParams`, overridable by name):
 
 - The default preset is output-identical to AlphaPose master's
   ``pose_nms_body``: same picks in the same order, same clusters, same
@@ -53,7 +56,7 @@ Design (documented defaults and deviations; every constant is a field of
   ``keypoint_scores``, as AlphaPose's float32 comparisons do (bfloat16
   scores: float32).
 - Speed: everything after the input checks is one compiled kernel
-  (:mod:`.pose_nms_kernel`, numba, compiled on the first call on a machine
+  (:mod:`._kernel`, numba, compiled on the first call on a machine
   and cached on disk). Pairs that provably cannot interact (every joint
   farther than the radius beyond which neither the similarity can exceed
   gamma nor a joint match; for the paper form's gate box, its
@@ -63,16 +66,15 @@ Design (documented defaults and deviations; every constant is a field of
   sorted candidates forms the clusters; every cluster is merged.
 """
 from dataclasses import dataclass
-from typing import Any, List, Tuple, Union
+from typing import Any, Callable, List, Optional, Union
 
 import numpy as np
 import torch
+from mmpose.registry import TASK_UTILS
 
-from .pose_nms_core import CoreResult, run_pose_nms
-from .pose_nms_kernel import first_invalid
-from .pose_nms_params import PoseNMSParams, resolve_pose_nms_params
-
-ArrayLike = Union[np.ndarray, torch.Tensor]
+from ._core import ArrayLike, ConvertedInputs
+from .params import (PoseNMSParams, load_pose_nms_params_file,
+                     resolve_pose_nms_params)
 
 
 @dataclass
@@ -111,130 +113,6 @@ class BatchedPoseNMSResult(PoseNMSResult):
         image_ids: (M,) image id of each kept pose.
     """
     image_ids: Any = None
-
-
-_INPUT_NAMES = ('bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores')
-
-
-class _Converted:
-    """Validated float64 numpy views (or copies) of the inputs and what to
-    convert the outputs back to. The inputs are never written to."""
-
-    def __init__(self, bboxes: ArrayLike, bbox_scores: ArrayLike,
-                 keypoints: ArrayLike, keypoint_scores: ArrayLike) -> None:
-        self.is_torch = isinstance(keypoints, torch.Tensor)
-        self.device = keypoints.device if self.is_torch else None
-        self.kpt_dtype = _float_dtype(keypoints)
-        self.score_dtype = _float_dtype(keypoint_scores)
-        self.numpy_score_dtype = _numpy_dtype(self.score_dtype)
-        self.bboxes = _as_float64('bboxes', bboxes)
-        self.bbox_scores = _as_float64('bbox_scores', bbox_scores)
-        self.keypoints = _as_float64('keypoints', keypoints)
-        self.keypoint_scores = _as_float64('keypoint_scores',
-                                           keypoint_scores)
-        _check_shapes(self.bboxes, self.bbox_scores, self.keypoints,
-                      self.keypoint_scores)
-        _check_values(self.bboxes, self.bbox_scores, self.keypoints,
-                      self.keypoint_scores)
-
-    def out_float(self, array: np.ndarray, like: str) -> ArrayLike:
-        dtype = self.kpt_dtype if like == 'keypoints' else self.score_dtype
-        if self.is_torch:
-            return torch.from_numpy(array).to(device=self.device, dtype=dtype)
-        return array.astype(dtype, copy=False)
-
-    def out_index(self, array: np.ndarray) -> ArrayLike:
-        if self.is_torch:
-            return torch.from_numpy(array).to(self.device)
-        return array
-
-    def result(self, core: CoreResult) -> dict:
-        if self.is_torch:
-            sizes = np.diff(core.member_bounds).tolist()
-            clusters = list(self.out_index(core.members).split(sizes))
-        else:
-            clusters = core.clusters()
-        return dict(
-            keep=self.out_index(core.keep),
-            keypoints=self.out_float(core.keypoints, 'keypoints'),
-            keypoint_scores=self.out_float(core.keypoint_scores, 'scores'),
-            scores=self.out_float(core.scores, 'scores'),
-            clusters=clusters)
-
-    def run(self, params: PoseNMSParams,
-            group_codes: np.ndarray) -> CoreResult:
-        """The pose NMS of the converted inputs."""
-        return run_pose_nms(params, self.bboxes, self.bbox_scores,
-                            self.keypoints, self.keypoint_scores, group_codes,
-                            self.numpy_score_dtype)
-
-
-def _float_dtype(x: ArrayLike):
-    """The floating dtype outputs derived from ``x`` take."""
-    if isinstance(x, torch.Tensor):
-        return x.dtype if x.is_floating_point() else torch.float64
-    dtype = x.dtype if isinstance(x, np.ndarray) else np.asarray(x).dtype
-    return dtype if dtype.kind == 'f' else np.dtype(np.float64)
-
-
-def _numpy_dtype(dtype) -> np.dtype:
-    """Numpy dtype with the precision of a numpy/torch floating dtype."""
-    if isinstance(dtype, torch.dtype):
-        if dtype == torch.bfloat16:
-            return np.dtype(np.float32)
-        return torch.empty(0, dtype=dtype).numpy().dtype
-    return np.dtype(dtype)
-
-
-def _as_float64(name: str, x: Any) -> np.ndarray:
-    """C-contiguous float64 numpy array (no copy when ``x`` already is)."""
-    if isinstance(x, torch.Tensor):
-        x = x.detach().to(device='cpu', dtype=torch.float64).numpy()
-    try:
-        return np.ascontiguousarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f'`{name}` must be a numeric array or tensor, got '
-                         f'{type(x).__name__}: {err}') from err
-
-
-def _check_shapes(bboxes: np.ndarray, bbox_scores: np.ndarray,
-                  keypoints: np.ndarray, keypoint_scores: np.ndarray) -> None:
-    if keypoints.ndim != 3 or keypoints.shape[2] != 2 \
-            or keypoints.shape[1] < 1:
-        raise ValueError('`keypoints` must have shape (N, K, 2) with K >= 1, '
-                         f'got {keypoints.shape}')
-    num, num_k = keypoints.shape[:2]
-    expected = {
-        'bboxes': (bboxes, (num, 4)),
-        'bbox_scores': (bbox_scores, (num, )),
-        'keypoint_scores': (keypoint_scores, (num, num_k)),
-    }
-    for name, (array, shape) in expected.items():
-        if array.shape != shape:
-            raise ValueError(f'`{name}` must have shape {shape} to match '
-                             f'`keypoints` {keypoints.shape}, got '
-                             f'{array.shape}')
-
-
-def _check_values(*arrays: np.ndarray) -> None:
-    """Raise naming the input of the first NaN/inf or negative-size box."""
-    which, index = first_invalid(*arrays)
-    if which < 0:
-        return
-    if which == 4:
-        box = arrays[0][index].tolist()
-        raise ValueError('`bboxes` must be x1y1x2y2 with x2 >= x1 and '
-                         f'y2 >= y1, got a negative size at index {index}: '
-                         f'{box}')
-    array = arrays[which]
-    where = tuple(int(i) for i in np.unravel_index(index, array.shape))
-    raise ValueError(f'`{_INPUT_NAMES[which]}` must be finite, got '
-                     f'{array[where]} at index {where}')
-
-
-def _resolve(preset: Union[str, PoseNMSParams],
-             overrides: dict) -> PoseNMSParams:
-    return resolve_pose_nms_params(preset, **overrides)
 
 
 def parametric_pose_nms(bboxes: ArrayLike,
@@ -278,8 +156,8 @@ def parametric_pose_nms(bboxes: ArrayLike,
     coincident joints merge. NaN/inf, shape mismatches and boxes with
     x2 < x1 or y2 < y1 raise ``ValueError`` naming the input.
     """
-    params = _resolve(preset, overrides)
-    conv = _Converted(bboxes, bbox_scores, keypoints, keypoint_scores)
+    params = resolve_pose_nms_params(preset, **overrides)
+    conv = ConvertedInputs(bboxes, bbox_scores, keypoints, keypoint_scores)
     codes = np.zeros(conv.keypoints.shape[0], dtype=np.int64)
     return PoseNMSResult(**conv.result(conv.run(params, codes)))
 
@@ -308,8 +186,8 @@ def batched_parametric_pose_nms(bboxes: ArrayLike,
         BatchedPoseNMSResult: Indices refer to the flat inputs; images come
         in ascending id order, poses in pick order within an image.
     """
-    params = _resolve(preset, overrides)
-    conv = _Converted(bboxes, bbox_scores, keypoints, keypoint_scores)
+    params = resolve_pose_nms_params(preset, **overrides)
+    conv = ConvertedInputs(bboxes, bbox_scores, keypoints, keypoint_scores)
     ids = image_ids.detach().cpu().numpy() if isinstance(
         image_ids, torch.Tensor) else np.asarray(image_ids)
     if ids.shape != (conv.keypoints.shape[0], ):
@@ -325,12 +203,118 @@ def batched_parametric_pose_nms(bboxes: ArrayLike,
     return BatchedPoseNMSResult(image_ids=kept_ids, **conv.result(core))
 
 
-def pose_nms_params(preset: Union[str, PoseNMSParams] = 'alphapose_body',
-                    **overrides: Any) -> PoseNMSParams:
-    """The resolved :class:`PoseNMSParams` of a preset with overrides."""
-    return _resolve(preset, overrides)
+@TASK_UTILS.register_module()
+class ParametricPoseNMS:
+    """Parametric pose NMS with fixed parameters (RMPE, s. 3).
+
+    Parameters come from a preset, then ``params_file`` (tuned values written
+    by ``tools/tune_ppnms.py``), then the keyword overrides, each level
+    overriding the previous one.
+
+    Example::
+
+        nms = TASK_UTILS.build(dict(type='ParametricPoseNMS',
+                                    preset='paper_mpii', gamma=20.0))
+        result = nms(bboxes, bbox_scores, keypoints, keypoint_scores)
+
+    Args:
+        preset (str): ``'alphapose_body'`` (AlphaPose master
+            ``pose_nms_body``), ``'paper_mpii'`` or ``'alphapose_fullbody'``.
+            Defaults to ``'alphapose_body'``.
+        params_file (str, optional): JSON file of parameters,
+            ``{"preset": ..., "params": {...}}`` or a flat object. If it
+            names a preset, it must be ``preset``. Defaults to None.
+        **overrides: Any field of
+            :class:`PoseNMSParams`.
+    """
+
+    def __init__(self,
+                 preset: str = 'alphapose_body',
+                 params_file: Optional[str] = None,
+                 **overrides: Any) -> None:
+        values = {}
+        if params_file is not None:
+            file_preset, values = load_pose_nms_params_file(params_file)
+            if file_preset is not None and file_preset != preset:
+                raise ValueError(
+                    f'`params_file` {params_file!r} was tuned from preset '
+                    f'{file_preset!r} but `preset` is {preset!r}; pass '
+                    f'preset={file_preset!r}')
+        values.update(overrides)
+        self.preset = preset
+        self.params_file = params_file
+        self.params: PoseNMSParams = resolve_pose_nms_params(preset, **values)
+
+    def __call__(self,
+                 bboxes: ArrayLike,
+                 bbox_scores: ArrayLike,
+                 keypoints: ArrayLike,
+                 keypoint_scores: ArrayLike,
+                 image_ids: Optional[ArrayLike] = None) -> PoseNMSResult:
+        """Run the NMS on one image, or on many with ``image_ids``.
+
+        Args:
+            bboxes: (N, 4) x1y1x2y2 boxes.
+            bbox_scores: (N,) box scores.
+            keypoints: (N, K, 2) joints.
+            keypoint_scores: (N, K) joint scores.
+            image_ids: (N,) image of each candidate, or None for one image.
+
+        Returns:
+            PoseNMSResult | BatchedPoseNMSResult: See
+            :func:`parametric_pose_nms` and
+            :func:`batched_parametric_pose_nms`.
+        """
+        if image_ids is None:
+            return parametric_pose_nms(bboxes, bbox_scores, keypoints,
+                                       keypoint_scores, self.params)
+        return batched_parametric_pose_nms(bboxes, bbox_scores, keypoints,
+                                           keypoint_scores, image_ids,
+                                           self.params)
+
+    def __repr__(self) -> str:
+        changed = {
+            k: v
+            for k, v in self.params.to_dict().items()
+            if v != resolve_pose_nms_params(self.preset).to_dict()[k]
+        }
+        return (f'{self.__class__.__name__}(preset={self.preset!r}, '
+                f'params_file={self.params_file!r}, overrides={changed})')
 
 
-__all__: Tuple[str, ...] = ('PoseNMSResult', 'BatchedPoseNMSResult',
-                            'parametric_pose_nms',
-                            'batched_parametric_pose_nms', 'pose_nms_params')
+PoseNMSType = Union[None, str, dict, Callable[..., Any]]
+
+
+def build_pose_nms(pose_nms: PoseNMSType) -> Optional[Callable[..., Any]]:
+    """Build a pose NMS: the one builder of the inferencers and the metrics.
+
+    Args:
+        pose_nms (None | str | dict | callable): ``None`` disables it
+            (returned as is). A string is a preset of
+            :class:`ParametricPoseNMS`: ``'alphapose_body'``,
+            ``'paper_mpii'`` or ``'alphapose_fullbody'``. A dict is built
+            from MMPose's ``TASK_UTILS`` registry in the ``mmpose`` scope,
+            whatever the current one, with ``type`` defaulting to
+            ``'ParametricPoseNMS'`` (e.g. ``dict(preset='paper_mpii',
+            gamma=20.)``). A callable is used as is: it takes ``(bboxes,
+            bbox_scores, keypoints, keypoint_scores)`` and returns an object
+            with ``keep``, ``keypoints``, ``keypoint_scores``, ``scores`` and
+            ``clusters``.
+
+    Returns:
+        callable | None: The pose NMS.
+
+    Raises:
+        ValueError: For any other type.
+    """
+    if pose_nms is None or callable(pose_nms):
+        return pose_nms
+    if isinstance(pose_nms, str):
+        return ParametricPoseNMS(preset=pose_nms)
+    if isinstance(pose_nms, dict):
+        # Imported here: rmpe_mm.apis imports this package.
+        from rmpe_mm.apis.scope import scope_guard
+        with scope_guard('mmpose'):
+            return TASK_UTILS.build({'type': 'ParametricPoseNMS', **pose_nms})
+    raise ValueError('pose_nms must be None, a preset name, a config dict or '
+                     f'a callable, got {type(pose_nms).__name__}')

@@ -11,9 +11,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .pose_nms import _Converted
-from .pose_nms_core import CoreResult, run_pose_nms
-from .pose_nms_params import PoseNMSParams
+from .._core import ConvertedInputs, CoreResult, run_pose_nms
+from ..params import PoseNMSParams
 
 TUNABLE_PARAMS = ('delta1', 'mu', 'delta2', 'gamma', 'score_thr',
                   'match_thr', 'area_thr', 'max_score_weight')
@@ -96,7 +95,7 @@ class PoseNMSTuningProblem:
         self.base = base
         self.image_ids = np.asarray(image_ids)
         _, codes = np.unique(self.image_ids, return_inverse=True)
-        conv = _Converted(bboxes, bbox_scores, keypoints, keypoint_scores)
+        conv = ConvertedInputs(bboxes, bbox_scores, keypoints, keypoint_scores)
         self.arrays = (conv.bboxes, conv.bbox_scores, conv.keypoints,
                        conv.keypoint_scores)
         self.group_codes = codes.reshape(-1).astype(np.int64)

@@ -1,21 +1,14 @@
 """The cached tuning problem, the coordinate search and the dump loader."""
-import os.path as osp
 import pickle
-import sys
 
 import numpy as np
 import pytest
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
-
-from benchmarks.pose_nms_cases import crowded_case  # noqa: E402
-from rmpe_mm.evaluation.functional import (  # noqa: E402
-    batched_parametric_pose_nms, pose_nms_params)
-from rmpe_mm.evaluation.functional.pose_nms_tuning import (  # noqa: E402
+from rmpe_mm.evaluation.functional import (batched_parametric_pose_nms,
+                                           resolve_pose_nms_params)
+from rmpe_mm.evaluation.functional.pose_nms.tuning import (
     PoseNMSTuningProblem, coordinate_search, load_pose_dump, rescore)
+from rmpe_mm.testing import crowded_case
 
 
 def many_images(seed, num_images=40, num_keypoints=17):
@@ -34,7 +27,7 @@ def many_images(seed, num_images=40, num_keypoints=17):
 def test_problem_equals_batched_nms_for_every_setting(preset, num_k):
     (boxes, bs, kpts, scores), ids = many_images(0, 25 if num_k > 17 else 40,
                                                  num_k)
-    base = pose_nms_params(preset)
+    base = resolve_pose_nms_params(preset)
     problem = PoseNMSTuningProblem(base, boxes, bs, kpts, scores, ids)
     settings = [
         dict(),
@@ -59,7 +52,7 @@ def test_problem_equals_batched_nms_for_every_setting(preset, num_k):
 
 def test_rescore_modes_follow_coco_metric():
     (boxes, bs, kpts, scores), ids = many_images(1, 5)
-    problem = PoseNMSTuningProblem(pose_nms_params(), boxes, bs, kpts,
+    problem = PoseNMSTuningProblem(resolve_pose_nms_params(), boxes, bs, kpts,
                                    scores, ids)
     out = problem.run(problem.params())
     box = bs[out.keep]
@@ -133,4 +126,5 @@ def test_problem_checks_its_inputs():
     kpts = kpts.copy()
     kpts[1, 2, 0] = np.nan
     with pytest.raises(ValueError, match='`keypoints` must be finite'):
-        PoseNMSTuningProblem(pose_nms_params(), boxes, bs, kpts, scores, ids)
+        PoseNMSTuningProblem(resolve_pose_nms_params(), boxes, bs, kpts,
+                             scores, ids)

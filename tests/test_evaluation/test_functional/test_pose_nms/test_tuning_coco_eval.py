@@ -5,7 +5,7 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from rmpe_mm.evaluation.functional.fast_coco_keypoint_eval import (
+from rmpe_mm.evaluation.functional.pose_nms.tuning import (
     FastCocoKeypointEval, XtcocoKeypointEval, coco_keypoint_ap)
 
 COCO_SIGMAS = np.array([

@@ -1,7 +1,7 @@
 """Random crowded pose-NMS inputs: clusters of jittered duplicates plus false
 positives, with a few exact-zero keypoint scores.
 
-Used by ``bench_pose_nms.py`` and by the pose NMS tests.
+Used by ``benchmarks/bench_pose_nms.py`` and by the pose NMS tests.
 """
 from typing import Optional, Tuple
 

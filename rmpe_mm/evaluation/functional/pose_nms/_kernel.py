@@ -1,7 +1,7 @@
 """Compiled (numba) core of the parametric pose NMS.
 
 Everything here works on validated float64 arrays and packed parameters
-(see :func:`.pose_nms_core.pack_params`); nothing is allocated per pick.
+(see :func:`._core.pack_params`); nothing is allocated per pick.
 Positions are in "sorted space": candidates ordered by group (image), then by
 decreasing human score (ties: input order), so a candidate can only ever be
 suppressed by one before it, and a pair ``(a, b)`` has ``a < b`` with ``a``

@@ -11,7 +11,7 @@ from typing import Dict, List, NamedTuple, Sequence
 
 import numpy as np
 
-from .boxes import apply_offsets
+from rmpe_mm.datasets.pgpg.boxes import apply_offsets
 
 # Aligned COCO-17 standing pose: torso centre at 0, neck (0, -0.5), pelvis
 # (0, 0.5), torso length 1, image y axis (down).

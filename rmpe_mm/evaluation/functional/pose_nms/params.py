@@ -8,7 +8,7 @@ import json
 import math
 import os.path as osp
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple, Union
 
 DISTANCE_FORMS = ('pixel', 'normalised', 'paper')
 LAYOUTS = ('body', 'fullbody')
@@ -241,13 +241,14 @@ POSE_NMS_PRESETS: Dict[str, Dict[str, Any]] = {
 }
 
 
-def resolve_pose_nms_params(preset: str = 'alphapose_body',
-                            **overrides: Any) -> PoseNMSParams:
-    """Build the parameters of a preset with some fields overridden.
+def resolve_pose_nms_params(
+        preset: Union[str, PoseNMSParams] = 'alphapose_body',
+        **overrides: Any) -> PoseNMSParams:
+    """The parameters of a preset with some fields overridden.
 
     Args:
-        preset (str): One of :data:`POSE_NMS_PRESETS`.
-            Defaults to ``'alphapose_body'``.
+        preset (str | PoseNMSParams): One of :data:`POSE_NMS_PRESETS`, or
+            ready parameters. Defaults to ``'alphapose_body'``.
         **overrides: Field values of :class:`PoseNMSParams` by name.
 
     Returns:

@@ -4,22 +4,14 @@ Thousands of random crowded images (clusters of jittered duplicates plus
 false positives, a few exact-zero scores): identical picks and clusters,
 merged values within 1e-4, for every preset and distance form.
 """
-import os.path as osp
-import sys
-
 import numpy as np
 import pytest
 import torch
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
-
-from benchmarks.pose_nms_cases import case_with_size, crowded_case  # noqa
-from benchmarks.reference_pose_nms import reference_pose_nms  # noqa: E402
-from rmpe_mm.evaluation.functional import (  # noqa: E402
-    batched_parametric_pose_nms, parametric_pose_nms, pose_nms_params)
+from rmpe_mm.evaluation.functional import (batched_parametric_pose_nms,
+                                           parametric_pose_nms,
+                                           resolve_pose_nms_params)
+from rmpe_mm.testing import case_with_size, crowded_case, reference_pose_nms
 
 
 def assert_same(ours, ref, atol=1e-4):
@@ -41,7 +33,7 @@ def assert_same(ours, ref, atol=1e-4):
 def compare_many(preset, num_cases, seed, num_keypoints=17, **overrides):
     """Compare on ``num_cases`` images; return (picks, merged clusters)."""
     rng = np.random.default_rng(seed)
-    params = pose_nms_params(preset, **overrides)
+    params = resolve_pose_nms_params(preset, **overrides)
     picks = merged = 0
     for _ in range(num_cases):
         case = crowded_case(rng, num_keypoints=num_keypoints)
@@ -94,7 +86,7 @@ def test_fullbody_matches_loop(num_k):
 
 def test_float32_torch_inputs_match_loop_with_rounded_thresholds():
     rng = np.random.default_rng(8)
-    params = pose_nms_params('alphapose_fullbody').to_dict()
+    params = resolve_pose_nms_params('alphapose_fullbody').to_dict()
     for _ in range(25):
         case = crowded_case(rng, num_keypoints=136)
         case32 = [x.astype(np.float32) for x in case]
@@ -135,7 +127,7 @@ def test_paper_gate_box_corner_is_not_pruned():
     keypoints = np.stack([kpts, kpts + 9.0])  # 12.7 px: inside the 10x10 box
     scores = np.full((2, 17), 0.9)
     args = (boxes, np.array([0.9, 0.8]), keypoints, scores)
-    params = pose_nms_params(distance_form='paper', gamma=5.0)
+    params = resolve_pose_nms_params(distance_form='paper', gamma=5.0)
     ref = reference_pose_nms(*args, **params.to_dict())
     assert list(ref['keep']) == [0] and list(ref['clusters'][0]) == [0, 1]
     assert_same(parametric_pose_nms(*args, params), ref)

@@ -9,7 +9,7 @@ from rmpe_mm.evaluation.functional import (POSE_NMS_PRESETS,
                                            ParametricPoseNMS, PoseNMSParams,
                                            batched_parametric_pose_nms,
                                            parametric_pose_nms,
-                                           pose_nms_params)
+                                           resolve_pose_nms_params)
 
 
 def one_pose(k=17, score=0.9, offset=0.0):
@@ -132,29 +132,29 @@ def test_bad_parameters_raise():
     with pytest.raises(ValueError, match="parameter.*'sigma'"):
         parametric_pose_nms(*one_pose(), sigma=1.0)
     with pytest.raises(ValueError, match='`delta2` must be > 0'):
-        pose_nms_params(delta2=0.0)
+        resolve_pose_nms_params(delta2=0.0)
     with pytest.raises(ValueError, match='`distance_form` must be one of'):
-        pose_nms_params(distance_form='squared')
+        resolve_pose_nms_params(distance_form='squared')
     with pytest.raises(ValueError, match='`gamma` must be a finite number'):
-        pose_nms_params(gamma=float('nan'))
+        resolve_pose_nms_params(gamma=float('nan'))
     with pytest.raises(ValueError, match='layout="fullbody" needs K'):
         parametric_pose_nms(*stack(one_pose(), one_pose()),
                             'alphapose_fullbody')
 
 
 def test_presets_hold_the_published_constants():
-    body = pose_nms_params()
+    body = resolve_pose_nms_params()
     assert (body.delta1, body.mu, body.delta2, body.gamma, body.alpha,
             body.score_thr, body.match_thr, body.area_thr,
             body.merge_radius_cap, body.match_radius_cap,
             body.zero_score) == (1, 1.7, 2.65, 22.48, 0.1, 0.3, 5, 0, 15, 7,
                                  1e-5)
-    mpii = pose_nms_params('paper_mpii')
+    mpii = resolve_pose_nms_params('paper_mpii')
     assert (mpii.delta1, mpii.mu, mpii.delta2, mpii.gamma, mpii.match_thr,
             mpii.distance_form, mpii.merge_score,
             mpii.score_thr_mode) == (0.01, 2.08, 2.08, 22.48, None,
                                      'normalised', 'max', 'mean')
-    full = pose_nms_params('alphapose_fullbody')
+    full = resolve_pose_nms_params('alphapose_fullbody')
     assert (full.delta1, full.mu, full.delta2, full.gamma, full.alpha,
             full.score_thr, full.match_thr,
             full.layout) == (1.0, 1.65, 8.0, 3.6, 0.15, 0.01, 3, 'fullbody')
@@ -185,7 +185,7 @@ def test_parametric_pose_nms_object(tmp_path):
     from mmpose.registry import TASK_UTILS
     nms = TASK_UTILS.build(dict(type='ParametricPoseNMS', preset='paper_mpii'))
     assert isinstance(nms, ParametricPoseNMS)
-    assert nms.params == pose_nms_params('paper_mpii')
+    assert nms.params == resolve_pose_nms_params('paper_mpii')
     tuned = tmp_path / 'tuned.json'
     tuned.write_text(json.dumps(
         dict(preset='alphapose_body', params=dict(gamma=10.0, mu=2.0))))
@@ -212,7 +212,7 @@ def test_slow_first_kernel_call_is_announced(monkeypatch):
     new machine): after COMPILE_NOTICE_DELAY a message says so."""
     import time
 
-    from rmpe_mm.evaluation.functional import pose_nms_core as core
+    from rmpe_mm.evaluation.functional.pose_nms import _core as core
     real = core.kernel.run_pose_nms_kernel
     messages = []
 

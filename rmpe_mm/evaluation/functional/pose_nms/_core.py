@@ -1,18 +1,23 @@
-"""Core of the parametric pose NMS: packed parameters and the kernel call.
+"""Core of the parametric pose NMS: input checks, packed parameters and the
+kernel call (private to :mod:`rmpe_mm.evaluation.functional.pose_nms`).
 
-:func:`run_pose_nms` packs the parameters (cached) and runs the compiled
-kernel (:mod:`.pose_nms_kernel`) on validated float64 numpy arrays.
+:class:`ConvertedInputs` validates the inputs and converts them to float64
+numpy arrays (and the outputs back); :func:`run_pose_nms` packs the
+parameters (cached) and runs the compiled kernel (:mod:`._kernel`).
 """
 import math
 import threading
 from functools import lru_cache
-from typing import Any, List, NamedTuple, Tuple
+from typing import Any, List, NamedTuple, Tuple, Union
 
 import numpy as np
+import torch
 from mmengine.logging import print_log
 
-from . import pose_nms_kernel as kernel
-from .pose_nms_params import PoseNMSParams
+from . import _kernel as kernel
+from .params import PoseNMSParams
+
+ArrayLike = Union[np.ndarray, torch.Tensor]
 
 
 class CoreResult(NamedTuple):
@@ -237,3 +242,122 @@ def empty_result(num_keypoints: int) -> CoreResult:
         np.zeros(0, dtype=np.int64), np.zeros((0, num_keypoints, 2)),
         np.zeros((0, num_keypoints)), np.zeros(0),
         np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64))
+
+
+_INPUT_NAMES = ('bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores')
+
+
+class ConvertedInputs:
+    """Validated float64 numpy views (or copies) of the inputs and what to
+    convert the outputs back to. The inputs are never written to."""
+
+    def __init__(self, bboxes: ArrayLike, bbox_scores: ArrayLike,
+                 keypoints: ArrayLike, keypoint_scores: ArrayLike) -> None:
+        self.is_torch = isinstance(keypoints, torch.Tensor)
+        self.device = keypoints.device if self.is_torch else None
+        self.kpt_dtype = _float_dtype(keypoints)
+        self.score_dtype = _float_dtype(keypoint_scores)
+        self.numpy_score_dtype = _numpy_dtype(self.score_dtype)
+        self.bboxes = _as_float64('bboxes', bboxes)
+        self.bbox_scores = _as_float64('bbox_scores', bbox_scores)
+        self.keypoints = _as_float64('keypoints', keypoints)
+        self.keypoint_scores = _as_float64('keypoint_scores',
+                                           keypoint_scores)
+        _check_shapes(self.bboxes, self.bbox_scores, self.keypoints,
+                      self.keypoint_scores)
+        _check_values(self.bboxes, self.bbox_scores, self.keypoints,
+                      self.keypoint_scores)
+
+    def out_float(self, array: np.ndarray, like: str) -> ArrayLike:
+        dtype = self.kpt_dtype if like == 'keypoints' else self.score_dtype
+        if self.is_torch:
+            return torch.from_numpy(array).to(device=self.device, dtype=dtype)
+        return array.astype(dtype, copy=False)
+
+    def out_index(self, array: np.ndarray) -> ArrayLike:
+        if self.is_torch:
+            return torch.from_numpy(array).to(self.device)
+        return array
+
+    def result(self, core: CoreResult) -> dict:
+        if self.is_torch:
+            sizes = np.diff(core.member_bounds).tolist()
+            clusters = list(self.out_index(core.members).split(sizes))
+        else:
+            clusters = core.clusters()
+        return dict(
+            keep=self.out_index(core.keep),
+            keypoints=self.out_float(core.keypoints, 'keypoints'),
+            keypoint_scores=self.out_float(core.keypoint_scores, 'scores'),
+            scores=self.out_float(core.scores, 'scores'),
+            clusters=clusters)
+
+    def run(self, params: PoseNMSParams,
+            group_codes: np.ndarray) -> CoreResult:
+        """The pose NMS of the converted inputs."""
+        return run_pose_nms(params, self.bboxes, self.bbox_scores,
+                            self.keypoints, self.keypoint_scores, group_codes,
+                            self.numpy_score_dtype)
+
+
+def _float_dtype(x: ArrayLike):
+    """The floating dtype outputs derived from ``x`` take."""
+    if isinstance(x, torch.Tensor):
+        return x.dtype if x.is_floating_point() else torch.float64
+    dtype = x.dtype if isinstance(x, np.ndarray) else np.asarray(x).dtype
+    return dtype if dtype.kind == 'f' else np.dtype(np.float64)
+
+
+def _numpy_dtype(dtype) -> np.dtype:
+    """Numpy dtype with the precision of a numpy/torch floating dtype."""
+    if isinstance(dtype, torch.dtype):
+        if dtype == torch.bfloat16:
+            return np.dtype(np.float32)
+        return torch.empty(0, dtype=dtype).numpy().dtype
+    return np.dtype(dtype)
+
+
+def _as_float64(name: str, x: Any) -> np.ndarray:
+    """C-contiguous float64 numpy array (no copy when ``x`` already is)."""
+    if isinstance(x, torch.Tensor):
+        x = x.detach().to(device='cpu', dtype=torch.float64).numpy()
+    try:
+        return np.ascontiguousarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f'`{name}` must be a numeric array or tensor, got '
+                         f'{type(x).__name__}: {err}') from err
+
+
+def _check_shapes(bboxes: np.ndarray, bbox_scores: np.ndarray,
+                  keypoints: np.ndarray, keypoint_scores: np.ndarray) -> None:
+    if keypoints.ndim != 3 or keypoints.shape[2] != 2 \
+            or keypoints.shape[1] < 1:
+        raise ValueError('`keypoints` must have shape (N, K, 2) with K >= 1, '
+                         f'got {keypoints.shape}')
+    num, num_k = keypoints.shape[:2]
+    expected = {
+        'bboxes': (bboxes, (num, 4)),
+        'bbox_scores': (bbox_scores, (num, )),
+        'keypoint_scores': (keypoint_scores, (num, num_k)),
+    }
+    for name, (array, shape) in expected.items():
+        if array.shape != shape:
+            raise ValueError(f'`{name}` must have shape {shape} to match '
+                             f'`keypoints` {keypoints.shape}, got '
+                             f'{array.shape}')
+
+
+def _check_values(*arrays: np.ndarray) -> None:
+    """Raise naming the input of the first NaN/inf or negative-size box."""
+    which, index = kernel.first_invalid(*arrays)
+    if which < 0:
+        return
+    if which == 4:
+        box = arrays[0][index].tolist()
+        raise ValueError('`bboxes` must be x1y1x2y2 with x2 >= x1 and '
+                         f'y2 >= y1, got a negative size at index {index}: '
+                         f'{box}')
+    array = arrays[which]
+    where = tuple(int(i) for i in np.unravel_index(index, array.shape))
+    raise ValueError(f'`{_INPUT_NAMES[which]}` must be finite, got '
+                     f'{array[where]} at index {where}')

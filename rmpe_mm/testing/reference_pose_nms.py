@@ -3,12 +3,13 @@
 Written from rmpe-method.md section 3 (AlphaPose master ``pose_nms_body`` /
 ``pose_nms_fullbody`` semantics) as plainly as possible: a Python loop over
 picks, each comparing the reference with every alive pose. It is the ground
-truth of the tests and the "loop" column of ``bench_pose_nms.py``; it
-shares no code with ``rmpe_mm.evaluation.functional``.
+truth of the tests and the "loop" column of ``benchmarks/bench_pose_nms.py``;
+it shares no code with ``rmpe_mm.evaluation.functional`` (an intentional
+oracle: its repeats of the NMS are the point).
 
 Usage::
 
-    from benchmarks.reference_pose_nms import reference_pose_nms
+    from rmpe_mm.testing import reference_pose_nms
     out = reference_pose_nms(bboxes, bbox_scores, keypoints,
                              keypoint_scores, **params)
 """
