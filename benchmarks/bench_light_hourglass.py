@@ -17,21 +17,17 @@ CPU s / step): MMPose HourglassNet 1 stack at 64x64 (256-channel stem)
 0.56; 2 x 32 ch, 48x64: 0.29; 1 x 64 ch, 64x64: 0.69.
 """
 import argparse
-import os.path as osp
-import sys
 import time
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
+from mmengine.logging import MMLogger
+from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
+from mmpose.registry import MODELS
+from mmpose.testing import get_packed_inputs
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-import rmpe_mm  # noqa: E402,F401
-from mmengine.logging import MMLogger  # noqa: E402
-from mmengine.optim import OptimWrapper  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmpose.registry import MODELS  # noqa: E402
-from mmpose.testing import get_packed_inputs  # noqa: E402
+import rmpe_mm  # noqa: F401
 
 PREPROCESSOR = dict(
     type='PoseDataPreprocessor',

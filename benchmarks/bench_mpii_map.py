@@ -15,21 +15,17 @@ duplicates, 2 false positives), i.e. 10,000 poses. Times:
 import argparse
 import json
 import os.path as osp
-import sys
 import tempfile
 import time
 
 import numpy as np
+from mmpose.registry import TASK_UTILS
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-from mmpose.registry import TASK_UTILS  # noqa: E402
-
-import rmpe_mm  # noqa: E402,F401
-from rmpe_mm.datasets.mpii_mp_format import mpii_person_category  # noqa
-from rmpe_mm.evaluation.functional import (assign_poses_to_groups,  # noqa
+import rmpe_mm  # noqa: F401
+from rmpe_mm.datasets.mpii_mp_format import mpii_person_category
+from rmpe_mm.evaluation.functional import (assign_poses_to_groups,
                                            evaluate_mpii_groups)
-from rmpe_mm.evaluation.metrics import MpiiMultiPersonMAP  # noqa: E402
+from rmpe_mm.evaluation.metrics import MpiiMultiPersonMAP
 
 
 def make_people(rng: np.random.Generator, centre: np.ndarray) -> np.ndarray:

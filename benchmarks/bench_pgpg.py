@@ -14,26 +14,22 @@
 """
 import argparse
 import os.path as osp
-import sys
 import tempfile
 import time
 import timeit
 from typing import Callable, Dict
 
 import numpy as np
-
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-import rmpe_mm  # noqa: E402,F401  (registers the transforms)
-from mmpose.datasets.transforms import (GetBBoxCenterScale,  # noqa: E402
+from mmpose.datasets.transforms import (GetBBoxCenterScale,
                                         RandomBBoxTransform)
-from mmpose.testing import get_coco_sample  # noqa: E402
+from mmpose.testing import get_coco_sample
 
-from rmpe_mm.datasets.pgpg import (PGPGFitConfig, fit_pgpg,  # noqa: E402
+import rmpe_mm  # noqa: F401  (registers the transforms)
+from rmpe_mm.datasets.pgpg import (PGPGFitConfig, fit_pgpg,
                                    load_matched_pairs)
-from rmpe_mm.testing import make_planted_pairs, write_planted_coco
-from rmpe_mm.datasets.transforms import (PoseGuidedProposals,  # noqa: E402
+from rmpe_mm.datasets.transforms import (PoseGuidedProposals,
                                          RandomJitterProposals)
+from rmpe_mm.testing import make_planted_pairs, write_planted_coco
 
 
 def per_call_us(fn: Callable[[], object], calls: int, repeats: int) -> float:

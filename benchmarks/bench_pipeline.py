@@ -40,21 +40,17 @@ import argparse
 import glob
 import os.path as osp
 import statistics
-import sys
 import tempfile
 import time
 from typing import Callable, Dict, List
 
 import cv2
+import mmcv
 import torch
+from mmengine.config import Config
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-import mmcv  # noqa: E402
-import rmpe_mm  # noqa: E402,F401
-from mmengine.config import Config  # noqa: E402
-
-from rmpe_mm.apis import (PersonDetector, RMPEInferencer,  # noqa: E402
+import rmpe_mm  # noqa: F401
+from rmpe_mm.apis import (PersonDetector, RMPEInferencer,
                           StageTimer, filter_person_boxes, scope_guard)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))

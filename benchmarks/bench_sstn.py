@@ -180,7 +180,6 @@ def setup_worker(threads: Optional[int]):
     import torch
     if threads:
         torch.set_num_threads(threads)
-    sys.path.insert(0, REPO)
     import rmpe_mm  # noqa: F401
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
@@ -254,7 +253,6 @@ def spawn(target, job: dict) -> dict:
 def count_flops(config: str, stn_input_size=None) -> Dict[str, float]:
     """Multiply-adds (G) of the SPPE and of the STN for one crop."""
     import torch
-    sys.path.insert(0, REPO)
     import rmpe_mm  # noqa: F401
     from mmengine.analysis import FlopAnalyzer
     from mmengine.registry import init_default_scope

@@ -32,16 +32,15 @@ import sys
 import time
 from typing import Dict, List, Optional, Sequence
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from rmpe_mm.apis.synthetic_benchmark import (  # noqa: E402
+from rmpe_mm.apis.synthetic_benchmark import (
     BenchmarkSettings, StepRunner, ablation_markdown, ablation_plan,
     ensure_pgpg_model, ensure_synthetic_data, plot_rows)
-from rmpe_mm.apis.synthetic_benchmark.cli import (  # noqa: E402
-    add_schedule_arguments, settings_from_args)
-from rmpe_mm.apis.synthetic_benchmark.plan import (  # noqa: E402
-    NUM_MAIN_ROWS, record_settings)
+from rmpe_mm.apis.synthetic_benchmark.cli import (add_schedule_arguments,
+                                                  settings_from_args)
+from rmpe_mm.apis.synthetic_benchmark.plan import (NUM_MAIN_ROWS,
+                                                   record_settings)
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 #: --quick: a smoke run of the whole ablation (numbers meaningless).
 QUICK = dict(stage1_epochs=2, stage2_epochs=1, parallel_epochs=2,

@@ -30,7 +30,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
 
 from rmpe_mm.apis.synthetic_benchmark import (  # noqa: E402
     BenchmarkSettings, StepRunner, ensure_pgpg_model, ensure_synthetic_data)

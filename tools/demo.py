@@ -35,18 +35,14 @@ MMPose's ``demo/inferencer_demo.py`` names for ``--pose-config``,
 """
 import argparse
 import os.path as osp
-import sys
 import time
 from typing import List, Optional
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import torch
+from mmengine.utils import ProgressBar
 
-import rmpe_mm  # noqa: E402,F401
-import torch  # noqa: E402
-from mmengine.utils import ProgressBar  # noqa: E402
-
-from rmpe_mm.apis import (RMPEInferencer, count_frames,  # noqa: E402
-                          dump_results)
+import rmpe_mm  # noqa: F401
+from rmpe_mm.apis import RMPEInferencer, count_frames, dump_results
 
 ALPHAPOSE_JSON = 'alphapose-results.json'
 COCO_JSON = 'coco-keypoint-results.json'

@@ -25,19 +25,14 @@ model-zoo name's weights are not downloaded unless given as DET_CKPT).
 """
 import argparse
 import os
-import os.path as osp
-import sys
 from typing import List, Optional
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import torch
+from mmengine.config import Config
 
-import rmpe_mm  # noqa: E402,F401  (checkpoint loading on torch >= 2.6)
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-
-from rmpe_mm.apis import (PersonDetector, detect_dataset,  # noqa: E402
-                          dump_results)
-from rmpe_mm.engine import prepare_cpu_distributed  # noqa: E402
+import rmpe_mm  # noqa: F401  (checkpoint loading on torch >= 2.6)
+from rmpe_mm.apis import PersonDetector, detect_dataset, dump_results
+from rmpe_mm.engine import prepare_cpu_distributed
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

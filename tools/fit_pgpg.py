@@ -16,15 +16,12 @@ read by ``PoseGuidedProposals(model_file=...)``.
 """
 import argparse
 import json
-import os.path as osp
 import sys
 from typing import List, Optional
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-from rmpe_mm.datasets.pgpg import (PGPGFitConfig,  # noqa: E402
-                                   fit_pgpg_from_files, plot_pgpg_model)
-from rmpe_mm.datasets.pgpg.pairs import read_json  # noqa: E402
+from rmpe_mm.datasets.pgpg import (PGPGFitConfig, fit_pgpg_from_files,
+                                   plot_pgpg_model)
+from rmpe_mm.datasets.pgpg.pairs import read_json
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

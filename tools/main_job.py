@@ -24,16 +24,13 @@ import sys
 import time
 from typing import Dict, Optional, Sequence
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from rmpe_mm.apis.synthetic_benchmark import (  # noqa: E402
+from rmpe_mm.apis.synthetic_benchmark import (
     BenchmarkSettings, StepRunner, contact_sheet, ensure_pgpg_model,
     ensure_synthetic_data, main_job_plan, render_predictions)
-from rmpe_mm.apis.synthetic_benchmark.plan import (  # noqa: E402
-    record_settings)
-from rmpe_mm.evaluation.functional.mpii_map import (  # noqa: E402
-    format_mpii_ap_table)
+from rmpe_mm.apis.synthetic_benchmark.plan import record_settings
+from rmpe_mm.evaluation.functional.mpii_map import format_mpii_ap_table
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 #: Main-job epochs: sized to finish in under 20 minutes on a 2-core CPU.
 MAIN_JOB_EPOCHS = dict(stage1_epochs=8, stage2_epochs=2, parallel_epochs=5)

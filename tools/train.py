@@ -11,16 +11,12 @@ on CPU with the gloo backend).
 """
 import argparse
 import os
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
 
-import rmpe_mm  # noqa: E402,F401  (registers the components)
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from rmpe_mm.engine import merge_train_args, prepare_cpu_distributed  # noqa: E402,E501
+import rmpe_mm  # noqa: F401  (registers the components)
+from rmpe_mm.engine import merge_train_args, prepare_cpu_distributed
 
 
 def parse_args(argv=None) -> argparse.Namespace:

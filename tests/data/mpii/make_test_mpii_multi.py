@@ -29,17 +29,15 @@ one person each) and the 5 images. Outputs:
 """
 import json
 import os.path as osp
-import sys
 
 import numpy as np
 
-HERE = osp.dirname(osp.abspath(__file__))
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(HERE))))
+from rmpe_mm.datasets.mpii_mp_converter import (ConvertOptions,
+                                                convert_mpii_release)
+from rmpe_mm.datasets.mpii_release import (VISIBLE, MpiiRect,
+                                           MpiiReleaseImage)
 
-from rmpe_mm.datasets.mpii_mp_converter import (  # noqa: E402
-    ConvertOptions, convert_mpii_release)
-from rmpe_mm.datasets.mpii_release import (  # noqa: E402
-    VISIBLE, MpiiRect, MpiiReleaseImage)
+HERE = osp.dirname(osp.abspath(__file__))
 
 
 def release_image(record: dict) -> MpiiReleaseImage:
