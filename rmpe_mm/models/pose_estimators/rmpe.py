@@ -1,8 +1,7 @@
 """RMPE's symmetric STN and parallel SPPE around an MMPose top-down model."""
 import copy
 import logging
-from contextlib import contextmanager
-from typing import Iterator, List, Optional, Tuple, Union
+from typing import List, Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -17,38 +16,20 @@ from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
                                  OptMultiConfig, PixelDataList, SampleList)
+from rmpe_mm.datasets.transforms.centre_target import (CENTRE_HEATMAPS,
+                                                       CENTRE_WEIGHTS)
 from ..utils.affine import (HEATMAP_MAPPINGS, affine_inverse,
                             theta_in_heatmap_frame, unwarp_heatmap_stages,
                             unwarp_heatmaps, warp_images,
                             warped_to_crop_pixels)
 from ..utils.checkpoint import load_submodule_weights
+from ..utils.head_loss import heatmap_head_loss
 
 #: Head types whose outputs are heatmaps (a tensor or a list of stage
 #: tensors) that the SDTN un-warps. Subclasses (e.g. ViPNASHead) included.
 HEATMAP_HEAD_TYPES = (HeatmapHead, CPMHead)
 
-#: Where :class:`~rmpe_mm.datasets.transforms.GenerateCentreTarget` packs
-#: the centre-located target: ``data_sample.gt_fields.<CENTRE_HEATMAPS>``
-#: and ``data_sample.gt_instance_labels.<CENTRE_WEIGHTS>``.
-CENTRE_HEATMAPS = 'centre_heatmaps'
-CENTRE_WEIGHTS = 'centre_keypoint_weights'
-
 HeadOutputs = Union[Tensor, List[Tensor], Tuple[Tensor, ...]]
-
-
-@contextmanager
-def _fixed_head_outputs(head: torch.nn.Module,
-                        outputs: HeadOutputs) -> Iterator[None]:
-    """Make ``head.forward`` return ``outputs`` inside the block.
-
-    This lets the head's own ``loss`` (its loss modules, per-stage loss
-    lists, accuracy) run unchanged on the un-warped heatmaps.
-    """
-    head.forward = lambda *args, **kwargs: outputs
-    try:
-        yield
-    finally:
-        del head.forward
 
 
 @MODELS.register_module()
@@ -62,10 +43,13 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
 
     Training (:meth:`loss`): the STN predicts ``theta`` from the crop, the
     crop is warped, the SPPE predicts heatmaps, the SDTN
-    (``gamma = theta^-1``) un-warps **every stage** and the head's own loss
-    compares them with the ordinary targets (``gt_fields.heatmaps``). With
-    a parallel SPPE, it sees the warped crop (no SDTN) and its head's loss
-    against the centre-located targets (``gt_fields.centre_heatmaps``,
+    (``gamma = theta^-1``) un-warps **every stage** and the head's loss
+    module(s) compare them with the ordinary targets (``gt_fields.heatmaps``)
+    as the head's own ``loss`` does
+    (:func:`~rmpe_mm.models.utils.heatmap_head_loss`; heads overriding
+    ``loss`` cannot be trained). With a parallel SPPE, it sees the warped
+    crop (no SDTN) and its head's loss against the centre-located targets
+    (``gt_fields.centre_heatmaps``,
     ``gt_instance_labels.centre_keypoint_weights``, written by
     ``GenerateCentreTarget``) is added as ``loss_parallel`` (times
     ``parallel_loss_weight``; its other outputs get a ``parallel_`` prefix,
@@ -309,12 +293,10 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         """
         self._require_heatmap_head('training')
         warped, theta = self._warp(inputs)
-        feats = self.extract_feat(warped)
-        heatmaps = self._unwarp_outputs(self.head.forward(feats), theta,
-                                        inputs)
-        with _fixed_head_outputs(self.head, heatmaps):
-            losses = dict(
-                self.head.loss(feats, data_samples, train_cfg=self.train_cfg))
+        heatmaps = self._unwarp_outputs(
+            self.head.forward(self.extract_feat(warped)), theta, inputs)
+        losses = heatmap_head_loss(self.head, heatmaps, data_samples,
+                                   self.train_cfg)
         if self.parallel_sppe is not None:
             losses.update(self._parallel_loss(warped, data_samples))
         losses['stn_guarded'] = inputs.new_tensor(

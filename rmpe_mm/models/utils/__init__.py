@@ -5,11 +5,13 @@ from .affine import (affine_det, affine_inverse, guard_singular_theta,
                      unwarp_heatmap_stages, unwarp_heatmaps, warp_images,
                      warped_to_crop_pixels)
 from .checkpoint import find_prefix, load_submodule_weights
+from .head_loss import check_heatmap_head_loss, heatmap_head_loss
 
 __all__ = [
     'affine_det', 'affine_inverse', 'guard_singular_theta', 'identity_theta',
     'normalized_to_pixel', 'pixel_to_normalized', 'theta_in_heatmap_frame',
     'transform_points',
     'unwarp_heatmap_stages', 'unwarp_heatmaps', 'warp_images',
-    'warped_to_crop_pixels', 'find_prefix', 'load_submodule_weights'
+    'warped_to_crop_pixels', 'find_prefix', 'load_submodule_weights',
+    'check_heatmap_head_loss', 'heatmap_head_loss'
 ]

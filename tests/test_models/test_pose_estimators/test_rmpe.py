@@ -256,7 +256,7 @@ def test_loss_is_the_head_loss_of_every_unwarped_stage():
     warped_only = sum(
         model.head.loss_module(stage, targets, weights) for stage in stages)
     assert not torch.allclose(warped_only, expected, rtol=1e-2)
-    assert isinstance(model.head.forward, type(model.forward))  # restored
+    assert isinstance(model.head.forward, type(model.forward))  # untouched
 
 
 def test_train_step_updates_stn_and_sums_parallel_loss():
