@@ -32,7 +32,7 @@ class PoseNMSForward:
     Args:
         forward (callable): The inferencer's own (bound) ``forward``.
         pose_nms (callable): From
-            :func:`~rmpe_mm.apis.pose_nms_step.build_pose_nms`.
+            :func:`~rmpe_mm.evaluation.functional.build_pose_nms`.
     """
 
     def __init__(self, forward: Callable[..., List[Any]],
@@ -70,7 +70,7 @@ def add_pose_nms(inferencer: Any,
         inferencer (MMPoseInferencer | Pose2DInferencer): A top-down 2D
             inferencer (``MMPoseInferencer`` built with ``pose2d``).
         pose_nms (None | str | dict | callable): As in
-            :func:`~rmpe_mm.apis.pose_nms_step.build_pose_nms`. Defaults to
+            :func:`~rmpe_mm.evaluation.functional.build_pose_nms`. Defaults to
             ``'alphapose_body'`` (AlphaPose's constants, as
             ``RMPEInferencer``).
 

@@ -139,7 +139,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
         det_ann_file (str, optional): COCO annotation file mapping image
             file names to the ids used in ``det_file``. Defaults to None.
         pose_nms (None | str | dict | callable): See
-            :func:`~rmpe_mm.apis.pose_nms_step.build_pose_nms`. Defaults to
+            :func:`~rmpe_mm.evaluation.functional.build_pose_nms`. Defaults to
             ``'alphapose_body'``; None disables it.
         pose_batch_size (int): Crops per pose forward pass. Defaults to 8:
             on CPU, larger batches were 10-40 % slower per crop

@@ -125,7 +125,8 @@ def render_predictions(dump_file: str,
         out_dir (str): Output directory (created); files are
             ``<image name>.png``.
         pose_nms (None | str | dict | callable): As
-            :func:`~rmpe_mm.apis.build_pose_nms`. Default ``'paper_mpii'``.
+            :func:`~rmpe_mm.evaluation.functional.build_pose_nms`. Default
+            ``'paper_mpii'``.
         max_images (int, optional): Render only the first N images.
         score_thr (float): Joint score threshold. Default 0.2.
         zoom (int): Upscaling. Default 2.
