@@ -224,8 +224,7 @@ class ParametricPoseNMS:
         params_file (str, optional): JSON file of parameters,
             ``{"preset": ..., "params": {...}}`` or a flat object. If it
             names a preset, it must be ``preset``. Defaults to None.
-        **overrides: Any field of
-            :class:`PoseNMSParams`.
+        **overrides: Any field of :class:`PoseNMSParams`.
     """
 
     def __init__(self,
