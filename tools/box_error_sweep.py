@@ -38,8 +38,8 @@ from rmpe_mm.apis.synthetic_benchmark.cli import (  # noqa: E402
 from rmpe_mm.apis.synthetic_benchmark.plan import record_settings  # noqa
 from rmpe_mm.apis.synthetic_benchmark.sweep import (  # noqa: E402
     DEFAULT_SCALES, collect_totals, ensure_level_detections, level_meta_file,
-    load_json, offset_rms, paired_differences, plot_sweep, result_file,
-    row_label, summarise, sweep_markdown, sweep_plan)
+    link_stage1, load_json, offset_rms, paired_differences, plot_sweep,
+    result_file, row_label, summarise, sweep_markdown, sweep_plan)
 
 #: --quick: a smoke run of every path (numbers meaningless).
 QUICK = dict(stage1_epochs=1, stage2_epochs=1, parallel_epochs=1,
@@ -74,6 +74,14 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help='seeds trained at once (default: %(default)s)')
     parser.add_argument('--train-only', action='store_true',
                         help='stop after training')
+    parser.add_argument('--stage2-options', nargs='+', default=[],
+                        metavar='KEY=VALUE',
+                        help='extra --cfg-options of the two SSTN runs (an '
+                        'investigation: use another --work-dir with '
+                        '--stage1-from)')
+    parser.add_argument('--stage1-from', default=None, metavar='DIR',
+                        help="reuse another sweep's stage-1 runs and their "
+                        'results (symbolic links; same seeds and epochs)')
     parser.add_argument('--work-dir', default='work_dirs/box_error_sweep',
                         help='output directory (default: %(default)s)')
     args = parser.parse_args(argv)
@@ -96,9 +104,11 @@ def train_seed(runner: StepRunner, args: argparse.Namespace,
     settings = seed_settings(args, seed)
     root = osp.join(args.work_dir, f'seed{seed}')
     record_settings(root, settings, args.force)
+    if args.stage1_from:
+        link_stage1(osp.join(args.stage1_from, f'seed{seed}'), root)
     ensure_pgpg_model(runner, settings.data_root, settings.pgpg_file, seed,
                       osp.join(root, 'fit_pgpg.log'))
-    runs, _ = sweep_plan(settings, root)
+    runs, _ = sweep_plan(settings, root, args.stage2_options)
     for i, run in enumerate(runs, 1):
         start = time.perf_counter()
         took = runner.train(run, root)
@@ -115,7 +125,7 @@ def evaluate_seed(args: argparse.Namespace, seed: int,
         evaluate_on_detections, stn_diagnostics)
     settings = seed_settings(args, seed)
     root = osp.join(args.work_dir, f'seed{seed}')
-    _, models = sweep_plan(settings, root)
+    _, models = sweep_plan(settings, root, args.stage2_options)
     val_ann = load_json(osp.join(args.data_root, 'annotations', 'val.json'))
     gt_boxes = {a['id']: a['bbox'] for a in val_ann['annotations']}
     out: Dict[str, Dict] = {}
@@ -235,7 +245,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         '## STN diagnostics', diagnostics_markdown(results, scales),
         *calibration_lines(level_rms),
         f'Settings: {seed_settings(args, args.seeds[0]).to_dict()} '
-        f'(seed varies); plot: {plot_file}'
+        f'(seed varies); SSTN-run options: {args.stage2_options or "none"}; '
+        f'plot: {plot_file}'
     ])
     with open(osp.join(args.work_dir, 'sweep.md'), 'w') as f:
         f.write(text + '\n')

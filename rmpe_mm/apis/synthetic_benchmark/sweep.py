@@ -9,6 +9,7 @@ validation split with its box errors multiplied by each ``offset_scale``
 :mod:`rmpe_mm.datasets.synthetic.redetect`) and tests every model at every
 level, with and without the parametric pose NMS, in one process.
 """
+import dataclasses
 import json
 import os
 import os.path as osp
@@ -50,12 +51,30 @@ class SweepModel:
         return self.key.startswith('sstn')
 
 
-def sweep_plan(settings: BenchmarkSettings,
-               root: str) -> Tuple[List[TrainRun], List[SweepModel]]:
-    """Training runs (dependency order) and models of one seed's sweep."""
+#: The stage-1 runs (no STN): what ``--stage1-from`` shares.
+STAGE1_RUNS: Tuple[str, ...] = ('sppe_gt_boxes', 'sppe_pgpg', 'parallel_sppe')
+
+
+def sweep_plan(settings: BenchmarkSettings, root: str,
+               stage2_options: Sequence[str] = ()
+               ) -> Tuple[List[TrainRun], List[SweepModel]]:
+    """Training runs (dependency order) and models of one seed's sweep.
+
+    Args:
+        settings (BenchmarkSettings): Epochs, seed, data.
+        root (str): The seed's work directory.
+        stage2_options (Sequence[str]): Extra ``--cfg-options`` of the two
+            SSTN runs (e.g. an STN learning-rate multiplier), for
+            investigations in another work directory.
+    """
     trains, tests = ablation_plan(settings, root)
+    runs = [
+        dataclasses.replace(r, cfg_options=r.cfg_options +
+                            tuple(stage2_options))
+        if r.name not in STAGE1_RUNS else r
+        for r in trains if r.name in SWEEP_TRAIN_RUNS
+    ]
     by_name = {t.name: t for t in tests}
-    runs = [r for r in trains if r.name in SWEEP_TRAIN_RUNS]
     models = [
         SweepModel('plain', 'Plain two-step', by_name['plain']),
         SweepModel('pgpg', '+ PGPG', by_name['pgpg']),
@@ -64,6 +83,41 @@ def sweep_plan(settings: BenchmarkSettings,
                    by_name['sstn_parallel']),
     ]
     return runs, models
+
+
+def link_stage1(source_root: str, root: str) -> List[str]:
+    """Reuse another sweep's stage-1 runs and their evaluations (symbolic
+    links), so that an investigation trains only the SSTN runs.
+
+    Args:
+        source_root (str): The other sweep's seed directory.
+        root (str): This sweep's seed directory.
+
+    Returns:
+        list[str]: The links made (existing entries are kept).
+
+    Raises:
+        FileNotFoundError: A stage-1 run is missing in ``source_root``.
+    """
+    made = []
+    pairs = [(name, name) for name in STAGE1_RUNS]
+    pairs += [(osp.join('sweep', key), osp.join('sweep', key))
+              for key in ('plain', 'pgpg')]
+    for src_name, dst_name in pairs:
+        src = osp.abspath(osp.join(source_root, src_name))
+        dst = osp.join(root, dst_name)
+        if not osp.exists(src):
+            if src_name in STAGE1_RUNS:
+                raise FileNotFoundError(
+                    f'--stage1-from: {src} does not exist (train it there '
+                    'first)')
+            continue
+        if osp.lexists(dst):
+            continue
+        os.makedirs(osp.dirname(dst), exist_ok=True)
+        os.symlink(src, dst)
+        made.append(dst)
+    return made
 
 
 def row_label(model: SweepModel, ppnms: bool) -> str:
