@@ -47,6 +47,10 @@ QUICK = dict(stage1_epochs=1, stage2_epochs=1, parallel_epochs=1,
 #: The sweep's own schedule (shorter than the ablation's 10/4/10 so that
 #: three seeds fit in about an hour on 2 cores).
 SWEEP_EPOCHS = dict(stage1_epochs=8, stage2_epochs=3, parallel_epochs=6)
+#: Box padding and crop size of the synthetic configs
+#: (configs/_base_/models/synthetic_light_hourglass.py).
+PADDING = 1.3
+INPUT_SIZE = (48, 64)
 #: Published reference Gaussian (rmpe-method.md section 4): its rms offset.
 REFERENCE_RMS = 0.0976
 #: Real detector boxes shipped with the tests (COCO sample, AP_H 56).
@@ -121,30 +125,21 @@ def train_seed(runner: StepRunner, args: argparse.Namespace,
 def evaluate_seed(args: argparse.Namespace, seed: int,
                   level_files: Dict[float, str]) -> Dict[str, Dict]:
     """Every model of a seed at every level (cached per evaluation)."""
-    from rmpe_mm.apis.synthetic_benchmark.evaluate import (
-        evaluate_on_detections, stn_diagnostics)
     settings = seed_settings(args, seed)
     root = osp.join(args.work_dir, f'seed{seed}')
     _, models = sweep_plan(settings, root, args.stage2_options)
     val_ann = load_json(osp.join(args.data_root, 'annotations', 'val.json'))
-    gt_boxes = {a['id']: a['bbox'] for a in val_ann['annotations']}
+    annotations = {a['id']: a for a in val_ann['annotations']}
     out: Dict[str, Dict] = {}
     for model in models:
         for scale, det_file in level_files.items():
             path = result_file(root, model, scale)
             result = load_json(path)
-            if result is None:
+            if result is None or (model.key == 'sstn_parallel'
+                                  and 'parallel_probe' not in result):
                 start = time.perf_counter()
-                ev = evaluate_on_detections(
-                    model.test.config, model.test.cfg_options,
-                    model.test.checkpoint, det_file,
-                    osp.join(root, 'sweep', 'logs'), probe_stn=model.is_sstn)
-                result = dict(raw=ev['raw'], ppnms=ev['ppnms'])
-                if model.is_sstn:
-                    result['stn'] = stn_diagnostics(
-                        ev['thetas'], load_json(det_file),
-                        load_json(level_meta_file(args.data_root, scale)),
-                        gt_boxes, padding=1.3, input_size=(48, 64))
+                result = evaluate_level(model, scale, det_file, result,
+                                        annotations, args, root)
                 os.makedirs(osp.dirname(path), exist_ok=True)
                 with open(path, 'w') as f:
                     json.dump(result, f, indent=1)
@@ -156,13 +151,41 @@ def evaluate_seed(args: argparse.Namespace, seed: int,
     return out
 
 
+def evaluate_level(model, scale: float, det_file: str,
+                   result: Optional[Dict], annotations: Dict[int, Dict],
+                   args: argparse.Namespace, root: str) -> Dict:
+    """Metrics (and STN diagnostics) of one model at one level; only the
+    parts ``result`` (an earlier, cached evaluation) lacks are computed."""
+    from rmpe_mm.apis.synthetic_benchmark.evaluate import (
+        evaluate_on_detections, parallel_sppe_probe, stn_diagnostics)
+    test = model.test
+    meta = load_json(level_meta_file(args.data_root, scale))
+    if result is None:
+        ev = evaluate_on_detections(test.config, test.cfg_options,
+                                    test.checkpoint, det_file,
+                                    osp.join(root, 'sweep', 'logs'),
+                                    probe_stn=model.is_sstn)
+        result = dict(raw=ev['raw'], ppnms=ev['ppnms'])
+        if model.is_sstn:
+            gt_boxes = {k: a['bbox'] for k, a in annotations.items()}
+            result['stn'] = stn_diagnostics(ev['thetas'], load_json(det_file),
+                                            meta, gt_boxes, PADDING,
+                                            INPUT_SIZE)
+    if model.key == 'sstn_parallel':
+        result['parallel_probe'] = parallel_sppe_probe(
+            test.config, test.cfg_options, test.checkpoint, det_file, meta,
+            annotations, PADDING)
+    return result
+
+
 def diagnostics_markdown(results: Dict[int, Dict], scales: Sequence[float]
                          ) -> str:
     """STN statistics per model and level, mean over seeds."""
     lines = ['| STN model | level | corr(t_x, t*_x) | corr(t_y, t*_y) | '
              'centre error: identity -> STN | reduction | mean det A | '
-             'mean (A_xx, A_yy) |',
-             '|---|---:|---:|---:|---:|---:|---:|---:|']
+             'mean (A_xx, A_yy) | parallel loss: fed -> ideal crop | '
+             'ideal lowers it |',
+             '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
     for key in ('sstn', 'sstn_parallel'):
         for s in scales:
             stats = [results[seed][key][f'x{s:g}']['stn'] for seed in results]
@@ -174,18 +197,36 @@ def diagnostics_markdown(results: Dict[int, Dict], scales: Sequence[float]
 
             sx = summarise([st['scale_mean'][0] for st in stats])[0]
             sy = summarise([st['scale_mean'][1] for st in stats])[0]
+            probe = probe_cells(results, key, s)
             lines.append(
                 f'| {key} | x{s:g} | {mean("corr_tx"):.2f} | '
                 f'{mean("corr_ty"):.2f} | {mean("centre_err_identity"):.3f} '
                 f'-> {mean("centre_err_stn"):.3f} | '
                 f'{100 * mean("centre_err_reduction"):+.0f} % | '
-                f'{mean("det_mean"):.3f} | ({sx:.3f}, {sy:.3f}) |')
+                f'{mean("det_mean"):.3f} | ({sx:.3f}, {sy:.3f}) | {probe} |')
     lines.append('')
     lines.append('t, A: the STN map (normalised crop coordinates); t*: the '
                  'translation that would show the centre-located crop of '
                  'the detection\'s person; centre error: rms |t*| (identity '
-                 'STN) and rms |t - t*| (this STN); mean over seeds.')
+                 'STN) and rms |t - t*| (this STN); parallel loss: the frozen '
+                 'parallel SPPE\'s MSE (x1e3) against the centre-located '
+                 'target on the crop as fed and warped by the ideal map '
+                 '[diag(S_g/S) | t*], and the share of crops it lowers; mean '
+                 'over seeds.')
     return '\n'.join(lines)
+
+
+def probe_cells(results: Dict[int, Dict], key: str, scale: float) -> str:
+    """The parallel-SPPE probe cells of a diagnostics row."""
+    probes = [results[seed][key][f'x{scale:g}'].get('parallel_probe')
+              for seed in results]
+    if key != 'sstn_parallel' or any(p is None or not p['num']
+                                     for p in probes):
+        return ' | '
+    fed = summarise([1e3 * p['loss_identity'] for p in probes])[0]
+    ideal = summarise([1e3 * p['loss_ideal'] for p in probes])[0]
+    share = summarise([p['ideal_better'] for p in probes])[0]
+    return f'{fed:.2f} -> {ideal:.2f} | {100 * share:.0f} %'
 
 
 def calibration_lines(level_rms: Dict[float, float]) -> List[str]:

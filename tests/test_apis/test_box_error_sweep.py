@@ -176,3 +176,48 @@ def test_in_process_test_with_stn_probe(tiny_root, tmp_path):
     num_true = sum(m['gt_ann_id'] is not None for m in meta)
     assert stats['num'] == num_true > 0
     assert stats['det_mean'] == pytest.approx(0.81, abs=1e-4)
+
+
+def test_ideal_theta_is_identity_for_a_perfect_box_and_moves_otherwise():
+    from rmpe_mm.apis.synthetic_benchmark.evaluate import ideal_theta
+    gt = [40., 20., 30., 60.]  # centre (55, 50); crop 58.5 x 78 at 0.75
+    theta = ideal_theta(np.array([55., 50.]), np.array([58.5, 78.]), gt,
+                        1.3, (48, 64))
+    np.testing.assert_allclose(theta, np.eye(2, 3), atol=1e-6)
+    theta = ideal_theta(np.array([65., 50.]), np.array([117., 156.]), gt,
+                        1.3, (48, 64))
+    np.testing.assert_allclose(theta, [[0.5, 0., -20 / 117], [0., 0.5, 0.]],
+                               atol=1e-6)
+
+
+def test_parallel_sppe_probe_runs_on_a_checkpoint(tiny_root, tmp_path):
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    from rmpe_mm.apis.synthetic_benchmark import data_root_options
+    from rmpe_mm.apis.synthetic_benchmark.evaluate import parallel_sppe_probe
+
+    config = osp.join(REPO, 'configs', 'synthetic',
+                      'rmpe_lhg2_synthetic_sstn_parallel.py')
+    options = data_root_options(tiny_root)
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(parse_cfg_options(options))
+    init_default_scope('mmpose')
+    model = MODELS.build(cfg.model)
+    ckpt = str(tmp_path / 'model.pth')
+    torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
+    det_file = ensure_level_detections(tiny_root, 1.0)
+    with open(level_meta_file(tiny_root, 1.0)) as f:
+        meta = json.load(f)
+    with open(osp.join(tiny_root, 'annotations', 'val.json')) as f:
+        anns = {a['id']: a for a in json.load(f)['annotations']}
+    probe = parallel_sppe_probe(config, options, ckpt, det_file, meta, anns,
+                                1.3)
+    assert probe['num'] == sum(m['gt_ann_id'] is not None for m in meta)
+    assert probe['loss_identity'] > 0 and probe['loss_ideal'] > 0
+    assert 0 <= probe['ideal_better'] <= 1
+    with pytest.raises(ValueError, match='no parallel SPPE'):
+        parallel_sppe_probe(
+            osp.join(REPO, 'configs', 'synthetic',
+                     'rmpe_lhg2_synthetic_sstn.py'), options, ckpt,
+            det_file, meta, anns, 1.3)

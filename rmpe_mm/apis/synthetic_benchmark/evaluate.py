@@ -10,6 +10,7 @@ crop's STN map, to measure how well it undoes each box's known error
 (:func:`stn_diagnostics`).
 """
 import argparse
+import json
 import logging
 import uuid
 from typing import Dict, List, Optional, Sequence
@@ -202,3 +203,125 @@ def stn_diagnostics(records: Sequence[Dict], dets: Sequence[Dict],
         centre_err_stn=err_stn,
         centre_err_reduction=1 - err_stn / err_id if err_id > 0 else
         float('nan'))
+
+
+def ideal_theta(center: np.ndarray, scale: np.ndarray, gt_box: Sequence,
+                padding: float, input_size: Sequence[int]) -> np.ndarray:
+    """The STN map ``[diag(S_g / S) | 2 (c_g - c) / S]`` that shows the
+    centre-located crop of ``gt_box`` (xywh) inside the crop ``(c, S)``
+    (normalised coordinates; see :func:`stn_diagnostics`)."""
+    x, y, w, h = gt_box
+    aspect = float(input_size[0]) / float(input_size[1])
+    gt_scale = fix_aspect_ratio(
+        np.array([[w * padding, h * padding]], np.float32), aspect)[0]
+    t = 2 * (np.array([x + w / 2, y + h / 2]) - center) / scale
+    a = gt_scale / scale
+    return np.array([[a[0], 0., t[0]], [0., a[1], t[1]]], np.float32)
+
+
+def parallel_sppe_probe(config: str, cfg_options: Sequence[str],
+                        checkpoint: str, det_file: str,
+                        det_meta: Sequence[Dict], annotations: Dict[int, Dict],
+                        padding: float) -> Dict:
+    """Does the frozen parallel SPPE's loss point the STN the right way?
+
+    For every true or duplicate detection of ``det_file``, the parallel
+    SPPE of an SSTN + parallel checkpoint is run on the crop as fed
+    (identity STN) and on the crop warped by :func:`ideal_theta` (the STN
+    that would fix the box), and its loss against the centre-located target
+    (the person's pose in its enlarged ground-truth crop, the training
+    target) is compared. If the ideal warp does not lower that loss, the
+    parallel SPPE cannot teach the STN to centre people.
+
+    Returns:
+        dict: ``num``, ``loss_identity`` and ``loss_ideal`` (mean MSE over
+        annotated joints), ``ideal_better`` (fraction of crops whose loss
+        the ideal warp lowers).
+    """
+    import torch
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import Runner, load_checkpoint
+    from mmpose.registry import KEYPOINT_CODECS, MODELS
+    from mmpose.structures.bbox import get_warp_matrix
+
+    from rmpe_mm.models.utils.affine import warp_images
+
+    cfg = build_test_config(config, cfg_options, checkpoint, det_file,
+                            work_dir='unused')
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
+    model.eval()
+    parallel = model.parallel_sppe
+    if parallel is None:
+        raise ValueError(f'{config} has no parallel SPPE to probe')
+    codec_cfg = cfg.model.head.decoder
+    codec = KEYPOINT_CODECS.build(codec_cfg)
+    input_size = codec_cfg['input_size']
+    loader = Runner.build_dataloader(cfg.test_dataloader)
+    with open(det_file) as f:
+        det_records = json.load(f)
+    losses = {'identity': [], 'ideal': []}
+
+    def loss(heatmaps, target, weight):
+        err = ((heatmaps - target)**2).mean(dim=(-1, -2))
+        return float((err * weight).sum() / weight.sum().clamp(min=1))
+
+    for batch in loader:
+        data = model.data_preprocessor(batch, False)
+        samples = data['data_samples']
+        records = [
+            dict(img_id=int(s.metainfo['img_id']),
+                 bbox=np.asarray(s.gt_instances.bboxes,
+                                 np.float64).reshape(-1)[:4])
+            for s in samples
+        ]
+        keep, thetas, targets = [], [], []
+        for i, (s, idx) in enumerate(zip(samples,
+                                         _match(records, det_records))):
+            if idx is None or det_meta[idx]['gt_ann_id'] is None:
+                continue
+            ann = annotations[det_meta[idx]['gt_ann_id']]
+            centre = np.asarray(s.metainfo['input_center'],
+                                np.float64).reshape(-1)[:2]
+            scale = np.asarray(s.metainfo['input_scale'],
+                               np.float64).reshape(-1)[:2]
+            theta = ideal_theta(centre, scale, ann['bbox'], padding,
+                                input_size)
+            x, y, w, h = ann['bbox']
+            gt_scale = fix_aspect_ratio(
+                np.array([[w * padding, h * padding]], np.float32),
+                float(input_size[0]) / input_size[1])[0]
+            warp = get_warp_matrix(
+                np.array([x + w / 2, y + h / 2], np.float32), gt_scale, 0.,
+                tuple(input_size))
+            kpts = np.asarray(ann['keypoints'], np.float32).reshape(-1, 3)
+            pts = kpts[:, :2] @ warp[:, :2].T + warp[:, 2]
+            enc = codec.encode(pts[None], (kpts[None, :, 2] > 0).astype(
+                np.float32))
+            keep.append(i)
+            thetas.append(theta)
+            targets.append(enc)
+        if not keep:
+            continue
+        inputs = data['inputs'][keep]
+        theta = torch.as_tensor(np.stack(thetas))
+        target = torch.as_tensor(np.stack([t['heatmaps'] for t in targets]))
+        weight = torch.as_tensor(
+            np.stack([t['keypoint_weights'][0] for t in targets]))
+        with torch.no_grad():
+            for name, crops in (('identity', inputs),
+                                ('ideal', warp_images(inputs, theta))):
+                out = parallel.head.forward(parallel.extract_feat(crops))
+                out = out[-1] if isinstance(out, (list, tuple)) else out
+                losses[name] += [
+                    loss(out[j], target[j], weight[j])
+                    for j in range(len(keep))
+                ]
+    ident = np.array(losses['identity'])
+    ideal = np.array(losses['ideal'])
+    return dict(num=int(ident.size),
+                loss_identity=float(ident.mean()) if ident.size else None,
+                loss_ideal=float(ideal.mean()) if ideal.size else None,
+                ideal_better=float((ideal < ident).mean())
+                if ident.size else None)
