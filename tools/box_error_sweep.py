@@ -102,9 +102,11 @@ def seed_settings(args: argparse.Namespace,
     return settings_from_args(args, SWEEP_EPOCHS, QUICK, seed=seed)
 
 
-def train_seed(runner: StepRunner, args: argparse.Namespace,
-               seed: int) -> None:
-    """PGPG fit and the sweep's training runs of one seed."""
+def prepare_seed(runner: StepRunner, args: argparse.Namespace,
+                 seed: int) -> List:
+    """Settings record, stage-1 links, PGPG fit and the training runs of one
+    seed. Runs in the main thread: reading configs (pkg_resources) is not
+    thread-safe."""
     settings = seed_settings(args, seed)
     root = osp.join(args.work_dir, f'seed{seed}')
     record_settings(root, settings, args.force)
@@ -113,6 +115,12 @@ def train_seed(runner: StepRunner, args: argparse.Namespace,
     ensure_pgpg_model(runner, settings.data_root, settings.pgpg_file, seed,
                       osp.join(root, 'fit_pgpg.log'))
     runs, _ = sweep_plan(settings, root, args.stage2_options)
+    return runs
+
+
+def train_seed(runner: StepRunner, seed: int, runs: List,
+               root: str) -> None:
+    """Train one seed's runs in order (subprocesses; thread-safe)."""
     for i, run in enumerate(runs, 1):
         start = time.perf_counter()
         took = runner.train(run, root)
@@ -253,9 +261,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.makedirs(args.work_dir, exist_ok=True)
     ensure_synthetic_data(runner, args.data_root,
                           osp.join(args.work_dir, 'make_data.log'))
+    plans = {s: prepare_seed(runner, args, s) for s in args.seeds}
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for future in [pool.submit(train_seed, runner, args, s)
-                       for s in args.seeds]:
+        for future in [
+                pool.submit(train_seed, runner, s, runs,
+                            osp.join(args.work_dir, f'seed{s}'))
+                for s, runs in plans.items()
+        ]:
             future.result()
     print(f'[sweep] training done ({(time.perf_counter() - start) / 60:.1f} '
           'min)', flush=True)
