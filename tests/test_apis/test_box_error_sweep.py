@@ -14,8 +14,7 @@ from rmpe_mm.apis.synthetic_benchmark.sweep import (
     SWEEP_TRAIN_RUNS, collect_totals, ensure_level_detections,
     level_meta_file, offset_rms, paired_differences, sweep_markdown,
     sweep_plan)
-from rmpe_mm.datasets.synthetic import (AppearanceConfig, GeneratorConfig,
-                                        SceneConfig, generate_dataset)
+from rmpe_mm.testing import make_tiny_synthetic
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -123,36 +122,39 @@ def test_parse_cfg_options_as_the_command_line():
 
 @pytest.fixture(scope='module')
 def tiny_root(tmp_path_factory) -> str:
-    out = str(tmp_path_factory.mktemp('sweep_tiny'))
-    cfg = GeneratorConfig(
-        num_train=2,
-        num_val=3,
-        scene=SceneConfig(img_size=(128, 128)),
-        appearance=AppearanceConfig(num_shapes_range=(2, 4)))
-    generate_dataset(out, cfg, progress=False)
-    return out
+    return make_tiny_synthetic(str(tmp_path_factory.mktemp('sweep_tiny')),
+                               num_train=2, num_val=3, img_size=128)
+
+
+def _random_model_checkpoint(name: str, root: str, path: str,
+                             stn_bias=None):
+    """A synthetic config's model with random weights saved to ``path``;
+    returns (config file, its data-root options)."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    from rmpe_mm.apis.synthetic_benchmark import data_root_options
+    config = osp.join(REPO, 'configs', 'synthetic', f'{name}.py')
+    options = data_root_options(root)
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(parse_cfg_options(options))
+    init_default_scope('mmpose')
+    model = MODELS.build(cfg.model)
+    if stn_bias is not None:
+        with torch.no_grad():
+            model.stn.fc.bias.copy_(torch.tensor(stn_bias))
+    torch.save(dict(state_dict=model.state_dict(), meta={}), path)
+    return config, options
 
 
 def test_in_process_test_with_stn_probe(tiny_root, tmp_path):
     """An SSTN model (random weights, checkpoint saved here) tested on a
     box-error level of the tiny data: both evaluators, one probe record
     per detection, diagnostics over the true detections."""
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-    from mmpose.registry import MODELS
-    from rmpe_mm.apis.synthetic_benchmark import data_root_options
-
-    config = osp.join(REPO, 'configs', 'synthetic',
-                      'rmpe_lhg2_synthetic_sstn.py')
-    options = data_root_options(tiny_root)
-    cfg = Config.fromfile(config)
-    cfg.merge_from_dict(parse_cfg_options(options))
-    init_default_scope('mmpose')
-    model = MODELS.build(cfg.model)
-    with torch.no_grad():  # a clearly non-identity STN
-        model.stn.fc.bias.copy_(torch.tensor([0.9, 0., 0.05, 0., 0.9, 0.]))
     ckpt = str(tmp_path / 'model.pth')
-    torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
+    config, options = _random_model_checkpoint(
+        'rmpe_lhg2_synthetic_sstn', tiny_root, ckpt,
+        stn_bias=[0.9, 0., 0.05, 0., 0.9, 0.])  # clearly not the identity
     det_file = ensure_level_detections(tiny_root, 2.0)
     assert osp.isfile(level_meta_file(tiny_root, 2.0))
     built = build_test_config(config, options, ckpt, det_file,
@@ -191,21 +193,10 @@ def test_ideal_theta_is_identity_for_a_perfect_box_and_moves_otherwise():
 
 
 def test_parallel_sppe_probe_runs_on_a_checkpoint(tiny_root, tmp_path):
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-    from mmpose.registry import MODELS
-    from rmpe_mm.apis.synthetic_benchmark import data_root_options
     from rmpe_mm.apis.synthetic_benchmark.evaluate import parallel_sppe_probe
-
-    config = osp.join(REPO, 'configs', 'synthetic',
-                      'rmpe_lhg2_synthetic_sstn_parallel.py')
-    options = data_root_options(tiny_root)
-    cfg = Config.fromfile(config)
-    cfg.merge_from_dict(parse_cfg_options(options))
-    init_default_scope('mmpose')
-    model = MODELS.build(cfg.model)
     ckpt = str(tmp_path / 'model.pth')
-    torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
+    config, options = _random_model_checkpoint(
+        'rmpe_lhg2_synthetic_sstn_parallel', tiny_root, ckpt)
     det_file = ensure_level_detections(tiny_root, 1.0)
     with open(level_meta_file(tiny_root, 1.0)) as f:
         meta = json.load(f)

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from rmpe_mm.apis.synthetic_benchmark import data_root_options
-from rmpe_mm.datasets.synthetic import (AppearanceConfig, GeneratorConfig,
-                                        SceneConfig, generate_dataset)
+from rmpe_mm.testing import make_tiny_synthetic
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
@@ -38,14 +37,7 @@ def test_every_config_is_covered():
 
 @pytest.fixture(scope='module')
 def tiny_root(tmp_path_factory) -> str:
-    out = str(tmp_path_factory.mktemp('synthetic_tiny'))
-    cfg = GeneratorConfig(
-        num_train=3,
-        num_val=2,
-        scene=SceneConfig(img_size=(96, 96)),
-        appearance=AppearanceConfig(num_shapes_range=(2, 4)))
-    generate_dataset(out, cfg, progress=False)
-    return out
+    return make_tiny_synthetic(str(tmp_path_factory.mktemp('synthetic_tiny')))
 
 
 def tiny_config(path: str, root: str, work_dir: str):

@@ -5,23 +5,18 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from rmpe_mm.datasets.synthetic import (AppearanceConfig, GeneratorConfig,
-                                        SceneConfig, generate_dataset)
+from rmpe_mm.datasets.synthetic import SceneConfig
 from rmpe_mm.datasets.synthetic.config import (OFFSET_CALIBRATION,
                                                DetectorConfig)
 from rmpe_mm.datasets.synthetic.redetect import redetect_split
+from rmpe_mm.testing import make_tiny_synthetic
 
 
 @pytest.fixture(scope='module')
 def tiny_root(tmp_path_factory) -> str:
-    out = str(tmp_path_factory.mktemp('synthetic_redetect'))
-    cfg = GeneratorConfig(
-        num_train=2,
-        num_val=6,
-        scene=SceneConfig(img_size=(128, 128)),
-        appearance=AppearanceConfig(num_shapes_range=(2, 4)))
-    generate_dataset(out, cfg, progress=False)
-    return out
+    return make_tiny_synthetic(
+        str(tmp_path_factory.mktemp('synthetic_redetect')), num_train=2,
+        num_val=6, img_size=128)
 
 
 def _read(root: str, name: str):
