@@ -29,17 +29,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-from rmpe_mm.apis.synthetic_benchmark import (  # noqa: E402
-    BenchmarkSettings, StepRunner, ensure_pgpg_model, ensure_synthetic_data)
-from rmpe_mm.apis.synthetic_benchmark.cli import (  # noqa: E402
-    add_schedule_arguments, settings_from_args)
-from rmpe_mm.apis.synthetic_benchmark.plan import record_settings  # noqa
-from rmpe_mm.apis.synthetic_benchmark.sweep import (  # noqa: E402
+from rmpe_mm.apis.synthetic_benchmark import (BenchmarkSettings, StepRunner,
+                                              ensure_pgpg_model,
+                                              ensure_synthetic_data)
+from rmpe_mm.apis.synthetic_benchmark.cli import (add_schedule_arguments,
+                                                  settings_from_args)
+from rmpe_mm.apis.synthetic_benchmark.plan import record_settings
+from rmpe_mm.apis.synthetic_benchmark.sweep import (
     DEFAULT_SCALES, collect_totals, ensure_level_detections, level_meta_file,
     link_stage1, load_json, offset_rms, paired_differences, plot_sweep,
     result_file, row_label, summarise, sweep_markdown, sweep_plan)
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 #: --quick: a smoke run of every path (numbers meaningless).
 QUICK = dict(stage1_epochs=1, stage2_epochs=1, parallel_epochs=1,
