@@ -13,7 +13,7 @@ import argparse
 import json
 import logging
 import uuid
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.config import Config, DictAction
@@ -168,20 +168,18 @@ def stn_diagnostics(records: Sequence[Dict], dets: Sequence[Dict],
         (``1 - stn / identity``; negative: the STN moves away).
     """
     index = _match(records, dets)
-    aspect = float(input_size[0]) / float(input_size[1])
     t, t_star, a, a_star, dets_a = [], [], [], [], []
     for rec, i in zip(records, index):
         if i is None or det_meta[i]['gt_ann_id'] is None:
             continue
-        x, y, w, h = gt_boxes[det_meta[i]['gt_ann_id']]
-        gt_centre = np.array([x + w / 2, y + h / 2])
-        gt_scale = fix_aspect_ratio(
-            np.array([[w * padding, h * padding]], np.float32), aspect)[0]
+        ideal = ideal_theta(rec['center'], rec['scale'],
+                            gt_boxes[det_meta[i]['gt_ann_id']], padding,
+                            input_size)
         theta = rec['theta']
         t.append(theta[:, 2])
-        t_star.append(2 * (gt_centre - rec['center']) / rec['scale'])
+        t_star.append(ideal[:, 2])
         a.append(np.diag(theta[:, :2]))
-        a_star.append(gt_scale / rec['scale'])
+        a_star.append(np.diag(ideal[:, :2]))
         dets_a.append(np.linalg.det(theta[:, :2]))
     if not t:
         return dict(num=0)
@@ -205,18 +203,27 @@ def stn_diagnostics(records: Sequence[Dict], dets: Sequence[Dict],
         float('nan'))
 
 
+def centre_crop(gt_box: Sequence, padding: float,
+                input_size: Sequence[int]) -> Tuple[np.ndarray, np.ndarray]:
+    """Centre and size of the centre-located crop of ``gt_box`` (xywh):
+    the box enlarged by ``padding`` and brought to the input aspect ratio,
+    as the pipeline crops it."""
+    x, y, w, h = gt_box
+    aspect = float(input_size[0]) / float(input_size[1])
+    size = fix_aspect_ratio(
+        np.array([[w * padding, h * padding]], np.float32), aspect)[0]
+    return np.array([x + w / 2, y + h / 2]), size
+
+
 def ideal_theta(center: np.ndarray, scale: np.ndarray, gt_box: Sequence,
                 padding: float, input_size: Sequence[int]) -> np.ndarray:
     """The STN map ``[diag(S_g / S) | 2 (c_g - c) / S]`` that shows the
     centre-located crop of ``gt_box`` (xywh) inside the crop ``(c, S)``
     (normalised coordinates; see :func:`stn_diagnostics`)."""
-    x, y, w, h = gt_box
-    aspect = float(input_size[0]) / float(input_size[1])
-    gt_scale = fix_aspect_ratio(
-        np.array([[w * padding, h * padding]], np.float32), aspect)[0]
-    t = 2 * (np.array([x + w / 2, y + h / 2]) - center) / scale
-    a = gt_scale / scale
-    return np.array([[a[0], 0., t[0]], [0., a[1], t[1]]], np.float32)
+    gt_centre, gt_size = centre_crop(gt_box, padding, input_size)
+    t = 2 * (gt_centre - center) / scale
+    a = gt_size / scale
+    return np.array([[a[0], 0., t[0]], [0., a[1], t[1]]])
 
 
 def parallel_sppe_probe(config: str, cfg_options: Sequence[str],
@@ -288,13 +295,10 @@ def parallel_sppe_probe(config: str, cfg_options: Sequence[str],
                                np.float64).reshape(-1)[:2]
             theta = ideal_theta(centre, scale, ann['bbox'], padding,
                                 input_size)
-            x, y, w, h = ann['bbox']
-            gt_scale = fix_aspect_ratio(
-                np.array([[w * padding, h * padding]], np.float32),
-                float(input_size[0]) / input_size[1])[0]
-            warp = get_warp_matrix(
-                np.array([x + w / 2, y + h / 2], np.float32), gt_scale, 0.,
-                tuple(input_size))
+            gt_centre, gt_size = centre_crop(ann['bbox'], padding,
+                                             input_size)
+            warp = get_warp_matrix(gt_centre.astype(np.float32), gt_size, 0.,
+                                   tuple(input_size))
             kpts = np.asarray(ann['keypoints'], np.float32).reshape(-1, 3)
             pts = kpts[:, :2] @ warp[:, :2].T + warp[:, 2]
             enc = codec.encode(pts[None], (kpts[None, :, 2] > 0).astype(
@@ -305,7 +309,7 @@ def parallel_sppe_probe(config: str, cfg_options: Sequence[str],
         if not keep:
             continue
         inputs = data['inputs'][keep]
-        theta = torch.as_tensor(np.stack(thetas))
+        theta = torch.as_tensor(np.stack(thetas), dtype=torch.float32)
         target = torch.as_tensor(np.stack([t['heatmaps'] for t in targets]))
         weight = torch.as_tensor(
             np.stack([t['keypoint_weights'][0] for t in targets]))
