@@ -21,6 +21,8 @@ COCO_IMAGES = [
 ]
 COCO_DET_FILE = osp.join(COCO_DIR, 'test_coco_det_AP_H_56.json')
 COCO_ANN_FILE = osp.join(COCO_DIR, 'test_coco.json')
+#: Pose NMS that removes nothing (every random-weight pose scores > 0).
+KEEP_ALL_NMS = dict(type='ParametricPoseNMS', score_thr=0.0)
 
 #: RMPE estimator (tiny STN + tiny ResNet SPPE), 48x64 crops, COCO joints.
 TINY_POSE_CONFIG = '''

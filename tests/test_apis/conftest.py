@@ -35,3 +35,20 @@ def pose_checkpoint(pm, pose_config, models_dir) -> str:
 @pytest.fixture(scope='session')
 def det_checkpoint(pm, models_dir) -> str:
     return pm.save_det_checkpoint(str(models_dir / 'tiny_det.pth'))
+
+
+@pytest.fixture
+def tiny_inferencer(pm, pose_config, pose_checkpoint, det_config,
+                    det_checkpoint):
+    """Factory: an ``RMPEInferencer`` of the tiny random-weight pose model
+    and detector on the CPU, keeping every pose; keyword arguments
+    override those defaults."""
+    from rmpe_mm.apis import RMPEInferencer
+
+    def build(**overrides):
+        kwargs = dict(device='cpu', det_model=det_config,
+                      det_weights=det_checkpoint, pose_nms=pm.KEEP_ALL_NMS)
+        kwargs.update(overrides)
+        return RMPEInferencer(pose_config, pose_checkpoint, **kwargs)
+
+    return build

@@ -2,8 +2,7 @@
 import numpy as np
 import pytest
 
-from rmpe_mm.apis import (PoseNMSForward, RMPEInferencer, add_pose_nms,
-                          scope_guard)
+from rmpe_mm.apis import PoseNMSForward, add_pose_nms, scope_guard
 
 #: Random-weight joint scores are below AlphaPose's 0.3 pose threshold:
 #: keep every cluster so that the comparison sees people; a wide spatial
@@ -39,22 +38,15 @@ def _samples(inferencer, images) -> list:
         ]
 
 
-def test_same_poses_as_rmpe_inferencer(pm, mmpose_inferencer, pose_config,
-                                       pose_checkpoint, det_config,
-                                       det_checkpoint):
+def test_same_poses_as_rmpe_inferencer(pm, mmpose_inferencer,
+                                       tiny_inferencer):
     plain = _samples(mmpose_inferencer, pm.COCO_IMAGES)
     add_pose_nms(mmpose_inferencer, KEEP_ALL_NMS)
     try:
         merged = _samples(mmpose_inferencer, pm.COCO_IMAGES)
     finally:
         add_pose_nms(mmpose_inferencer, None)
-    rmpe = RMPEInferencer(
-        pose_config,
-        pose_checkpoint,
-        device='cpu',
-        det_model=det_config,
-        det_weights=det_checkpoint,
-        pose_nms=KEEP_ALL_NMS)
+    rmpe = tiny_inferencer(pose_nms=KEEP_ALL_NMS)
     ours = [p for r in rmpe(pm.COCO_IMAGES, **BOX_FILTER)
             for p in r['predictions']]
     merged_any = False

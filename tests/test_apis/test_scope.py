@@ -4,10 +4,9 @@ import pytest
 from mmengine.registry import DefaultScope, init_default_scope
 
 from mmpose.registry import TRANSFORMS
-from rmpe_mm.apis import RMPEInferencer, current_scope, scope_guard
+from rmpe_mm.apis import current_scope, scope_guard
 
 #: Pose NMS that keeps every cluster (random-weight joint scores are small).
-KEEP_ALL_NMS = dict(type='ParametricPoseNMS', score_thr=0.0)
 
 
 @pytest.fixture(autouse=True)
@@ -48,38 +47,25 @@ def test_scope_guard_sets_and_restores():
             pass
 
 
-def test_detector_first(pm, pose_config, pose_checkpoint, det_config,
-                        det_checkpoint):
+def test_detector_first(pm, det_config, det_checkpoint, tiny_inferencer):
     """MMDetection's init_detector leaves the scope at mmdet; the pose
     model is built and run afterwards."""
     from mmdet.apis import init_detector
     init_detector(det_config, det_checkpoint, device='cpu')
     assert current_scope() == 'mmdet'
     assert not _mmpose_transform_builds()  # the hostile state is real
-    inferencer = RMPEInferencer(
-        pose_config,
-        pose_checkpoint,
-        device='cpu',
-        det_model=det_config,
-        det_weights=det_checkpoint,
-        pose_nms=KEEP_ALL_NMS)
+    inferencer = tiny_inferencer()
     keypoints = _predictions(inferencer, pm.COCO_IMAGES[:2])
     assert all(k.shape[1:] == (17, 2) and len(k) > 0 for k in keypoints)
     assert current_scope() == 'mmdet'  # left as found
 
 
-def test_pose_model_first(pm, pose_config, pose_checkpoint, det_config,
-                          det_checkpoint):
+def test_pose_model_first(pm, det_config, det_checkpoint,
+                          tiny_inferencer):
     """The inferencer is built, then other code switches to mmdet; the
     inferencer still runs and gives the same poses."""
     init_default_scope('mmpose')
-    inferencer = RMPEInferencer(
-        pose_config,
-        pose_checkpoint,
-        device='cpu',
-        det_model=det_config,
-        det_weights=det_checkpoint,
-        pose_nms=KEEP_ALL_NMS)
+    inferencer = tiny_inferencer()
     assert current_scope() == 'mmpose'
     before = _predictions(inferencer, pm.COCO_IMAGES[:2])
     from mmdet.apis import init_detector
@@ -90,7 +76,6 @@ def test_pose_model_first(pm, pose_config, pose_checkpoint, det_config,
         np.testing.assert_allclose(a, b)
     # building the detector did not leave mmdet behind either
     init_default_scope('mmpose')
-    RMPEInferencer(
-        pose_config, pose_checkpoint, device='cpu', det_model=det_config)
+    tiny_inferencer(det_weights=None)
     assert current_scope() == 'mmpose'
     assert _mmpose_transform_builds()
