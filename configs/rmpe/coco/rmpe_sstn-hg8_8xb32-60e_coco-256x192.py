@@ -4,8 +4,10 @@
 # hourglass, 256x192 crops, PGPG proposals) plus the SSTN (ResNet-18 STN,
 # SDTN) and the frozen stage-1b parallel SPPE (4-stack hourglass);
 # fine-tuned at a lower LR. Recipe: ./README.md.
-#   python tools/train.py configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py \
-#       --cfg-options load_from=<1a.pth> model.parallel_sppe.checkpoint=<1b.pth>
+#   python tools/train.py \
+#       configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py \
+#       --cfg-options load_from=<1a.pth> \
+#       model.parallel_sppe.checkpoint=<1b.pth>
 _base_ = [
     './sppe_hg8_8xb32-210e_coco-256x192.py',
     '../../_base_/models/rmpe_sstn.py',

@@ -5,8 +5,10 @@
 # the frozen stage-1b parallel SPPE (4-stack hourglass) on the STN output,
 # supervised with centre-located targets; fine-tuned at a lower LR.
 # Recipe (fit PGPG, train 1a and 1b, then this): ./README.md.
-#   python tools/train.py configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py \
-#       --cfg-options load_from=<1a.pth> model.parallel_sppe.checkpoint=<1b.pth>
+#   python tools/train.py \
+#       configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py \
+#       --cfg-options load_from=<1a.pth> \
+#       model.parallel_sppe.checkpoint=<1b.pth>
 _base_ = [
     './sppe_hg8_8xb32-210e_mpii-256x256.py',
     '../../_base_/models/rmpe_sstn.py',
