@@ -1,7 +1,8 @@
 """Cost of RMPE's SSTN (and parallel SPPE) over the SPPE alone, on CPU.
 
 For a config (default: the paper's ``configs/rmpe_hg_mpii.py`` and the small
-``configs/rmpe_hg_mpii_sample.py``) it builds, with random weights:
+``tests/configs/rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py``) it builds, with
+random weights:
 
 - ``sppe``: the plain ``TopdownPoseEstimator`` (backbone, neck, head and
   test_cfg of the config);
@@ -45,7 +46,8 @@ from typing import Dict, List, Optional
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIGS = (osp.join('configs', 'rmpe_hg_mpii.py'),
-                   osp.join('configs', 'rmpe_hg_mpii_sample.py'))
+                   osp.join('tests', 'configs',
+                            'rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py'))
 VARIANTS = ('sppe', 'sstn', 'sstn+parallel')
 
 
