@@ -1,6 +1,7 @@
 """Cost of RMPE's SSTN (and parallel SPPE) over the SPPE alone, on CPU.
 
-For a config (default: the paper's ``configs/rmpe_hg_mpii.py`` and the small
+For a config (default: the paper's
+``configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py`` and the small
 ``tests/configs/rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py``) it builds, with
 random weights:
 
@@ -29,7 +30,8 @@ flip).
 Usage::
 
     python benchmarks/bench_sstn.py                      # both configs
-    python benchmarks/bench_sstn.py --configs configs/rmpe_hg_mpii.py \\
+    python benchmarks/bench_sstn.py --configs \\
+        configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py \\
         --iters 3 --warmup 1 --batch 8 --flops
     python benchmarks/bench_sstn.py --stn-input-size 128 128  # cheaper STN
 """
@@ -45,7 +47,8 @@ import time
 from typing import Dict, List, Optional
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEFAULT_CONFIGS = (osp.join('configs', 'rmpe_hg_mpii.py'),
+DEFAULT_CONFIGS = (osp.join('configs', 'rmpe', 'mpii',
+                            'rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py'),
                    osp.join('tests', 'configs',
                             'rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py'))
 VARIANTS = ('sppe', 'sstn', 'sstn+parallel')
