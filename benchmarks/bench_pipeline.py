@@ -62,7 +62,8 @@ FPS = 25
 #: a lighter RMPE model on MMPose's SimpleBaseline ResNet-50 config, and the
 #: main job's small model (SSTN + 2-stack light hourglass, 48x64 crops).
 POSE_MODELS = {
-    'hg8': osp.join(REPO, 'configs', 'rmpe_hg_coco.py'),
+    'hg8': osp.join(REPO, 'configs', 'rmpe', 'coco',
+                    'rmpe_sstn-hg8_8xb32-60e_coco-256x192.py'),
     'res50': None,  # written by _res50_config
     'lhg2': osp.join(REPO, 'configs', 'synthetic',
                      'rmpe_lhg2_synthetic_sstn.py'),
@@ -85,7 +86,8 @@ def parse_args() -> argparse.Namespace:
         '--pose-model',
         default='lhg2',
         help='"lhg2" (the main job\'s model), "res50", "hg8" '
-        '(configs/rmpe_hg_coco.py) or a config path')
+        '(configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py) or a '
+        'config path')
     parser.add_argument(
         '--det-config',
         default=osp.join(REPO, 'configs', '_base_', 'detectors',

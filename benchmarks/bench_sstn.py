@@ -1,7 +1,9 @@
 """Cost of RMPE's SSTN (and parallel SPPE) over the SPPE alone, on CPU.
 
-For a config (default: the paper's ``configs/rmpe_hg_mpii.py`` and the small
-``configs/rmpe_hg_mpii_sample.py``) it builds, with random weights:
+For a config (default: the paper's
+``configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py`` and the small
+``tests/configs/rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py``) it builds, with
+random weights:
 
 - ``sppe``: the plain ``TopdownPoseEstimator`` (backbone, neck, head and
   test_cfg of the config);
@@ -28,7 +30,8 @@ flip).
 Usage::
 
     python benchmarks/bench_sstn.py                      # both configs
-    python benchmarks/bench_sstn.py --configs configs/rmpe_hg_mpii.py \\
+    python benchmarks/bench_sstn.py --configs \\
+        configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py \\
         --iters 3 --warmup 1 --batch 8 --flops
     python benchmarks/bench_sstn.py --stn-input-size 128 128  # cheaper STN
 """
@@ -44,8 +47,10 @@ import time
 from typing import Dict, List, Optional
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEFAULT_CONFIGS = (osp.join('configs', 'rmpe_hg_mpii.py'),
-                   osp.join('configs', 'rmpe_hg_mpii_sample.py'))
+DEFAULT_CONFIGS = (osp.join('configs', 'rmpe', 'mpii',
+                            'rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py'),
+                   osp.join('tests', 'configs',
+                            'rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py'))
 VARIANTS = ('sppe', 'sstn', 'sstn+parallel')
 
 

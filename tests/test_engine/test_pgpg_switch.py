@@ -1,4 +1,5 @@
-"""Switching PGPG on after N epochs (configs/pgpg/hg_pgpg_coco_sample.py).
+"""Switching PGPG on after N epochs
+(tests/configs/sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py).
 
 The config reuses MMDetection's ``PipelineSwitchHook``; this trains the tiny
 sample config for 2 epochs and checks that epoch 1 runs on ground-truth boxes
@@ -13,7 +14,8 @@ from mmengine.runner import Runner
 from rmpe_mm.datasets.pgpg import PGPGFitConfig, fit_pgpg_from_files
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIG = osp.join(REPO, 'configs', 'pgpg', 'hg_pgpg_coco_sample.py')
+CONFIG = osp.join(REPO, 'tests', 'configs',
+                  'sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py')
 COCO = osp.join(REPO, 'tests', 'data', 'coco')
 
 

@@ -5,7 +5,7 @@ from mmengine.config import Config
 
 from rmpe_mm.engine import merge_test_args, merge_train_args
 
-CONFIG = 'configs/hg_mpii_baseline_sample.py'
+CONFIG = 'tests/configs/td-hm_hg1_1xb2-3e_mpii-sample-64x64.py'
 
 
 @pytest.fixture(scope='module')
@@ -25,7 +25,8 @@ def cfg() -> Config:
 
 def test_train_args_defaults(train_cli, cfg):
     cfg = merge_train_args(cfg, train_cli.parse_args([CONFIG]))
-    assert cfg.work_dir == osp.join('./work_dirs', 'hg_mpii_baseline_sample')
+    assert cfg.work_dir == osp.join('./work_dirs',
+                                    'td-hm_hg1_1xb2-3e_mpii-sample-64x64')
     assert cfg.launcher == 'none'
     assert not cfg.get('resume', False)
 

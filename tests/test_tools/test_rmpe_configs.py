@@ -22,7 +22,7 @@ def _train(run_python, config, work_dir, epochs):
 
 
 def test_sstn_mpii_sample_trains_resumes_and_tests(run_python, tmp_path):
-    config = 'configs/rmpe_hg_mpii_sample.py'
+    config = 'tests/configs/rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py'
     work_dir = str(tmp_path)
     log = _train(run_python, config, work_dir, 1)
     # both branches train: the SPPE through the SDTN, the STN also through
@@ -43,7 +43,7 @@ def test_sstn_mpii_sample_trains_resumes_and_tests(run_python, tmp_path):
 
 
 def test_sstn_coco_sample_with_ppnms_and_tuning(run_python, tmp_path):
-    config = 'configs/rmpe_hg_coco_sample.py'
+    config = 'tests/configs/rmpe_sstn-hg2_1xb2-3e_coco-sample-64x48.py'
     work_dir = str(tmp_path)
     _train(run_python, config, work_dir, 1)
     out = tmp_path / 'metrics.json'
@@ -72,7 +72,8 @@ def test_sstn_added_to_an_mmpose_config_builds_and_trains(repo_root):
     from mmpose.registry import MODELS
     from mmpose.testing import get_packed_inputs
     cfg = Config.fromfile(
-        osp.join(repo_root, 'configs/rmpe_hrnet-w32_coco_example.py'))
+        osp.join(repo_root, 'configs', 'rmpe', 'coco',
+                 'rmpe_sstn-hrnet-w32_8xb64-210e_coco-256x192.py'))
     assert cfg.model.type == 'RMPEPoseEstimator'
     assert cfg.model.backbone.type == 'HRNet'  # MMPose's, untouched
     cfg.model.backbone.init_cfg = None  # no download
@@ -96,8 +97,12 @@ def test_sstn_added_to_an_mmpose_config_builds_and_trains(repo_root):
     assert model.stn.fc.weight.grad.abs().sum() > 0
 
 
-@pytest.mark.parametrize('name', ['rmpe_hg_mpii', 'hg8_mpii_sppe',
-                                  'rmpe_hg_coco', 'hg8_coco_sppe'])
+@pytest.mark.parametrize('name', [
+    'mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256',
+    'mpii/sppe_hg8_8xb32-210e_mpii-256x256',
+    'coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192',
+    'coco/sppe_hg8_8xb32-210e_coco-256x192'
+])
 def test_headline_configs_train_on_a_fitted_pgpg_model(name, repo_root,
                                                        tmp_path):
     """The headline recipes name the PGPG model of their fitting step (not
@@ -106,16 +111,16 @@ def test_headline_configs_train_on_a_fitted_pgpg_model(name, repo_root,
     import numpy as np
     from mmpose.registry import TRANSFORMS
     from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
-    path = osp.join(repo_root, 'configs', f'{name}.py')
+    path = osp.join(repo_root, 'configs', 'rmpe', f'{name}.py')
     cfg = Config.fromfile(path)
     steps = [dict(s) for s in cfg.train_dataloader.dataset.pipeline]
     pgpg = [s for s in steps if s['type'] == 'PoseGuidedProposals']
     assert len(pgpg) == 1
     assert pgpg[0]['model_file'] == cfg.pgpg_model_file
     assert cfg.pgpg_model_file.endswith('.json')
-    head = 'rmpe_hg_mpii.py' if 'mpii' in name else 'rmpe_hg_coco.py'
-    recipe = open(osp.join(repo_root, 'configs', head)).read()
-    assert f'--out {cfg.pgpg_model_file}' in recipe  # the fitting step
+    # the recipe of the config's folder has the fitting step
+    recipe = open(osp.join(osp.dirname(path), 'README.md')).read()
+    assert f'--out {cfg.pgpg_model_file}' in recipe
     fitted = str(tmp_path / 'pgpg.json')
     PGPGModel(OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
                             np.eye(4)[None] * 1e-3, 'global')).save(fitted)

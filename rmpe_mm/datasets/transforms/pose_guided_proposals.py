@@ -45,7 +45,7 @@ class PoseGuidedProposals(BaseTransform):
     and before ``RandomBBoxTransform``/``TopdownAffine``. To switch it on
     late in training (AlphaPose: epoch 140 of 200), reuse MMDetection's
     pipeline switch hook with a second pipeline that contains it (see
-    ``configs/pgpg/hg_pgpg_coco_sample.py``)::
+    ``tests/configs/sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py``)::
 
         custom_hooks = [dict(type='mmdet.PipelineSwitchHook',
                              switch_epoch=140,

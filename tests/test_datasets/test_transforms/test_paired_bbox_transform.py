@@ -87,12 +87,15 @@ def exact_pgpg_model(tmp_path) -> str:
 
 
 def _headline_pipeline(model_file: str, bbox_aug_type: str):
-    """configs/rmpe_hg_mpii.py's training pipeline, PGPG pointed at
-    ``model_file`` with no patches, its box augmentation replaced by
-    ``bbox_aug_type`` (to show what the pairing fixes)."""
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'rmpe_hg_mpii.py'))
+    """The MPII stage-2 config's training pipeline
+    (configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py), PGPG
+    pointed at ``model_file`` with no patches, its box augmentation replaced
+    by ``bbox_aug_type`` (to show what the pairing fixes)."""
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'rmpe', 'mpii',
+                 'rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py'))
     steps = []
-    for step in cfg.train_pipeline:
+    for step in cfg.train_dataloader.dataset.pipeline:
         step = dict(step)
         if step['type'] == 'PoseGuidedProposals':
             step.update(model_file=model_file, patch_prob=0.0,

@@ -1,6 +1,7 @@
-# PGPG training proposals on the COCO samples the repo ships (tests/data/coco:
-# 4 images, 14 people) with a tiny 1-stack hourglass on 48x64 crops. It checks
-# the plumbing, nothing more.
+# Smoke test: PGPG training proposals on the COCO samples the repo ships
+# (tests/data/coco: 4 images, 14 people) with a tiny 1-stack hourglass on
+# 48x64 crops. It checks the plumbing, nothing more. (No configs/ counterpart:
+# it is the test of switching PGPG on mid-training.)
 #
 # Epochs before `pgpg_switch_epoch` train on ground-truth boxes; from it on,
 # MMDetection's PipelineSwitchHook swaps in the pipeline with
@@ -11,16 +12,19 @@
 # TopdownPoseEstimator ignores it).
 #
 # With the published pose-independent Gaussian (pgpg_model_file = None):
-#   python tools/train.py configs/pgpg/hg_pgpg_coco_sample.py
+#   python tools/train.py \
+#       tests/configs/sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py
 # With a fitted model (atomic poses + per-atom mixtures):
-#   PGPG=work_dirs/hg_pgpg_coco_sample/pgpg.json
+#   PGPG=work_dirs/pgpg_samples.json
 #   python tools/fit_pgpg.py tests/data/coco/test_coco.json \
 #       tests/data/coco/test_coco_det_AP_H_56.json --out $PGPG \
 #       -k 2 --num-components 1 --min-samples 5
-#   python tools/train.py configs/pgpg/hg_pgpg_coco_sample.py \
+#   python tools/train.py \
+#       tests/configs/sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py \
 #       --cfg-options custom_hooks.0.switch_pipeline.3.model_file=$PGPG
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/datasets/coco_topdown.py'
+    '../../configs/_base_/default_runtime.py',
+    '../../configs/_base_/datasets/coco_topdown.py'
 ]
 
 data_root = 'tests/data/coco/'

@@ -1,14 +1,18 @@
-# The baseline, shrunk to run on the MPII samples the repo ships
-# (tests/data/mpii: 5 images, one person each, stand-in head boxes, and 15
-# detector-like boxes with duplicates and false positives; see
-# tests/data/mpii/make_test_mpii_multi.py) on a CPU in about a minute: a
-# 1-stack hourglass (HourglassNet's stem is fixed at 256 channels, 64
-# inside) on 64x64 crops. Testing runs the RMPE protocol: detections ->
-# pose model -> parametric pose NMS -> MPII multi-person mAP. It checks the
-# plumbing, nothing more.
-#   python tools/train.py configs/hg_mpii_baseline_sample.py
-#   python tools/test.py configs/hg_mpii_baseline_sample.py CHECKPOINT
-_base_ = ['./hg_mpii_baseline.py']
+# Smoke test: the baseline
+# (configs/rmpe/mpii/td-hm_hourglass52_8xb64-210e_mpii-256x256.py) shrunk to
+# run on the MPII samples the repo ships (tests/data/mpii: 5 images, one person
+# each, stand-in head boxes, and 15 detector-like boxes with duplicates and
+# false positives; see tests/data/mpii/make_test_mpii_multi.py) on a CPU in
+# about a minute: a 1-stack hourglass (HourglassNet's stem is fixed at 256
+# channels, 64 inside) on 64x64 crops. Testing runs the RMPE protocol:
+# detections -> pose model -> parametric pose NMS -> MPII multi-person mAP. It
+# checks the plumbing, nothing more.
+#   python tools/train.py tests/configs/td-hm_hg1_1xb2-3e_mpii-sample-64x64.py
+#   python tools/test.py tests/configs/td-hm_hg1_1xb2-3e_mpii-sample-64x64.py \
+#       CHECKPOINT
+_base_ = [
+    '../../configs/rmpe/mpii/td-hm_hourglass52_8xb64-210e_mpii-256x256.py'
+]
 
 data_root = 'tests/data/mpii/'
 ann_file = 'test_mpii_multi.json'

@@ -1,9 +1,12 @@
-# configs/rmpe_hrnet-w32_coco_example.py on the COCO samples the repo ships
-# (tests/data/coco) on a CPU, one epoch: checks that the MMPose-config
-# example builds, trains and evaluates. No ImageNet download (the HRNet
-# backbone starts from random weights here).
-#   python tools/train.py configs/rmpe_hrnet-w32_coco_example_sample.py
-_base_ = ['./rmpe_hrnet-w32_coco_example.py']
+# Smoke test: configs/rmpe/coco/rmpe_sstn-hrnet-w32_8xb64-210e_coco-256x192.py
+# on the COCO samples the repo ships (tests/data/coco) on a CPU, one epoch:
+# checks that the MMPose-config example builds, trains and evaluates. No
+# ImageNet download (the HRNet backbone starts from random weights here).
+#   python tools/train.py \
+#       tests/configs/rmpe_sstn-hrnet-w32_1xb2-1e_coco-sample-256x192.py
+_base_ = [
+    '../../configs/rmpe/coco/rmpe_sstn-hrnet-w32_8xb64-210e_coco-256x192.py'
+]
 
 data_root = 'tests/data/coco/'
 model = dict(backbone=dict(init_cfg=None))

@@ -3,18 +3,20 @@
 # initialised, so training starts exactly from the plain model) in front of
 # it and the SDTN on its heatmaps. Everything else (data, schedule,
 # pipelines, evaluation) is MMPose's config, untouched.
-#   python tools/train.py configs/rmpe_hrnet-w32_coco_example.py
+#   python tools/train.py \
+#       configs/rmpe/coco/rmpe_sstn-hrnet-w32_8xb64-210e_coco-256x192.py
 #
 # RMPEPoseEstimator accepts every argument of TopdownPoseEstimator, so the
 # `model` dict below merges into MMPose's. To also train with the frozen
 # parallel SPPE, add
 #   parallel_sppe=dict(type='TopdownPoseEstimator', ..., checkpoint=PATH)
 # to `model` and dict(type='GenerateCentreTarget', encoder=codec) after
-# GenerateTarget in the train pipeline (see configs/rmpe_hg_coco.py).
+# GenerateTarget in the train pipeline (see
+# rmpe_sstn-hg8_8xb32-60e_coco-256x192.py).
 _base_ = [
     'mmpose::body_2d_keypoint/topdown_heatmap/coco/'
     'td-hm_hrnet-w32_8xb64-210e_coco-256x192.py',
-    './_base_/plugin.py',
+    '../../_base_/plugin.py',
 ]
 
 model = dict(

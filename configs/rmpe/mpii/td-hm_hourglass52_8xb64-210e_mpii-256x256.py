@@ -7,11 +7,12 @@
 #   data/mpii/images/*.jpg
 #   data/mpii/annotations/mpii_mp_{train,val}.json
 #   data/mpii/person_detection_results/mpii_mp_val_det.json
-#   python tools/train.py configs/hg_mpii_baseline.py
+#   python tools/train.py \
+#       configs/rmpe/mpii/td-hm_hourglass52_8xb64-210e_mpii-256x256.py
 _base_ = [
     'mmpose::body_2d_keypoint/topdown_heatmap/mpii/'
     'td-hm_hourglass52_8xb64-210e_mpii-256x256.py',
-    './_base_/plugin.py',
+    '../../_base_/plugin.py',
 ]
 
 # A 1-stack HourglassNet builds inter-stack layers it never uses; DDP must be
@@ -26,29 +27,33 @@ img_prefix = 'images/'
 
 default_hooks = dict(checkpoint=dict(save_best='Total', rule='greater'))
 
-
-def _mpii_mp(ann_file, pipeline, test_mode=False, bbox_file=None):
-    return dict(
-        _delete_=True,
-        type='MpiiMultiPersonDataset',
-        data_root=data_root,
-        ann_file=ann_file,
-        bbox_file=bbox_file,
-        data_prefix=dict(img=img_prefix),
-        test_mode=test_mode,
-        pipeline=pipeline)
-
-
+# MMPose's MPII datasets replaced (`_delete_`) by the multi-person one
+mpii_mp_dataset = dict(
+    _delete_=True,
+    type='MpiiMultiPersonDataset',
+    data_root=data_root,
+    data_prefix=dict(img=img_prefix))
 train_dataloader = dict(
-    dataset=_mpii_mp(train_ann, _base_.train_pipeline))
+    dataset=dict(
+        mpii_mp_dataset,
+        ann_file=train_ann,
+        bbox_file=None,
+        test_mode=False,
+        pipeline=_base_.train_pipeline))
 val_dataloader = dict(
-    dataset=_mpii_mp(val_ann, _base_.val_pipeline, test_mode=True))
-test_dataloader = dict(
-    dataset=_mpii_mp(
-        val_ann,
-        _base_.val_pipeline,
+    dataset=dict(
+        mpii_mp_dataset,
+        ann_file=val_ann,
+        bbox_file=None,
         test_mode=True,
-        bbox_file=data_root + det_file))
+        pipeline=_base_.val_pipeline))
+test_dataloader = dict(
+    dataset=dict(
+        mpii_mp_dataset,
+        ann_file=val_ann,
+        bbox_file=data_root + det_file,
+        test_mode=True,
+        pipeline=_base_.val_pipeline))
 val_evaluator = dict(
     _delete_=True,
     type='MpiiMultiPersonMAP',

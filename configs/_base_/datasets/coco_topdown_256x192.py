@@ -1,0 +1,78 @@
+# COCO person keypoints (configs/_base_/datasets/coco_topdown.py) with
+# RMPE's pipelines on 256x192 crops (64x48 heatmaps, 17 joints), boxes
+# enlarged by 30 % as in the paper, and RMPE's test protocol: the detector
+# boxes of `bbox_file` -> parametric pose NMS -> COCO AP. Every RMPE config
+# of configs/rmpe/coco/ picks its training pipeline here:
+#   gt_box_pipeline  ground-truth boxes (the parallel SPPE, stage 1b)
+#   pgpg_pipeline    PGPG proposals (the SPPE, stage 1a)
+#   rmpe_pipeline    PGPG proposals + centre-located targets (stage 2)
+# e.g. train_dataloader = dict(dataset=dict(pipeline=_base_.pgpg_pipeline)).
+# Validation and testing use `val_pipeline` (set below).
+_base_ = ['./coco_topdown.py']
+
+num_joints = 17
+padding = 1.3
+codec = dict(
+    type='MSRAHeatmap', input_size=(192, 256), heatmap_size=(48, 64), sigma=2)
+# the PGPG model fitted on the TRAINING split's detections (tools/fit_pgpg.py;
+# see configs/rmpe/coco/README.md). None: the reference code's
+# pose-independent Gaussian.
+pgpg_model_file = 'data/coco/pgpg/coco_pgpg_model.json'
+
+gt_box_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=padding),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomHalfBody'),
+    dict(type='RandomBBoxTransform', shift_prob=0),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+pgpg_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=padding),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomHalfBody'),
+    dict(
+        type='PoseGuidedProposals',
+        model_file=pgpg_model_file,
+        padding=padding),
+    dict(type='RandomPairedBBoxTransform', shift_prob=0),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+rmpe_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=padding),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomHalfBody'),
+    dict(
+        type='PoseGuidedProposals',
+        model_file=pgpg_model_file,
+        padding=padding),
+    dict(type='RandomPairedBBoxTransform', shift_prob=0),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='GenerateCentreTarget', encoder=codec, use_rotation=True),
+    dict(type='PackPoseInputs')
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=padding),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs')
+]
+
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = val_dataloader
+# COCO AP with the parametric pose NMS (AlphaPose's body preset and final
+# person score) in place of MMPose's OKS NMS, on the detector boxes of
+# `bbox_file`.
+val_evaluator = dict(
+    type='PPNMSCocoMetric',
+    pose_nms=dict(type='ParametricPoseNMS', preset='alphapose_body'),
+    score_mode='alphapose',
+    nms_mode='none')
+test_evaluator = val_evaluator
