@@ -63,12 +63,35 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     or URL of a full pose-estimator checkpoint) and ``checkpoint_prefix``
     (key prefix of its weights in that file; default None: detected). It is
     frozen: ``requires_grad=False`` and kept in eval mode by :meth:`train`,
-    so its BatchNorm statistics never move. Its weights are loaded by
-    :meth:`init_weights` (which MMEngine's runner calls before training),
-    not at construction, so evaluating a trained RMPE checkpoint does not
-    need the parallel file. It receives the main model's preprocessed,
-    warped input, so it must use the same input size and normalisation;
-    its head must be a heatmap head.
+    so its BatchNorm statistics never move. It receives the main model's
+    preprocessed, warped input, so it must use the same input size and
+    normalisation; its head must be a heatmap head.
+
+    When its weights are loaded: by :meth:`init_weights`, never at
+    construction. MMEngine's ``Runner.train`` calls ``init_weights`` and
+    then ``load_or_resume``; ``Runner.val``/``test`` and the inferencers
+    only load ``load_from`` / ``weights``. So testing a trained RMPE
+    checkpoint (which holds ``parallel_sppe.*``) uses those weights and
+    never opens the parallel file; training with ``load_from`` (stage 2:
+    the stage-1 SPPE, without ``parallel_sppe.*``) keeps the parallel
+    weights from ``checkpoint``, and an RMPE checkpoint as ``load_from``
+    or ``resume`` sets them to the frozen copy it holds.
+
+    Why not MMEngine's ``init_cfg=dict(type='Pretrained', checkpoint=...,
+    prefix=...)`` on the parallel SPPE (``PretrainedInit``; the timing
+    above would be the same): (1) it loads non-strictly, so a checkpoint of
+    another model, or one whose weights sit under an unexpected prefix
+    (``parallel_sppe.``, ``module.parallel_sppe.`` with ``prefix=None``),
+    loads nothing, logs warnings and trains the STN against a random
+    frozen model (checked: 0 of 140 tensors changed, no error); the loader
+    here requires every weight with its shape under one prefix and raises
+    otherwise. (2) ``prefix=''`` fails (MMEngine appends ``'.'``), and no
+    prefix is detected: ``prefix=None`` strips ``module.`` only. (3)
+    ``BaseModule.init_weights`` runs the children's own ``init_cfg`` (e.g.
+    an ImageNet ``Pretrained`` backbone, a download) before a module's
+    ``Pretrained``; here the parallel SPPE is marked initialised and takes
+    all its weights from ``checkpoint``. The loader is
+    :func:`~rmpe_mm.models.utils.checkpoint.load_submodule_weights`.
 
     Args:
         backbone, neck, head, train_cfg, test_cfg, data_preprocessor,
