@@ -35,7 +35,7 @@ def boxes_from_array(boxes: BoxesType, index: int) -> PersonBoxes:
     return PersonBoxes(array[:, :4].copy(), scores.copy())
 
 
-def given_boxes(bboxes: Sequence[BoxesType], index: int) -> PersonBoxes:
+def input_boxes(bboxes: Sequence[BoxesType], index: int) -> PersonBoxes:
     """The boxes of input ``index`` out of a call's ``bboxes=[...]``.
 
     Raises:

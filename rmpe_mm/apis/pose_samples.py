@@ -6,9 +6,10 @@ import numpy as np
 from .person_detector import PersonBoxes
 
 
-def pose_samples(pipeline: Callable[[dict], dict], dataset_meta: Mapping,
-                 images: List[np.ndarray], metas: List[dict],
-                 boxes: List[PersonBoxes]) -> Tuple[list, np.ndarray]:
+def run_pose_pipeline(pipeline: Callable[[dict], dict],
+                      dataset_meta: Mapping, images: List[np.ndarray],
+                      metas: List[dict],
+                      boxes: List[PersonBoxes]) -> Tuple[list, np.ndarray]:
     """Run the pose pipeline on every box of every image.
 
     Call it in the pose model's registry scope.

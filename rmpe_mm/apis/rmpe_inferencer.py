@@ -17,7 +17,7 @@ from mmpose.structures import PoseDataSample
 
 from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
 from .detection_file import DetectionFile
-from .given_boxes import BoxesType, given_boxes, whole_image_box
+from .given_boxes import BoxesType, input_boxes, whole_image_box
 from .image_chunks import InputType, load_chunk
 from .inference_results import (cat_pose_instances, dump_people,
                                 result_records, split_people)
@@ -25,7 +25,7 @@ from .inputs import check_video, input_kind, list_images
 from .model_names import WHOLE_IMAGE, ModelArg, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
 from .pose_nms_step import apply_pose_nms
-from .pose_samples import pose_samples
+from .pose_samples import run_pose_pipeline
 from .prefetch import prefetch
 from .scope import scope_guard
 from .stage_timer import StageTimer
@@ -291,9 +291,9 @@ class RMPEInferencer(BaseMMPoseInferencer):
         for chunk, images, metas in decoded:
             boxes = self._chunk_boxes(images, metas, **box_options)
             with self.timer('pose_preprocess'), scope_guard(self.pose_scope):
-                samples, owners = pose_samples(self.pipeline,
-                                               self.model.dataset_meta,
-                                               images, metas, boxes)
+                samples, owners = run_pose_pipeline(self.pipeline,
+                                                    self.model.dataset_meta,
+                                                    images, metas, boxes)
             yield dict(
                 samples=samples, owners=owners, metas=metas,
                 boxes=boxes), chunk
@@ -305,7 +305,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
         """Person boxes of each image of a chunk, thresholded."""
         with self.timer('detector'):
             if bboxes is not None:
-                raw = [given_boxes(bboxes, m['input_index']) for m in metas]
+                raw = [input_boxes(bboxes, m['input_index']) for m in metas]
             elif self.detector is not None:
                 raw = self.detector(images)
             elif self.det_file is not None:
