@@ -1,19 +1,14 @@
 """RMPE's multi-person pipeline as an MMPose inferencer."""
 import logging
-import os.path as osp
-from typing import (Any, Dict, Iterable, Iterator, List, Optional, Sequence,
-                    Tuple, Union)
+from typing import (Any, Iterable, Iterator, List, Optional, Sequence, Tuple,
+                    Union)
 
-import mmcv
-import mmengine
 import numpy as np
 import torch
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.fileio import join_path
 from mmengine.logging import print_log
 from mmengine.model import revert_sync_batchnorm
-from mmengine.structures import InstanceData
 
 from mmpose.apis.inferencers.base_mmpose_inferencer import \
     BaseMMPoseInferencer
@@ -21,41 +16,22 @@ from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
 
 from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
-from .detection_file import DetectionFile, image_id_from_name
+from .detection_file import DetectionFile
+from .given_boxes import BoxesType, input_boxes, whole_image_box
+from .image_chunks import InputType, load_chunk
+from .inference_results import (cat_pose_instances, dump_people,
+                                result_records, split_people)
 from .inputs import check_video, input_kind, list_images
 from .model_names import WHOLE_IMAGE, ModelArg, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
 from .pose_nms_step import apply_pose_nms
+from .pose_samples import run_pose_pipeline
 from .prefetch import prefetch
-from .result_formats import to_alphapose_results, to_coco_keypoint_results
 from .scope import scope_guard
 from .stage_timer import StageTimer
 
-InputType = Union[str, np.ndarray]
-BoxesType = Union[np.ndarray, Sequence[Sequence[float]]]
 #: One decoded chunk: the original inputs, their BGR images and metas.
 Decoded = Tuple[list, List[np.ndarray], List[dict]]
-
-
-def _boxes_from_array(boxes: BoxesType, index: int) -> PersonBoxes:
-    """(N, 4) or (N, 5) ``x1, y1, x2, y2[, score]`` -> PersonBoxes."""
-    array = np.asarray(boxes, np.float32)
-    if array.size == 0:
-        return PersonBoxes.empty()
-    if array.ndim != 2 or array.shape[1] not in (4, 5):
-        raise ValueError(f'bboxes[{index}] must be (N, 4) or (N, 5) '
-                         f'x1y1x2y2[score], got shape {array.shape}')
-    scores = array[:, 4] if array.shape[1] == 5 else np.ones(
-        len(array), np.float32)
-    return PersonBoxes(array[:, :4].copy(), scores.copy())
-
-
-def whole_image_box(image: np.ndarray) -> PersonBoxes:
-    """One box ``[0, 0, w, h]`` with score 1 (MMPose's whole-image box)."""
-    height, width = image.shape[:2]
-    return PersonBoxes(
-        np.array([[0, 0, width, height]], np.float32),
-        np.ones((1, ), np.float32))
 
 
 @INFERENCERS.register_module(name='rmpe')
@@ -299,7 +275,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                images, metas = self._load_chunk(chunk, start)
+                images, metas = load_chunk(chunk, start, self.det_file)
             start += len(chunk)
             yield chunk, images, metas
         if hasattr(inputs, '__len__') and start < len(inputs):
@@ -314,48 +290,13 @@ class RMPEInferencer(BaseMMPoseInferencer):
         """Boxes and pose-pipeline samples of each decoded chunk."""
         for chunk, images, metas in decoded:
             boxes = self._chunk_boxes(images, metas, **box_options)
-            with self.timer('pose_preprocess'):
-                samples, owners = self._pose_samples(images, metas, boxes)
+            with self.timer('pose_preprocess'), scope_guard(self.pose_scope):
+                samples, owners = run_pose_pipeline(self.pipeline,
+                                                    self.model.dataset_meta,
+                                                    images, metas, boxes)
             yield dict(
                 samples=samples, owners=owners, metas=metas,
                 boxes=boxes), chunk
-
-    def _load_chunk(self, chunk: list,
-                    start: int) -> Tuple[List[np.ndarray], List[dict]]:
-        """BGR images and meta information of a chunk of inputs."""
-        images, metas = [], []
-        for offset, item in enumerate(chunk):
-            index = start + offset
-            if isinstance(item, str):
-                if not osp.isfile(item):
-                    raise FileNotFoundError(
-                        f'input image {item!r} does not exist')
-                image = mmcv.imread(item)
-                if image is None:
-                    raise FileNotFoundError(f'cannot read image {item!r}')
-                path = item
-            elif isinstance(item, np.ndarray):
-                image, path = item, f'{index}.jpg'
-            else:
-                raise ValueError(f'input {index} must be a path or an image '
-                                 f'array, got {type(item).__name__}')
-            images.append(image)
-            metas.append(
-                dict(
-                    img_path=path,
-                    img_id=self._image_id(item, index),
-                    input_index=index,
-                    ori_shape=image.shape[:2]))
-        return images, metas
-
-    def _image_id(self, item: InputType, index: int) -> int:
-        """Image id: detection-file ids, integer stems, else the index."""
-        if not isinstance(item, str):
-            return index
-        if self.det_file is not None:
-            return self.det_file.image_id(item)
-        stem = osp.splitext(osp.basename(item))[0]
-        return image_id_from_name(item) if stem.isdigit() else index
 
     def _chunk_boxes(self, images: List[np.ndarray], metas: List[dict],
                      bboxes: Optional[Sequence[BoxesType]], bbox_thr: float,
@@ -364,7 +305,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
         """Person boxes of each image of a chunk, thresholded."""
         with self.timer('detector'):
             if bboxes is not None:
-                raw = [self._given_boxes(bboxes, m) for m in metas]
+                raw = [input_boxes(bboxes, m['input_index']) for m in metas]
             elif self.detector is not None:
                 raw = self.detector(images)
             elif self.det_file is not None:
@@ -383,34 +324,6 @@ class RMPEInferencer(BaseMMPoseInferencer):
                 for boxes, image in zip(kept, images)
             ]
         return kept
-
-    @staticmethod
-    def _given_boxes(bboxes: Sequence[BoxesType], meta: dict) -> PersonBoxes:
-        index = meta['input_index']
-        if index >= len(bboxes):
-            raise ValueError(f'bboxes has {len(bboxes)} entries but input '
-                             f'{index} needs one')
-        return _boxes_from_array(bboxes[index], index)
-
-    def _pose_samples(self, images: List[np.ndarray], metas: List[dict],
-                      boxes: List[PersonBoxes]) -> Tuple[list, np.ndarray]:
-        """Run the pose pipeline on every box of every image."""
-        samples, owners = [], []
-        meta_info = self.model.dataset_meta
-        with scope_guard(self.pose_scope):
-            for i, (image, meta, image_boxes) in enumerate(
-                    zip(images, metas, boxes)):
-                for box, score in zip(image_boxes.bboxes, image_boxes.scores):
-                    info = dict(
-                        img=image,
-                        img_path=meta['img_path'],
-                        img_id=meta['img_id'],
-                        bbox=box[None].copy(),
-                        bbox_score=np.array([score], np.float32))
-                    info.update(meta_info)
-                    samples.append(self.pipeline(info))
-                    owners.append(i)
-        return samples, np.asarray(owners, np.int64)
 
     # ------------------------------------------------------------------
     # forward: pose model in batches -> pose NMS per image
@@ -439,21 +352,11 @@ class RMPEInferencer(BaseMMPoseInferencer):
                 ]
                 data_sample = PoseDataSample(metainfo=meta)
                 data_sample.pred_instances = apply_pose_nms(
-                    self._cat_instances(mine), self.pose_nms)
+                    cat_pose_instances(
+                        mine, int(self.model.dataset_meta['num_keypoints'])),
+                    self.pose_nms)
                 results.append(data_sample)
         return results
-
-    def _cat_instances(self, instances: List[InstanceData]) -> InstanceData:
-        """All poses of one image (empty arrays if there are none)."""
-        if instances:
-            return InstanceData.cat(instances)
-        num_keypoints = int(self.model.dataset_meta['num_keypoints'])
-        empty = InstanceData()
-        empty.keypoints = np.zeros((0, num_keypoints, 2), np.float32)
-        empty.keypoint_scores = np.zeros((0, num_keypoints), np.float32)
-        empty.bboxes = np.zeros((0, 4), np.float32)
-        empty.bbox_scores = np.zeros((0, ), np.float32)
-        return empty
 
     # ------------------------------------------------------------------
     # visualize / postprocess
@@ -464,20 +367,9 @@ class RMPEInferencer(BaseMMPoseInferencer):
         with self.timer('visualize'), scope_guard(self.pose_scope):
             return super().visualize(inputs, preds, **kwargs)
 
-    @staticmethod
-    def split_people(instances: InstanceData) -> List[Dict[str, Any]]:
-        """Person dicts (JSON-serialisable) of one image."""
-        people = []
-        for i in range(len(instances.scores)):
-            people.append(
-                dict(
-                    keypoints=instances.keypoints[i].tolist(),
-                    keypoint_scores=instances.keypoint_scores[i].tolist(),
-                    bbox=instances.bboxes[i].tolist(),
-                    bbox_score=float(instances.bbox_scores[i]),
-                    score=float(instances.scores[i]),
-                    idx=[int(j) for j in instances.idx[i]]))
-        return people
+    #: Person dicts of one image
+    #: (:func:`~rmpe_mm.apis.inference_results.split_people`).
+    split_people = staticmethod(split_people)
 
     def postprocess(self,
                     preds: List[PoseDataSample],
@@ -505,34 +397,10 @@ class RMPEInferencer(BaseMMPoseInferencer):
                 if self._video_input:
                     self.video_info['predictions'].append(persons)
                     continue
-                name = osp.splitext(osp.basename(
-                    data_sample.metainfo['img_path']))[0] + '.json'
-                mmengine.dump(
-                    persons, join_path(pred_out_dir, name), indent='  ')
+                dump_people(persons, data_sample.metainfo['img_path'],
+                            pred_out_dir)
         return result
 
-    @staticmethod
-    def to_records(result: dict, fmt: str = 'alphapose') -> List[dict]:
-        """JSON records of one result dict.
-
-        Args:
-            result (dict): A result dict yielded by the call (without
-                ``return_datasamples``).
-            fmt (str): ``'alphapose'`` (``image_id`` = image file name) or
-                ``'coco'`` (COCO keypoint results, integer ``image_id``).
-
-        Returns:
-            list[dict]: The records of all images in ``result``.
-        """
-        if fmt not in ('alphapose', 'coco'):
-            raise ValueError(
-                f'fmt must be "alphapose" or "coco", got {fmt!r}')
-        records = []
-        for people, path, image_id in zip(result['predictions'],
-                                          result['img_paths'],
-                                          result['image_ids']):
-            if fmt == 'alphapose':
-                records += to_alphapose_results(people, osp.basename(path))
-            else:
-                records += to_coco_keypoint_results(people, image_id)
-        return records
+    #: JSON records (``'alphapose'`` or ``'coco'``) of one result dict
+    #: (:func:`~rmpe_mm.apis.inference_results.result_records`).
+    to_records = staticmethod(result_records)

@@ -1,35 +1,23 @@
 """RMPE's symmetric STN and parallel SPPE around an MMPose top-down model."""
 import copy
-import logging
-from typing import List, Optional, Tuple, Union
+from typing import Optional, Tuple
 
-import numpy as np
-import torch
-from mmengine.logging import print_log
-from mmengine.structures import InstanceData, PixelData
+from mmengine.structures import PixelData
 from torch import Tensor
 
-from mmpose.models.heads import CPMHead, HeatmapHead
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import MODELS
-from mmpose.structures import PoseDataSample
 from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
                                  OptMultiConfig, PixelDataList, SampleList)
-from rmpe_mm.datasets.transforms.centre_target import (CENTRE_HEATMAPS,
-                                                       CENTRE_WEIGHTS)
 from ..utils.affine import (HEATMAP_MAPPINGS, affine_inverse,
                             theta_in_heatmap_frame, unwarp_heatmap_stages,
-                            unwarp_heatmaps, warp_images,
-                            warped_to_crop_pixels)
-from ..utils.checkpoint import load_submodule_weights
+                            unwarp_heatmaps, warp_images)
 from ..utils.head_loss import heatmap_head_loss
-
-#: Head types whose outputs are heatmaps (a tensor or a list of stage
-#: tensors) that the SDTN un-warps. Subclasses (e.g. ViPNASHead) included.
-HEATMAP_HEAD_TYPES = (HeatmapHead, CPMHead)
-
-HeadOutputs = Union[Tensor, List[Tensor], Tuple[Tensor, ...]]
+from .head_types import HEATMAP_HEAD_TYPES, HeadOutputs
+from .keypoint_mapping import average_flipped_keypoints, keypoints_to_crop
+from .parallel_sppe import (build_parallel_sppe, load_parallel_sppe,
+                            parallel_sppe_loss)
 
 
 @MODELS.register_module()
@@ -75,12 +63,35 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     or URL of a full pose-estimator checkpoint) and ``checkpoint_prefix``
     (key prefix of its weights in that file; default None: detected). It is
     frozen: ``requires_grad=False`` and kept in eval mode by :meth:`train`,
-    so its BatchNorm statistics never move. Its weights are loaded by
-    :meth:`init_weights` (which MMEngine's runner calls before training),
-    not at construction, so evaluating a trained RMPE checkpoint does not
-    need the parallel file. It receives the main model's preprocessed,
-    warped input, so it must use the same input size and normalisation;
-    its head must be a heatmap head.
+    so its BatchNorm statistics never move. It receives the main model's
+    preprocessed, warped input, so it must use the same input size and
+    normalisation; its head must be a heatmap head.
+
+    When its weights are loaded: by :meth:`init_weights`, never at
+    construction. MMEngine's ``Runner.train`` calls ``init_weights`` and
+    then ``load_or_resume``; ``Runner.val``/``test`` and the inferencers
+    only load ``load_from`` / ``weights``. So testing a trained RMPE
+    checkpoint (which holds ``parallel_sppe.*``) uses those weights and
+    never opens the parallel file; training with ``load_from`` (stage 2:
+    the stage-1 SPPE, without ``parallel_sppe.*``) keeps the parallel
+    weights from ``checkpoint``, and an RMPE checkpoint as ``load_from``
+    or ``resume`` sets them to the frozen copy it holds.
+
+    Why not MMEngine's ``init_cfg=dict(type='Pretrained', checkpoint=...,
+    prefix=...)`` on the parallel SPPE (``PretrainedInit``; the timing
+    above would be the same): (1) it loads non-strictly, so a checkpoint of
+    another model, or one whose weights sit under an unexpected prefix
+    (``parallel_sppe.``, ``module.parallel_sppe.`` with ``prefix=None``),
+    loads nothing, logs warnings and trains the STN against a random
+    frozen model (checked: 0 of 140 tensors changed, no error); the loader
+    here requires every weight with its shape under one prefix and raises
+    otherwise. (2) ``prefix=''`` fails (MMEngine appends ``'.'``), and no
+    prefix is detected: ``prefix=None`` strips ``module.`` only. (3)
+    ``BaseModule.init_weights`` runs the children's own ``init_cfg`` (e.g.
+    an ImageNet ``Pretrained`` backbone, a download) before a module's
+    ``Pretrained``; here the parallel SPPE is marked initialised and takes
+    all its weights from ``checkpoint``. The loader is
+    :func:`~rmpe_mm.models.utils.checkpoint.load_submodule_weights`.
 
     Args:
         backbone, neck, head, train_cfg, test_cfg, data_preprocessor,
@@ -144,32 +155,13 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         self.parallel_checkpoint_prefix: Optional[str] = None
         self.parallel_sppe: Optional[TopdownPoseEstimator] = None
         if parallel_sppe is not None:
-            self._build_parallel_sppe(parallel_sppe)
+            (self.parallel_sppe, self.parallel_checkpoint,
+             self.parallel_checkpoint_prefix) = build_parallel_sppe(
+                 parallel_sppe)
 
     # ------------------------------------------------------------------
     # construction, initialisation, modes
     # ------------------------------------------------------------------
-    def _build_parallel_sppe(self, cfg: ConfigType) -> None:
-        """Build the frozen parallel SPPE from its config."""
-        cfg = copy.deepcopy(dict(cfg))
-        self.parallel_checkpoint = cfg.pop('checkpoint', None)
-        self.parallel_checkpoint_prefix = cfg.pop('checkpoint_prefix', None)
-        if 'type' not in cfg:
-            raise ValueError('parallel_sppe needs a "type" (a pose '
-                             'estimator, e.g. TopdownPoseEstimator), got keys '
-                             f'{sorted(cfg)}')
-        model = MODELS.build(cfg)
-        if not isinstance(model, TopdownPoseEstimator) or not model.with_head:
-            raise ValueError('parallel_sppe must be a top-down pose estimator '
-                             f'with a head, got {type(model).__name__}')
-        if not isinstance(model.head, HEATMAP_HEAD_TYPES):
-            raise ValueError('parallel_sppe head must be a heatmap head '
-                             f'{[t.__name__ for t in HEATMAP_HEAD_TYPES]}, '
-                             f'got {type(model.head).__name__}')
-        model.requires_grad_(False)
-        model.eval()
-        self.parallel_sppe = model
-
     def _resolve_mapping(self, mapping: str) -> str:
         """The ``heatmap_mapping`` that ``'auto'`` stands for."""
         if mapping != 'auto':
@@ -189,18 +181,9 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         if parallel is not None and self.parallel_checkpoint:
             parallel.is_init = True
         super().init_weights()
-        if parallel is None:
-            return
-        if self.parallel_checkpoint:
-            load_submodule_weights(parallel, self.parallel_checkpoint,
-                                   self.parallel_checkpoint_prefix)
-        else:
-            print_log(
-                'RMPEPoseEstimator: parallel_sppe has no checkpoint; it stays '
-                'randomly initialised and frozen, so its loss only trains '
-                'the STN towards an untrained model.',
-                logger='current',
-                level=logging.WARNING)
+        if parallel is not None:
+            load_parallel_sppe(parallel, self.parallel_checkpoint,
+                               self.parallel_checkpoint_prefix)
 
     def train(self, mode: bool = True) -> 'RMPEPoseEstimator':
         """Set the mode; the parallel SPPE always stays in eval mode."""
@@ -298,43 +281,12 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         losses = heatmap_head_loss(self.head, heatmaps, data_samples,
                                    self.train_cfg)
         if self.parallel_sppe is not None:
-            losses.update(self._parallel_loss(warped, data_samples))
+            losses.update(
+                parallel_sppe_loss(self.parallel_sppe, warped, data_samples,
+                                   self.train_cfg, self.parallel_loss_weight))
         losses['stn_guarded'] = inputs.new_tensor(
             float(getattr(self.stn, 'last_num_guarded', 0)))
         return losses
-
-    def _parallel_loss(self, warped: Tensor, data_samples: SampleList) -> dict:
-        """Frozen parallel SPPE on the STN output vs centre targets."""
-        centre_samples = [self._centre_sample(d) for d in data_samples]
-        feats = self.parallel_sppe.extract_feat(warped)
-        raw = self.parallel_sppe.head.loss(
-            feats, centre_samples, train_cfg=self.train_cfg)
-        losses = dict()
-        for key, value in raw.items():
-            if key == 'loss_kpt':
-                losses['loss_parallel'] = value * self.parallel_loss_weight
-            elif 'loss' in key:
-                losses[f'parallel_{key}'] = value * self.parallel_loss_weight
-            else:
-                losses[f'parallel_{key}'] = value
-        return losses
-
-    @staticmethod
-    def _centre_sample(data_sample: PoseDataSample) -> PoseDataSample:
-        """A sample whose ordinary targets are the centre-located ones."""
-        fields = data_sample.get('gt_fields', None)
-        labels = data_sample.get('gt_instance_labels', None)
-        if (fields is None or CENTRE_HEATMAPS not in fields or labels is None
-                or CENTRE_WEIGHTS not in labels):
-            raise ValueError(
-                f'data sample lacks gt_fields.{CENTRE_HEATMAPS} / '
-                f'gt_instance_labels.{CENTRE_WEIGHTS}, which the parallel '
-                'SPPE needs: add GenerateCentreTarget to the train pipeline '
-                '(after GenerateTarget)')
-        return PoseDataSample(
-            gt_fields=PixelData(heatmaps=fields.get(CENTRE_HEATMAPS)),
-            gt_instance_labels=InstanceData(
-                keypoint_weights=labels.get(CENTRE_WEIGHTS)))
 
     # ------------------------------------------------------------------
     # prediction
@@ -394,18 +346,10 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         if not self.test_cfg.get('flip_test', False):
             return preds
         flipped = self._coordinate_branch(inputs.flip(-1), data_samples)
-        width = float(data_samples[0].metainfo['input_size'][0])
-        flip_indices = data_samples[0].metainfo['flip_indices']
-        for pred, pred_flip in zip(preds, flipped):
-            kpts = np.array(pred_flip.keypoints, dtype=np.float32, copy=True)
-            kpts[..., 0] = width - 1 - kpts[..., 0]
-            pred.keypoints = (pred.keypoints + kpts[:, flip_indices]) * 0.5
-            for key in ('keypoint_scores', 'keypoints_visible'):
-                if key in pred and key in pred_flip:
-                    pred.set_field(
-                        (pred.get(key) + pred_flip.get(key)[:, flip_indices]) *
-                        0.5, key)
-        return preds
+        metainfo = data_samples[0].metainfo
+        return average_flipped_keypoints(preds, flipped,
+                                         float(metainfo['input_size'][0]),
+                                         metainfo['flip_indices'])
 
     def _coordinate_branch(self, inputs: Tensor,
                            data_samples: SampleList) -> InstanceList:
@@ -416,14 +360,5 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
             self.extract_feat(warped), data_samples, test_cfg=no_flip)
         if isinstance(preds, tuple):
             preds = preds[0]
-        size = data_samples[0].metainfo['input_size']
-        theta = theta.detach().float().cpu()
-        for i, pred in enumerate(preds):
-            kpts = torch.as_tensor(np.asarray(pred.keypoints, np.float32))
-            mapped = warped_to_crop_pixels(
-                kpts[..., :2], theta[i:i + 1].expand(kpts.shape[0], 2, 3),
-                size)
-            out = kpts.clone()
-            out[..., :2] = mapped
-            pred.keypoints = out.numpy()
-        return preds
+        return keypoints_to_crop(preds, theta,
+                                 data_samples[0].metainfo['input_size'])

@@ -5,6 +5,16 @@ from a *full* pose-estimator checkpoint. The keys it needs may sit under any
 prefix: ``''`` (a plain MMPose checkpoint: ``backbone.*``, ``head.*``),
 ``'module.'`` (saved from a DDP wrapper), ``'parallel_sppe.'`` (an earlier
 RMPE checkpoint), ... :func:`load_submodule_weights` finds that prefix.
+
+This is the one mechanism for the parallel SPPE's weights (run by
+:meth:`RMPEPoseEstimator.init_weights`), instead of MMEngine's
+``init_cfg=dict(type='Pretrained', ...)``, because that initialiser loads
+non-strictly: a wrong checkpoint or an unexpected prefix loads nothing with
+only warnings, where this loader requires every weight (with its shape)
+under one prefix and raises otherwise; it also cannot express the empty
+prefix or detect one. The class docstring of
+:class:`~rmpe_mm.models.RMPEPoseEstimator` gives the details and when the
+weights are loaded.
 """
 import os.path as osp
 from collections import OrderedDict

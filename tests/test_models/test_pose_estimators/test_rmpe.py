@@ -381,6 +381,66 @@ def test_parallel_checkpoint_errors(tmp_path):
         build(checkpoint=str(wrong)).init_weights()
 
 
+def randomised(model):
+    for p in model.parameters():
+        torch.nn.init.normal_(p)
+    return model
+
+
+def test_when_the_parallel_weights_are_loaded(tmp_path):
+    """As MMEngine's runner and the inferencers do: testing (load_from /
+    weights, no init_weights) takes the RMPE checkpoint's parallel_sppe.*
+    and never opens the parallel file; training (init_weights, then a
+    load_from without parallel_sppe.*) keeps the parallel checkpoint's."""
+    from mmengine.runner import load_checkpoint
+    trained = randomised(build_with_parallel())
+    rmpe_path = tmp_path / 'rmpe.pth'
+    torch.save({'state_dict': trained.state_dict()}, rmpe_path)
+    tested = MODELS.build(
+        rmpe_cfg(
+            resnet_sppe(),
+            parallel_sppe=dict(
+                resnet_sppe(), checkpoint=str(tmp_path / 'absent.pth'))))
+    load_checkpoint(tested, str(rmpe_path), map_location='cpu', strict=True)
+    for key, value in trained.parallel_sppe.state_dict().items():
+        assert torch.equal(tested.parallel_sppe.state_dict()[key], value)
+
+    parallel = randomised(MODELS.build(resnet_sppe()))
+    parallel_path = tmp_path / 'parallel.pth'
+    torch.save({'state_dict': parallel.state_dict()}, parallel_path)
+    stage1_path = tmp_path / 'stage1.pth'
+    torch.save({'state_dict': randomised(MODELS.build(
+        resnet_sppe())).state_dict()}, stage1_path)
+    model = MODELS.build(
+        rmpe_cfg(
+            resnet_sppe(),
+            parallel_sppe=dict(resnet_sppe(), checkpoint=str(parallel_path))))
+    model.init_weights()
+    load_checkpoint(model, str(stage1_path), map_location='cpu')
+    for key, value in parallel.state_dict().items():
+        assert torch.equal(model.parallel_sppe.state_dict()[key], value)
+
+
+def test_pretrained_init_cfg_would_load_a_wrong_checkpoint_silently(
+        tmp_path):
+    """Why the parallel SPPE has its own loader (RMPEPoseEstimator's
+    docstring): MMEngine's PretrainedInit loads nothing from a checkpoint
+    of another model, without an error; load_submodule_weights raises."""
+    from mmengine.model.weight_init import PretrainedInit
+
+    from rmpe_mm.models.utils import load_submodule_weights
+    wrong = tmp_path / 'wrong.pth'
+    torch.save({'state_dict': MODELS.build(hourglass_sppe()).state_dict()},
+               wrong)
+    model = MODELS.build(resnet_sppe())
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    PretrainedInit(checkpoint=str(wrong))(model)
+    after = model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    with pytest.raises(ValueError, match='no prefix'):
+        load_submodule_weights(model, str(wrong))
+
+
 def test_constructor_errors():
     with pytest.raises(ValueError, match='parallel_loss_weight'):
         MODELS.build(rmpe_cfg(resnet_sppe(), parallel_loss_weight=-1))

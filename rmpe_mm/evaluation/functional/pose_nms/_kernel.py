@@ -26,6 +26,21 @@ arithmetic operation is the IEEE float64 one (float32 where AlphaPose's
 fullbody match count is reproduced) of the numpy reference; only the order of
 sums and the last bit of ``exp``/``tanh`` (libm instead of numpy's own) may
 differ.
+
+Why this module is one file (over the package's ~400-line guideline): numba
+keys each ``cache=True`` entry on the stamp (mtime, size) of the file that
+defines the function only. A jitted function that calls a jitted function,
+or reads a constant, from another module compiles the callee / constant
+into its own cached machine code, and an edit of that other module does not
+invalidate it: the next process silently runs the old code. Checked with
+numba 0.68.1 (setup.cfg: ``numba>=0.59``): ``entry.run`` calling
+``callee.helper`` (``x * SCALE``, ``SCALE`` from ``consts``), both
+``cache=True`` in separate modules, loads from the cache in a new process,
+but after editing ``callee.py`` or ``consts.py`` the new process still
+returns the old result. Split into ``_kernel_*`` modules, an edit of the
+pair test or the merge would leave :func:`run_pose_nms_kernel` running the
+previous version. In one file any edit recompiles everything (about 20 s,
+once), and a warm process loads the kernel in well under a second.
 """
 import math
 
