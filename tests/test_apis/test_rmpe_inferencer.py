@@ -8,13 +8,12 @@ import cv2
 import mmcv
 import numpy as np
 import pytest
+# random-weight joint scores are far below AlphaPose's 0.3 pose threshold:
+# keep every cluster so that the tests see people
+from pipeline_models import KEEP_ALL_NMS
 
 from rmpe_mm.apis import (PersonDetector, RMPEInferencer, dump_results,
                           load_alphapose_results, load_person_detections)
-
-#: Random-weight joint scores are far below AlphaPose's 0.3 pose threshold;
-#: keep every cluster so that the tests see people.
-KEEP_ALL_NMS = dict(type='ParametricPoseNMS', score_thr=0.0)
 
 
 @pytest.fixture(scope='module')
