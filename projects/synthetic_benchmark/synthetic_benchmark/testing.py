@@ -1,6 +1,6 @@
 """A tiny synthetic dataset for tests (seconds to make, 96-128 px images)."""
 from synthetic_benchmark.generator import (AppearanceConfig, GeneratorConfig,
-                                        SceneConfig, generate_dataset)
+                                           SceneConfig, generate_dataset)
 
 
 def make_tiny_synthetic(out_dir: str,

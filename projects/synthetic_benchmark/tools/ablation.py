@@ -1,14 +1,18 @@
 """RMPE's ablation (the paper's Table 3) in miniature, on the synthetic data.
 
 Makes the SIMULATED dataset if absent, fits PGPG on its train split, trains
-and tests every variant of ``configs/synthetic/`` (plain two-step, + PGPG,
+and tests every variant of the project's ``configs/`` (plain two-step, + PGPG,
 + SSTN, + parallel SPPE, + PPNMS = full RMPE, random jitter instead of PGPG,
 and extra comparisons), then writes the per-joint AP table as Markdown and a
 bar plot::
 
-    python tools/ablation.py [--seed 0] [--epochs 10] [--finetune-epochs 4]
-        [--parallel-epochs 10] [--quick] [--work-dir work_dirs/ablation]
-        [--data-root data/synthetic] [--verbose]
+    python projects/synthetic_benchmark/tools/ablation.py [--seed 0]
+        [--epochs 10] [--finetune-epochs 4] [--parallel-epochs 10] [--quick]
+        [--work-dir work_dirs/ablation] [--data-root data/synthetic]
+        [--verbose]
+
+(epochs: ``ablation`` in the project's ``configs/schedules.py``; relative
+paths resolve against the current directory)
 
 Outputs in the work directory: ``ablation.md``, ``ablation.png``,
 ``results.json`` (all metrics and timings), ``timings.json``, one
@@ -36,35 +40,25 @@ from synthetic_benchmark.orchestration import (
     BenchmarkSettings, StepRunner, ablation_markdown, ablation_plan,
     ensure_pgpg_model, ensure_synthetic_data, plot_rows)
 from synthetic_benchmark.orchestration.cli import (add_schedule_arguments,
-                                                  settings_from_args)
+                                                   settings_from_args)
 from synthetic_benchmark.orchestration.plan import (NUM_MAIN_ROWS,
-                                                   record_settings)
+                                                    record_settings)
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-#: --quick: a smoke run of the whole ablation (numbers meaningless).
-QUICK = dict(stage1_epochs=2, stage2_epochs=1, parallel_epochs=2,
-             train_people=400)
-#: The ablation's epochs: BenchmarkSettings' defaults.
-ABLATION_EPOCHS = dict(stage1_epochs=10, stage2_epochs=4, parallel_epochs=10)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(
         description='RMPE ablation (Table 3) on the synthetic benchmark')
-    parser.add_argument('--seed', type=int, default=BenchmarkSettings().seed,
-                        help='training and PGPG-fit seed (default: '
-                        '%(default)s)')
-    add_schedule_arguments(parser, ABLATION_EPOCHS, QUICK)
+    add_schedule_arguments(parser, 'ablation')
     parser.add_argument('--work-dir', default='work_dirs/ablation',
                         help='output directory (default: %(default)s)')
     return parser.parse_args(argv)
 
 
 def build_settings(args: argparse.Namespace) -> BenchmarkSettings:
-    """Defaults < --quick < explicit flags."""
-    return settings_from_args(args, ABLATION_EPOCHS, QUICK)
+    """The ablation's schedule < --quick < explicit flags."""
+    return settings_from_args(args)
 
 
 def previous_timings(root: str) -> Dict[str, float]:
@@ -85,12 +79,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the ablation; returns the exit status."""
     args = parse_args(argv)
     settings = build_settings(args)
-    os.chdir(ROOT)
     root = args.work_dir
     record_settings(root, settings, args.force)
-    runner = StepRunner(ROOT, verbose=args.verbose)
-    command = 'python tools/ablation.py ' + ' '.join(
-        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    runner = StepRunner(os.getcwd(), verbose=args.verbose)
+    command = 'python projects/synthetic_benchmark/tools/ablation.py ' + (
+        ' '.join(shlex.quote(a)
+                 for a in (sys.argv[1:] if argv is None else argv)))
     say = runner.echo
     say(f'[ablation] {command}\n[ablation] settings: {settings.to_dict()}')
     timings_file = osp.join(root, 'timings.json')

@@ -8,17 +8,20 @@ duplicates and scores at every level), without and with the parametric pose
 NMS, and probe the STN: how its translation and scale follow the known
 error of each box. Prints and writes the tables and a plot::
 
-    python tools/box_error_sweep.py [--seeds 0 1 2] [--scales 0 0.5 1 2 3]
-        [--epochs 8] [--finetune-epochs 3] [--parallel-epochs 6]
-        [--jobs 1] [--quick] [--train-only]
-        [--work-dir work_dirs/box_error_sweep] [--data-root data/synthetic]
+    python projects/synthetic_benchmark/tools/box_error_sweep.py
+        [--seeds 0 1 2] [--scales 0 0.5 1 2 3] [--epochs 8]
+        [--finetune-epochs 3] [--parallel-epochs 6] [--jobs 1] [--quick]
+        [--train-only] [--work-dir work_dirs/box_error_sweep]
+        [--data-root data/synthetic]
 
 Outputs in the work directory: ``sweep.md`` (tables), ``sweep.png``
 (mAP vs box error), ``results.json`` (all metrics and STN diagnostics) and
 ``seed<N>/`` (the training runs and per-level results). Resumable: finished
 training runs and evaluations are skipped, an interrupted run resumes from
 its last checkpoint. ``--jobs 2`` trains two seeds at once (one model thread
-each).
+each). Epochs: ``box_error_sweep`` in the project's
+``configs/schedules.py``; relative paths resolve against the current
+directory.
 """
 import argparse
 import json
@@ -30,33 +33,30 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence
 
 from synthetic_benchmark.orchestration import (BenchmarkSettings, StepRunner,
-                                              ensure_pgpg_model,
-                                              ensure_synthetic_data)
+                                               ensure_pgpg_model,
+                                               ensure_synthetic_data)
 from synthetic_benchmark.orchestration.cli import (add_schedule_arguments,
-                                                  settings_from_args)
+                                                   settings_from_args)
 from synthetic_benchmark.orchestration.plan import record_settings
 from synthetic_benchmark.orchestration.sweep import (
     DEFAULT_SCALES, collect_totals, ensure_level_detections, level_meta_file,
     link_stage1, load_json, offset_rms, paired_differences, plot_sweep,
     result_file, row_label, summarise, sweep_markdown, sweep_plan)
+from synthetic_benchmark.paths import PROJECT_ROOT
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+#: The repository holding the project (its shipped test data).
+REPO_ROOT = osp.dirname(osp.dirname(PROJECT_ROOT))
 
-#: --quick: a smoke run of every path (numbers meaningless).
-QUICK = dict(stage1_epochs=1, stage2_epochs=1, parallel_epochs=1,
-             train_people=64)
-#: The sweep's own schedule (shorter than the ablation's 10/4/10 so that
-#: three seeds fit in about an hour on 2 cores).
-SWEEP_EPOCHS = dict(stage1_epochs=8, stage2_epochs=3, parallel_epochs=6)
 #: Box padding and crop size of the synthetic configs
-#: (configs/_base_/models/synthetic_light_hourglass.py).
+#: (the project's configs/_base_/synthetic_light_hourglass.py).
 PADDING = 1.3
 INPUT_SIZE = (48, 64)
 #: Published reference Gaussian (rmpe-method.md section 4): its rms offset.
 REFERENCE_RMS = 0.0976
 #: Real detector boxes shipped with the tests (COCO sample, AP_H 56).
-COCO_SAMPLE = ('tests/data/coco/test_coco.json',
-               'tests/data/coco/test_coco_det_AP_H_56.json')
+COCO_SAMPLE = tuple(
+    osp.join(REPO_ROOT, 'tests', 'data', 'coco', name)
+    for name in ('test_coco.json', 'test_coco_det_AP_H_56.json'))
 PAIRS = (('pgpg', 'plain', '+ PGPG vs plain'),
          ('sstn', 'pgpg', '+ SSTN vs + PGPG'),
          ('sstn_parallel', 'pgpg', '+ SSTN + parallel vs + PGPG'),
@@ -74,7 +74,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         default=list(DEFAULT_SCALES),
                         help='box-error levels, multiples of the calibrated '
                         'detector error (default: %(default)s)')
-    add_schedule_arguments(parser, SWEEP_EPOCHS, QUICK)
+    add_schedule_arguments(parser, 'box_error_sweep', seed_flag=False)
     parser.add_argument('--jobs', type=int, default=1,
                         help='seeds trained at once (default: %(default)s)')
     parser.add_argument('--train-only', action='store_true',
@@ -100,7 +100,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def seed_settings(args: argparse.Namespace,
                   seed: int) -> BenchmarkSettings:
     """Sweep defaults < --quick < explicit flags, for one seed."""
-    return settings_from_args(args, SWEEP_EPOCHS, QUICK, seed=seed)
+    return settings_from_args(args, seed=seed)
 
 
 def prepare_seed(runner: StepRunner, args: argparse.Namespace,
@@ -170,8 +170,9 @@ def evaluate_level(model, scale: float, det_file: str,
     test = model.test
     meta = load_json(level_meta_file(args.data_root, scale))
     if result is None:
-        ev = evaluate_on_detections(test.config, test.cfg_options,
-                                    test.checkpoint, det_file,
+        ev = evaluate_on_detections(test.config, test.variables,
+                                    test.cfg_options, test.checkpoint,
+                                    det_file,
                                     osp.join(root, 'sweep', 'logs'),
                                     probe_stn=model.is_sstn)
         result = dict(raw=ev['raw'], ppnms=ev['ppnms'])
@@ -182,8 +183,8 @@ def evaluate_level(model, scale: float, det_file: str,
                                             INPUT_SIZE)
     if model.key == 'sstn_parallel':
         result['parallel_probe'] = parallel_sppe_probe(
-            test.config, test.cfg_options, test.checkpoint, det_file, meta,
-            annotations, PADDING)
+            test.config, test.variables, test.cfg_options, test.checkpoint,
+            det_file, meta, annotations, PADDING)
     return result
 
 
@@ -256,8 +257,7 @@ def calibration_lines(level_rms: Dict[float, float]) -> List[str]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the sweep; returns the exit status."""
     args = parse_args(argv)
-    os.chdir(ROOT)
-    runner = StepRunner(ROOT, verbose=args.verbose)
+    runner = StepRunner(os.getcwd(), verbose=args.verbose)
     start = time.perf_counter()
     os.makedirs(args.work_dir, exist_ok=True)
     ensure_synthetic_data(runner, args.data_root,

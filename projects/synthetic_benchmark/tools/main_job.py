@@ -1,18 +1,21 @@
 """The README's main job: RMPE end to end on the synthetic benchmark (CPU).
 
 Makes the SIMULATED dataset if absent (tools/make_synthetic_dataset.py),
-fits PGPG on its train split, trains the full RMPE recipe of
-``configs/synthetic/`` (stage 1a: the SPPE on PGPG proposals; stage 1b: the
+fits PGPG on its train split, trains the full RMPE recipe of the project's
+``configs/`` (stage 1a: the SPPE on PGPG proposals; stage 1b: the
 smaller parallel SPPE on ground-truth boxes; stage 2: SSTN + frozen
 parallel SPPE fine-tuning at a lower LR), tests it on the val split's
 simulated detections with parametric pose NMS, prints the MPII mAP table and
 draws the predicted poses of every val image into ``<work-dir>/vis/``::
 
-    python tools/main_job.py [--work-dir work_dirs/main_job] [--seed 0]
-        [--epochs E1] [--finetune-epochs E2] [--parallel-epochs P]
-        [--num-vis N] [--data-root data/synthetic] [--verbose]
+    python projects/synthetic_benchmark/tools/main_job.py
+        [--work-dir work_dirs/main_job] [--seed 0] [--epochs E1]
+        [--finetune-epochs E2] [--parallel-epochs P] [--train-people N]
+        [--quick] [--num-vis N] [--data-root data/synthetic] [--verbose]
 
-Resumable: finished steps (checkpoints, metrics) are skipped when the same
+(``bash tools/run_main_job.sh`` from the repository root runs it.) The
+epochs default to ``main_job`` in the project's ``configs/schedules.py``.
+Relative paths resolve against the current directory. Resumable: finished steps (checkpoints, metrics) are skipped when the same
 command runs again. Subprocesses run with ``OMP_NUM_THREADS=1`` unless it is
 set (one model thread + one data-loader process on a 2-core CPU).
 """
@@ -24,16 +27,16 @@ import sys
 import time
 from typing import Dict, Optional, Sequence
 
-from synthetic_benchmark.orchestration import (
-    BenchmarkSettings, StepRunner, contact_sheet, ensure_pgpg_model,
-    ensure_synthetic_data, main_job_plan, render_predictions)
-from synthetic_benchmark.orchestration.plan import record_settings
 from rmpe_mm.evaluation.functional.mpii_map import format_mpii_ap_table
+from synthetic_benchmark.orchestration import (StepRunner, contact_sheet,
+                                               ensure_pgpg_model,
+                                               ensure_synthetic_data,
+                                               main_job_plan,
+                                               render_predictions)
+from synthetic_benchmark.orchestration.cli import (add_schedule_arguments,
+                                                   settings_from_args)
+from synthetic_benchmark.orchestration.plan import record_settings
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-#: Main-job epochs: sized to finish in under 20 minutes on a 2-core CPU.
-MAIN_JOB_EPOCHS = dict(stage1_epochs=8, stage2_epochs=2, parallel_epochs=5)
 TABLE_KEYS = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
               'Total')
 
@@ -44,48 +47,20 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         description='RMPE main job on the synthetic benchmark (CPU)')
     parser.add_argument('--work-dir', default='work_dirs/main_job',
                         help='output directory (default: %(default)s)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='training and PGPG-fit seed (default: '
-                        '%(default)s)')
-    parser.add_argument('--epochs', type=int,
-                        default=MAIN_JOB_EPOCHS['stage1_epochs'],
-                        help='stage-1a epochs (default: %(default)s)')
-    parser.add_argument('--finetune-epochs', type=int,
-                        default=MAIN_JOB_EPOCHS['stage2_epochs'],
-                        help='stage-2 epochs (default: %(default)s)')
-    parser.add_argument('--parallel-epochs', type=int,
-                        default=MAIN_JOB_EPOCHS['parallel_epochs'],
-                        help='stage-1b epochs (default: %(default)s)')
-    parser.add_argument('--train-people', type=int, default=None,
-                        help='train on the first N people only')
+    add_schedule_arguments(parser, 'main_job')
     parser.add_argument('--num-vis', type=int, default=None,
                         help='render only the first N val images '
                         '(default: all)')
-    parser.add_argument('--data-root', default='data/synthetic',
-                        help='synthetic dataset (made if absent; default: '
-                        '%(default)s)')
-    parser.add_argument('--force', action='store_true',
-                        help='reuse a work directory made with other '
-                        'settings')
-    parser.add_argument('--verbose', action='store_true',
-                        help='echo every line of the subprocesses')
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the main job; returns the exit status."""
     args = parse_args(argv)
-    settings = BenchmarkSettings(
-        stage1_epochs=args.epochs,
-        stage2_epochs=args.finetune_epochs,
-        parallel_epochs=args.parallel_epochs,
-        seed=args.seed,
-        train_people=args.train_people,
-        data_root=args.data_root)
-    os.chdir(ROOT)
+    settings = settings_from_args(args)
     root = args.work_dir
     record_settings(root, settings, args.force)
-    runner = StepRunner(ROOT, verbose=args.verbose)
+    runner = StepRunner(os.getcwd(), verbose=args.verbose)
     say = runner.echo
     start = time.perf_counter()
     timings_file = osp.join(root, 'timings.json')

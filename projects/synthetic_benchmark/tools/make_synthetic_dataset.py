@@ -7,7 +7,8 @@ pose-dependent random errors. Nothing here is real data or a real detector.
 
 Usage::
 
-    python tools/make_synthetic_dataset.py [--out-dir data/synthetic] \\
+    python projects/synthetic_benchmark/tools/make_synthetic_dataset.py \\
+        [--out-dir data/synthetic] \\
         [--num-train 600] [--num-val 100] [--seed 0] [--img-size 256] \\
         [--config my_settings.json] [--preview 3] [--force]
 
@@ -35,8 +36,8 @@ from typing import Any, Dict, Optional, Sequence
 import cv2
 
 from synthetic_benchmark.generator import (GeneratorConfig, draw_annotations,
-                                        generate_dataset, read_config,
-                                        split_paths)
+                                           generate_dataset, read_config,
+                                           split_paths)
 from synthetic_benchmark.generator.generator import CONFIG_FILE
 from synthetic_benchmark.generator.writer import NOTICE
 

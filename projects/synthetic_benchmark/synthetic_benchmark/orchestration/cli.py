@@ -1,8 +1,10 @@
-"""Command-line pieces shared by the benchmark tools (ablation, sweep)."""
+"""Command-line pieces shared by the benchmark tools (main job, ablation,
+sweep): the schedule and work-directory flags, defined once."""
 import argparse
-from typing import Mapping, Optional
+from typing import Optional
 
 from .plan import DEFAULT_DATA_ROOT, BenchmarkSettings
+from .schedules import tool_schedule
 
 #: ``BenchmarkSettings`` field -> the tools' flag (argparse dest).
 SCHEDULE_FLAGS = (('stage1_epochs', 'epochs'),
@@ -11,18 +13,25 @@ SCHEDULE_FLAGS = (('stage1_epochs', 'epochs'),
                   ('train_people', 'train_people'))
 
 
-def add_schedule_arguments(parser: argparse.ArgumentParser,
-                           defaults: Mapping[str, int],
-                           quick: Mapping[str, int]) -> None:
-    """``--epochs``, ``--finetune-epochs``, ``--parallel-epochs``,
+def add_schedule_arguments(parser: argparse.ArgumentParser, tool: str,
+                           seed_flag: bool = True) -> None:
+    """``--seed`` (with ``seed_flag``), ``--epochs``, ``--finetune-epochs``, ``--parallel-epochs``,
     ``--train-people``, ``--quick`` and the work-directory flags
     ``--data-root``, ``--force``, ``--verbose``.
 
     Args:
         parser (argparse.ArgumentParser): The tool's parser.
-        defaults (Mapping[str, int]): The tool's epochs (shown in --help).
-        quick (Mapping[str, int]): What ``--quick`` sets.
+        tool (str): The tool's name in the project's
+            ``configs/schedules.py`` (its epochs, shown in --help).
+        seed_flag (bool): Add ``--seed`` (tools of one seed). Defaults to
+            True.
     """
+    defaults = tool_schedule(tool)
+    quick = tool_schedule(tool, quick=True)
+    if seed_flag:
+        parser.add_argument('--seed', type=int, default=0,
+                            help='training and PGPG-fit seed (default: '
+                            '%(default)s)')
     parser.add_argument('--epochs', type=int, default=None,
                         help='stage-1 epochs (SPPE alone, LR 1e-3; default '
                         f'{defaults["stage1_epochs"]})')
@@ -48,25 +57,32 @@ def add_schedule_arguments(parser: argparse.ArgumentParser,
                         'settings')
     parser.add_argument('--verbose', action='store_true',
                         help='echo every line of the subprocesses')
+    parser.set_defaults(schedule_tool=tool)
 
 
 def settings_from_args(args: argparse.Namespace,
-                       defaults: Mapping[str, int],
-                       quick: Mapping[str, int],
                        seed: Optional[int] = None) -> BenchmarkSettings:
-    """Tool defaults < ``--quick`` < explicit flags.
+    """The tool's schedule (``configs/schedules.py``) < ``--quick`` <
+    explicit flags.
 
     Args:
         args (argparse.Namespace): Parsed with
             :func:`add_schedule_arguments`.
-        defaults (Mapping[str, int]): The tool's epochs.
-        quick (Mapping[str, int]): What ``--quick`` sets.
         seed (int, optional): The seed; default ``args.seed``.
+
+    Raises:
+        ValueError: No ``seed`` and no ``--seed`` flag.
     """
-    values = dict(defaults, data_root=args.data_root,
-                  seed=args.seed if seed is None else seed)
+    if seed is None:
+        if 'seed' not in args:
+            raise ValueError('settings_from_args: this tool has no --seed; '
+                             'pass the seed')
+        seed = args.seed
+    values = dict(tool_schedule(args.schedule_tool),
+                  data_root=args.data_root,
+                  seed=seed)
     if args.quick:
-        values.update(quick)
+        values.update(tool_schedule(args.schedule_tool, quick=True))
     for key, dest in SCHEDULE_FLAGS:
         if getattr(args, dest) is not None:
             values[key] = getattr(args, dest)

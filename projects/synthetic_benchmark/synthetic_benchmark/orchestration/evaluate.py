@@ -1,9 +1,9 @@
 """Test a benchmark model in-process on other detections, with STN probes.
 
-The sweep tests every model at every box-error level; one ``tools/test.py``
-subprocess per test would spend most of its time importing. Here a test is
-a ``Runner`` built from the model's config (the same options
-``tools/test.py`` would get), its ``bbox_file`` pointed at a level's
+The sweep tests every model at every box-error level; one test subprocess
+per test would spend most of its time importing. Here a test is a
+``Runner`` built from the model's config (the same variables and options
+the test subprocess would get), its ``bbox_file`` pointed at a level's
 detections and two evaluators (without and with the parametric pose NMS)
 sharing one inference pass. For SSTN models a hook records each test
 crop's STN map, to measure how well it undoes each box's known error
@@ -13,13 +13,15 @@ import argparse
 import json
 import logging
 import uuid
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.config import Config, DictAction
 from mmengine.hooks import Hook
 
 from rmpe_mm.datasets.transforms.centre_target import fix_aspect_ratio
+
+from ..config_variables import load_config
 
 
 def parse_cfg_options(options: Sequence[str]) -> Dict:
@@ -68,12 +70,14 @@ class ThetaProbe(Hook):
             self._handle.remove()
 
 
-def build_test_config(config: str, cfg_options: Sequence[str],
-                      checkpoint: str, det_file: str, work_dir: str,
+def build_test_config(config: str, variables: Mapping[str, Any],
+                      cfg_options: Sequence[str], checkpoint: str,
+                      det_file: str, work_dir: str,
                       ppnms: str = 'paper_mpii') -> Config:
-    """The model's test config on ``det_file`` with two evaluators
-    (``raw/``: no pose NMS, ``ppnms/``: the ``ppnms`` preset)."""
-    cfg = Config.fromfile(config)
+    """The model's test config (with its config ``variables`` and
+    ``cfg_options``) on ``det_file`` with two evaluators (``raw/``: no pose
+    NMS, ``ppnms/``: the ``ppnms`` preset)."""
+    cfg = load_config(config, variables)
     cfg.merge_from_dict(parse_cfg_options(cfg_options))
     cfg.test_dataloader.dataset.bbox_file = det_file
     base = dict(cfg.test_evaluator)
@@ -93,10 +97,12 @@ def build_test_config(config: str, cfg_options: Sequence[str],
     return cfg
 
 
-def evaluate_on_detections(config: str, cfg_options: Sequence[str],
-                           checkpoint: str, det_file: str, work_dir: str,
+def evaluate_on_detections(config: str, variables: Mapping[str, Any],
+                           cfg_options: Sequence[str], checkpoint: str,
+                           det_file: str, work_dir: str,
                            probe_stn: bool = False) -> Dict:
-    """Test one model on one detection file.
+    """Test one model on one detection file (arguments: see
+    :func:`build_test_config`).
 
     Returns:
         dict: ``raw`` and ``ppnms`` metrics (keys as
@@ -105,8 +111,8 @@ def evaluate_on_detections(config: str, cfg_options: Sequence[str],
     """
     from mmengine.logging import MMLogger
     from mmengine.runner import Runner
-    cfg = build_test_config(config, cfg_options, checkpoint, det_file,
-                            work_dir)
+    cfg = build_test_config(config, variables, cfg_options, checkpoint,
+                            det_file, work_dir)
     runner = Runner.from_cfg(cfg)
     probe = ThetaProbe() if probe_stn else None
     if probe is not None:
@@ -226,8 +232,9 @@ def ideal_theta(center: np.ndarray, scale: np.ndarray, gt_box: Sequence,
     return np.array([[a[0], 0., t[0]], [0., a[1], t[1]]])
 
 
-def parallel_sppe_probe(config: str, cfg_options: Sequence[str],
-                        checkpoint: str, det_file: str,
+def parallel_sppe_probe(config: str, variables: Mapping[str, Any],
+                        cfg_options: Sequence[str], checkpoint: str,
+                        det_file: str,
                         det_meta: Sequence[Dict], annotations: Dict[int, Dict],
                         padding: float) -> Dict:
     """Does the frozen parallel SPPE's loss point the STN the right way?
@@ -253,8 +260,8 @@ def parallel_sppe_probe(config: str, cfg_options: Sequence[str],
 
     from rmpe_mm.models.utils.affine import warp_images
 
-    cfg = build_test_config(config, cfg_options, checkpoint, det_file,
-                            work_dir='unused')
+    cfg = build_test_config(config, variables, cfg_options, checkpoint,
+                            det_file, work_dir='unused')
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = MODELS.build(cfg.model)
     load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')

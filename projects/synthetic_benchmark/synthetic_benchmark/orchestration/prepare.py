@@ -2,7 +2,11 @@
 import os.path as osp
 from typing import Optional, Sequence
 
+from ..paths import tool_path
 from .steps import StepRunner
+
+#: rmpe_mm's PGPG fit (what the repository's ``tools/fit_pgpg.py`` wraps).
+FIT_PGPG_MODULE = 'rmpe_mm.datasets.pgpg.fit_cli'
 
 #: The generator writes this file last: its presence means "finished".
 GENERATOR_CONFIG = 'generator_config.json'
@@ -12,8 +16,8 @@ def ensure_synthetic_data(runner: StepRunner,
                           data_root: str,
                           log_file: str,
                           extra_args: Sequence[str] = ()) -> Optional[float]:
-    """Run ``tools/make_synthetic_dataset.py`` unless ``data_root`` holds a
-    finished dataset (its ``generator_config.json`` exists).
+    """Run the project's ``tools/make_synthetic_dataset.py`` unless
+    ``data_root`` holds a finished dataset (its ``generator_config.json`` exists).
 
     Returns:
         float | None: Wall time, or None when the data was there.
@@ -21,7 +25,7 @@ def ensure_synthetic_data(runner: StepRunner,
     if osp.isfile(runner.path(osp.join(data_root, GENERATOR_CONFIG))):
         return None
     argv = [
-        'tools/make_synthetic_dataset.py', '--out-dir', data_root,
+        tool_path('make_synthetic_dataset'), '--out-dir', data_root,
         '--no-progress', *extra_args
     ]
     return runner.run(argv, log_file)
@@ -31,7 +35,7 @@ def ensure_pgpg_model(runner: StepRunner, data_root: str, out_file: str,
                       seed: int, log_file: str) -> Optional[float]:
     """Fit PGPG on the TRAIN split (ground truth + simulated detections).
 
-    Runs ``tools/fit_pgpg.py`` with its defaults (8 atomic poses, 3
+    Runs rmpe_mm's PGPG fit (``tools/fit_pgpg.py``) with its defaults (8 atomic poses, 3
     Gaussian components, IoU > 0.5 Hungarian matching) and ``--seed``,
     unless ``out_file`` exists and is newer than the train annotations.
 
@@ -51,7 +55,7 @@ def ensure_pgpg_model(runner: StepRunner, data_root: str, out_file: str,
             runner.path(ann)):
         return None
     argv = [
-        'tools/fit_pgpg.py', ann, det, '--out', out_file, '--seed',
+        '-m', FIT_PGPG_MODULE, ann, det, '--out', out_file, '--seed',
         str(seed), '--quiet'
     ]
     return runner.run(argv, log_file)

@@ -1,12 +1,21 @@
-"""Steps of the synthetic benchmark and a subprocess runner for them."""
+"""Steps of the synthetic benchmark and a subprocess runner for them.
+
+Training and testing run rmpe_mm's ``python -m rmpe_mm.engine.train_cli`` /
+``test_cli`` (what the repository's ``tools/train.py`` and ``tools/test.py``
+wrap) in subprocesses, with the run's config variables in their environment
+(:mod:`..config_variables`).
+"""
 import os
 import os.path as osp
 import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import (Any, Callable, Dict, List, Mapping, Optional, Sequence,
+                    Tuple)
+
+from ..config_variables import environment_for, to_environment
 
 #: mmengine log lines echoed while a step runs (the rest goes to its log).
 PROGRESS_PATTERN = re.compile(r'Epoch\((train|val|test)\)|Traceback|Error')
@@ -14,20 +23,24 @@ PROGRESS_PATTERN = re.compile(r'Epoch\((train|val|test)\)|Traceback|Error')
 
 @dataclass(frozen=True)
 class TrainRun:
-    """One ``tools/train.py`` run.
+    """One training run.
 
     Args:
         name (str): Run name; its work directory is ``<root>/<name>``.
-        config (str): Config path (relative to the repository root).
+        config (str): Config path.
         epochs (int): Epochs it trains; its last checkpoint is
             ``epoch_<epochs>.pth``.
-        cfg_options (tuple[str]): ``--cfg-options`` entries (``key=value``).
+        variables (Mapping[str, Any]): The config variables it sets
+            (:data:`~synthetic_benchmark.config_variables.VARIABLES`).
+        cfg_options (tuple[str]): Extra ``--cfg-options`` entries
+            (``key=value``), for investigations only.
         needs (tuple[str]): Files that must exist before it starts (the
             checkpoints it loads, the PGPG model).
     """
     name: str
     config: str
     epochs: int
+    variables: Mapping[str, Any] = field(default_factory=dict)
     cfg_options: Tuple[str, ...] = ()
     needs: Tuple[str, ...] = ()
 
@@ -43,14 +56,16 @@ class TrainRun:
 
 @dataclass(frozen=True)
 class TestRun:
-    """One ``tools/test.py`` run (a row of the results table).
+    """One test run (a row of the results table).
 
     Args:
         name (str): Run name; results go to ``<root>/tests/<name>/``.
         label (str): Row label in the table.
         config (str): Config path.
         checkpoint (str): Checkpoint to test.
-        cfg_options (tuple[str]): ``--cfg-options`` entries.
+        variables (Mapping[str, Any]): The config variables it sets.
+        cfg_options (tuple[str]): Test-time ``--cfg-options`` entries (the
+            evaluator's pose NMS, the boxes).
         dump (bool): Also dump the raw predictions (``predictions.pkl``).
     """
     __test__ = False  # not a pytest test class despite its name
@@ -58,6 +73,7 @@ class TestRun:
     label: str
     config: str
     checkpoint: str
+    variables: Mapping[str, Any] = field(default_factory=dict)
     cfg_options: Tuple[str, ...] = ()
     dump: bool = False
 
@@ -66,24 +82,33 @@ class TestRun:
         return osp.join(root, 'tests', self.name)
 
     def metrics_file(self, root: str) -> str:
-        """Where ``tools/test.py --out`` writes the metrics."""
+        """Where the test's ``--out`` writes the metrics."""
         return osp.join(self.work_dir(root), 'metrics.json')
 
     def dump_file(self, root: str) -> str:
-        """Where ``tools/test.py --dump`` writes the predictions."""
+        """Where the test's ``--dump`` writes the predictions."""
         return osp.join(self.work_dir(root), 'predictions.pkl')
 
 
+#: The training and test entry points (modules of the installed rmpe_mm).
+TRAIN_MODULE = 'rmpe_mm.engine.train_cli'
+TEST_MODULE = 'rmpe_mm.engine.test_cli'
+
+
 def command_for_train(run: TrainRun, root: str,
-               resume: Optional[str] = None) -> List[str]:
-    """Arguments of ``tools/train.py`` for ``run``.
+                      resume: Optional[str] = None) -> List[str]:
+    """Interpreter arguments training ``run`` (its config variables go in
+    the environment, see :meth:`StepRunner.train`).
 
     With ``resume`` (a checkpoint of an interrupted run) training continues
-    from it (``--resume``: weights, optimiser, epoch); the run's own
-    ``load_from`` option is then dropped, since ``--cfg-options`` would
+    from it (``--resume``: weights, optimiser, epoch); a ``load_from`` among
+    the extra options is then dropped, since ``--cfg-options`` would
     otherwise replace the checkpoint to resume from.
     """
-    argv = ['tools/train.py', run.config, '--work-dir', run.work_dir(root)]
+    argv = [
+        '-m', TRAIN_MODULE, run.config, '--work-dir',
+        run.work_dir(root)
+    ]
     options = list(run.cfg_options)
     if resume is not None:
         argv += ['--resume', resume]
@@ -94,9 +119,9 @@ def command_for_train(run: TrainRun, root: str,
 
 
 def command_for_test(run: TestRun, root: str) -> List[str]:
-    """Arguments of ``tools/test.py`` for ``run``."""
+    """Interpreter arguments testing ``run``."""
     argv = [
-        'tools/test.py', run.config, run.checkpoint, '--work-dir',
+        '-m', TEST_MODULE, run.config, run.checkpoint, '--work-dir',
         run.work_dir(root), '--out',
         run.metrics_file(root)
     ]
@@ -108,7 +133,7 @@ def command_for_test(run: TestRun, root: str) -> List[str]:
 
 
 class StepRunner:
-    """Run the tools as subprocesses, log them, echo their progress.
+    """Run the steps as subprocesses, log them, echo their progress.
 
     Every step's full output goes to its log file; lines matching
     :data:`PROGRESS_PATTERN` (training/validation/test progress with the
@@ -119,7 +144,8 @@ class StepRunner:
     (OpenMP threads spin while waiting for each other).
 
     Args:
-        repo_root (str): Working directory of the subprocesses.
+        repo_root (str): Working directory of the subprocesses; relative
+            paths (work and data directories) resolve against it.
         python (str): Interpreter. Defaults to the current one.
         echo (Callable[[str], None]): Where progress goes. Defaults to
             ``print`` (flushed).
@@ -147,14 +173,17 @@ class StepRunner:
         """``path`` resolved against :attr:`repo_root`."""
         return osp.join(self.repo_root, path)
 
-    def _env(self) -> Dict[str, str]:
-        env = dict(os.environ)
+    def _env(self, variables: Mapping[str, Any]) -> Dict[str, str]:
+        env = environment_for(variables)
         env.setdefault('OMP_NUM_THREADS', str(self.threads))
         env.setdefault('PYTHONUNBUFFERED', '1')
         return env
 
-    def run(self, argv: Sequence[str], log_file: str) -> float:
-        """Run ``python *argv``; returns the wall time in seconds.
+    def run(self, argv: Sequence[str], log_file: str,
+            variables: Optional[Mapping[str, Any]] = None) -> float:
+        """Run ``python *argv`` with the config ``variables`` (none: the
+        configs' defaults) in its environment; returns the wall time in
+        seconds.
 
         Raises:
             RuntimeError: The command failed (message: log file and the
@@ -164,10 +193,12 @@ class StepRunner:
         start = time.perf_counter()
         tail: List[str] = []
         with open(log_file, 'w', buffering=1) as log:  # line-buffered
-            log.write('$ ' + ' '.join([self.python, *argv]) + '\n')
+            shown = to_environment(variables or {})
+            log.write('$ ' + ' '.join([f'{k}={v}' for k, v in shown.items()]
+                                      + [self.python, *argv]) + '\n')
             proc = subprocess.Popen([self.python, *argv],
                                     cwd=self.repo_root,
-                                    env=self._env(),
+                                    env=self._env(variables or {}),
                                     stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT,
                                     text=True,
@@ -216,7 +247,8 @@ class StepRunner:
             self.echo(f'    resuming {run.name} from {resume}')
         return self.run(
             command_for_train(run, root, resume),
-            self.path(osp.join(run.work_dir(root), 'train.log')))
+            self.path(osp.join(run.work_dir(root), 'train.log')),
+            run.variables)
 
     def test(self, run: TestRun, root: str) -> Optional[float]:
         """Test ``run`` unless its metrics file exists (then None)."""
@@ -229,4 +261,5 @@ class StepRunner:
                 'which does not exist')
         return self.run(
             command_for_test(run, root),
-            self.path(osp.join(run.work_dir(root), 'test.log')))
+            self.path(osp.join(run.work_dir(root), 'test.log')),
+            run.variables)

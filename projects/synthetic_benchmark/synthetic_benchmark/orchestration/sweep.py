@@ -6,8 +6,8 @@ models (plain, + PGPG, + SSTN, + parallel SPPE) for several seeds on the
 calibrated simulated detections, re-runs the simulated detector on the
 validation split with its box errors multiplied by each ``offset_scale``
 (same people, misses, duplicates and scores: only the boxes move, see
-:mod:`synthetic_benchmark.generator.redetect`) and tests every model at every
-level, with and without the parametric pose NMS, in one process.
+:mod:`synthetic_benchmark.generator.redetect`) and tests every model at
+every level, with and without the parametric pose NMS, in one process.
 """
 import dataclasses
 import json

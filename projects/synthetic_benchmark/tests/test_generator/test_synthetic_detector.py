@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from synthetic_benchmark.generator import (POSE_CLASSES, AppearanceConfig,
-                                        DetectorConfig, GeneratorConfig,
-                                        SceneConfig, SimulatedDetector,
-                                        generate_split, mixture_moments)
+                                           DetectorConfig, GeneratorConfig,
+                                           SceneConfig, SimulatedDetector,
+                                           generate_split, mixture_moments)
 
 
 def _offsets(dets, gt):

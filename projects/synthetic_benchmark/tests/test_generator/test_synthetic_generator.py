@@ -11,7 +11,7 @@ import pytest
 from rmpe_mm.datasets.mpii_mp_format import (mpii_person_category,
                                              parse_mpii_mp_json)
 from synthetic_benchmark.generator import (AppearanceConfig, GeneratorConfig,
-                                        SceneConfig, generate_dataset)
+                                           SceneConfig, generate_dataset)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from synthetic_benchmark.generator import (AppearanceConfig, GeneratorConfig,
-                                        SceneConfig, generate_dataset)
+                                           SceneConfig, generate_dataset)
 
 HAS_MMPOSE = importlib.util.find_spec('mmpose') is not None
 

@@ -4,10 +4,10 @@ import pytest
 
 from synthetic_benchmark.generator.config import POSE_CLASSES
 from synthetic_benchmark.generator.pose_sampler import (POSE_CLASS_SPECS,
-                                                     pose_to_image,
-                                                     sample_body_pose)
+                                                        pose_to_image,
+                                                        sample_body_pose)
 from synthetic_benchmark.generator.skeleton import (BONE_LENGTHS,
-                                                 JOINT_ANGLE_LIMITS, JOINT_ID)
+                                                    JOINT_ANGLE_LIMITS, JOINT_ID)
 
 J = JOINT_ID
 

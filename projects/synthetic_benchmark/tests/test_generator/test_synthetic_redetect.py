@@ -7,7 +7,7 @@ import pytest
 
 from synthetic_benchmark.generator import SceneConfig
 from synthetic_benchmark.generator.config import (OFFSET_CALIBRATION,
-                                               DetectorConfig)
+                                                  DetectorConfig)
 from synthetic_benchmark.generator.redetect import redetect_split
 from synthetic_benchmark.testing import make_tiny_synthetic
 

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from synthetic_benchmark.generator import (AppearanceConfig, GeneratorConfig,
-                                        SceneConfig, compose_scene,
-                                        generate_sample)
+                                           SceneConfig, compose_scene,
+                                           generate_sample)
 from synthetic_benchmark.generator.annotations import assign_groups, mask_bbox
 from synthetic_benchmark.generator.occlusion import in_image, joint_pixels
 from synthetic_benchmark.generator.render import paint_person

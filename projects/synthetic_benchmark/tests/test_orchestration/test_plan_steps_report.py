@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 
 from synthetic_benchmark.orchestration import (BenchmarkSettings, COLUMNS,
-                                              StepRunner, TestRun, TrainRun,
-                                              ablation_plan, draw_poses,
-                                              group_by_image, main_job_plan,
-                                              markdown_table, plot_rows,
-                                              render_predictions)
+                                               StepRunner, TestRun, TrainRun,
+                                               ablation_plan, draw_poses,
+                                               group_by_image, main_job_plan,
+                                               markdown_table, plot_rows,
+                                               render_predictions)
 from synthetic_benchmark.orchestration.plan import (data_root_options,
-                                                   pgpg_options,
-                                                   record_settings,
-                                                   schedule_options)
+                                                    pgpg_options,
+                                                    record_settings,
+                                                    schedule_options)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SETTINGS = BenchmarkSettings(stage1_epochs=3, stage2_epochs=2,
@@ -231,7 +231,7 @@ def test_prepare_steps_skip_what_exists_and_check_inputs(tmp_path):
     import time
 
     from synthetic_benchmark.orchestration import (ensure_pgpg_model,
-                                                  ensure_synthetic_data)
+                                                   ensure_synthetic_data)
     calls = []
 
     class Recorder(StepRunner):
