@@ -10,11 +10,10 @@ import pytest
 
 from rmpe_mm.datasets.mpii_mp_format import (mpii_person_category,
                                              parse_mpii_mp_json)
+from synthetic_benchmark.paths import tool_path
 from synthetic_benchmark.generator import (AppearanceConfig, GeneratorConfig,
                                            SceneConfig, generate_dataset)
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
 ANN_KEYS = {'id', 'image_id', 'category_id', 'group_id', 'keypoints',
             'num_keypoints', 'bbox', 'area', 'iscrowd', 'head_bbox',
             'center', 'scale'}
@@ -144,7 +143,7 @@ def test_bad_config_values_name_the_field(section, key, value):
 
 
 def _tool():
-    path = osp.join(ROOT, 'tools', 'make_synthetic_dataset.py')
+    path = tool_path('make_synthetic_dataset')
     spec = importlib.util.spec_from_file_location('make_synthetic', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

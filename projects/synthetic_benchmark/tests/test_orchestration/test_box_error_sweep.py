@@ -14,13 +14,13 @@ from synthetic_benchmark.orchestration.sweep import (
     SWEEP_TRAIN_RUNS, collect_totals, ensure_level_detections,
     level_meta_file, offset_rms, paired_differences, sweep_markdown,
     sweep_plan)
+from synthetic_benchmark.paths import config_path
 from synthetic_benchmark.testing import make_tiny_synthetic
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def test_plan_trains_what_the_models_need_in_order(tmp_path):
-    settings = BenchmarkSettings(seed=3)
+    settings = BenchmarkSettings(stage1_epochs=10, stage2_epochs=4,
+                                 parallel_epochs=10, seed=3)
     runs, models = sweep_plan(settings, str(tmp_path))
     assert [r.name for r in runs] == [
         n for n in ('sppe_gt_boxes', 'sppe_pgpg', 'parallel_sppe',
@@ -31,7 +31,10 @@ def test_plan_trains_what_the_models_need_in_order(tmp_path):
     for model in models:
         assert model.test.checkpoint in made
     assert [m.is_sstn for m in models] == [False, False, True, True]
-    assert all('randomness.seed=3' in r.cfg_options for r in runs)
+    assert all(r.variables['seed'] == 3 for r in runs)
+    runs, _ = sweep_plan(settings, str(tmp_path), ['model.x=1'])
+    assert [bool(r.cfg_options) for r in runs] == [
+        False, False, False, True, True]  # --stage2-options: SSTN runs
 
 
 def _fake_results():
@@ -129,22 +132,21 @@ def tiny_root(tmp_path_factory) -> str:
 def _random_model_checkpoint(name: str, root: str, path: str,
                              stn_bias=None):
     """A synthetic config's model with random weights saved to ``path``;
-    returns (config file, its data-root options)."""
-    from mmengine.config import Config
+    returns (config file, its data-root variables)."""
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
-    from synthetic_benchmark.orchestration import data_root_options
-    config = osp.join(REPO, 'configs', 'synthetic', f'{name}.py')
-    options = data_root_options(root)
-    cfg = Config.fromfile(config)
-    cfg.merge_from_dict(parse_cfg_options(options))
+
+    from synthetic_benchmark.config_variables import load_config
+    config = config_path(name)
+    variables = dict(data_root=root)
+    cfg = load_config(config, variables)
     init_default_scope('mmpose')
     model = MODELS.build(cfg.model)
     if stn_bias is not None:
         with torch.no_grad():
             model.stn.fc.bias.copy_(torch.tensor(stn_bias))
     torch.save(dict(state_dict=model.state_dict(), meta={}), path)
-    return config, options
+    return config, variables
 
 
 def test_in_process_test_with_stn_probe(tiny_root, tmp_path):
@@ -152,16 +154,16 @@ def test_in_process_test_with_stn_probe(tiny_root, tmp_path):
     box-error level of the tiny data: both evaluators, one probe record
     per detection, diagnostics over the true detections."""
     ckpt = str(tmp_path / 'model.pth')
-    config, options = _random_model_checkpoint(
+    config, variables = _random_model_checkpoint(
         'rmpe_lhg2_synthetic_sstn', tiny_root, ckpt,
         stn_bias=[0.9, 0., 0.05, 0., 0.9, 0.])  # clearly not the identity
     det_file = ensure_level_detections(tiny_root, 2.0)
     assert osp.isfile(level_meta_file(tiny_root, 2.0))
-    built = build_test_config(config, options, ckpt, det_file,
+    built = build_test_config(config, variables, (), ckpt, det_file,
                               str(tmp_path / 'w'))
     assert [e['prefix'] for e in built.test_evaluator] == ['raw', 'ppnms']
     assert built.test_evaluator[1]['pose_nms'] == 'paper_mpii'
-    result = evaluate_on_detections(config, options, ckpt, det_file,
+    result = evaluate_on_detections(config, variables, (), ckpt, det_file,
                                     str(tmp_path / 'w'), probe_stn=True)
     for part in ('raw', 'ppnms'):
         assert 'Total' in result[part]
@@ -195,20 +197,19 @@ def test_ideal_theta_is_identity_for_a_perfect_box_and_moves_otherwise():
 def test_parallel_sppe_probe_runs_on_a_checkpoint(tiny_root, tmp_path):
     from synthetic_benchmark.orchestration.evaluate import parallel_sppe_probe
     ckpt = str(tmp_path / 'model.pth')
-    config, options = _random_model_checkpoint(
+    config, variables = _random_model_checkpoint(
         'rmpe_lhg2_synthetic_sstn_parallel', tiny_root, ckpt)
     det_file = ensure_level_detections(tiny_root, 1.0)
     with open(level_meta_file(tiny_root, 1.0)) as f:
         meta = json.load(f)
     with open(osp.join(tiny_root, 'annotations', 'val.json')) as f:
         anns = {a['id']: a for a in json.load(f)['annotations']}
-    probe = parallel_sppe_probe(config, options, ckpt, det_file, meta, anns,
-                                1.3)
+    probe = parallel_sppe_probe(config, variables, (), ckpt, det_file, meta,
+                                anns, 1.3)
     assert probe['num'] == sum(m['gt_ann_id'] is not None for m in meta)
     assert probe['loss_identity'] > 0 and probe['loss_ideal'] > 0
     assert 0 <= probe['ideal_better'] <= 1
     with pytest.raises(ValueError, match='no parallel SPPE'):
         parallel_sppe_probe(
-            osp.join(REPO, 'configs', 'synthetic',
-                     'rmpe_lhg2_synthetic_sstn.py'), options, ckpt,
+            config_path('rmpe_lhg2_synthetic_sstn'), variables, (), ckpt,
             det_file, meta, anns, 1.3)

@@ -1,7 +1,7 @@
 """Tests of synthetic_benchmark.orchestration (plan, steps, report, render).
 
 No training here: the configs themselves are exercised by
-tests/test_tools/test_synthetic_configs.py.
+tests/test_tools/test_configs.py.
 """
 import json
 import os.path as osp
@@ -17,26 +17,22 @@ from synthetic_benchmark.orchestration import (BenchmarkSettings, COLUMNS,
                                                group_by_image, main_job_plan,
                                                markdown_table, plot_rows,
                                                render_predictions)
-from synthetic_benchmark.orchestration.plan import (data_root_options,
-                                                    pgpg_options,
-                                                    record_settings,
-                                                    schedule_options)
+from synthetic_benchmark.config_variables import (VARIABLES, load_config,
+                                                  to_environment)
+from synthetic_benchmark.orchestration.plan import (PPNMS_OPTION,
+                                                    record_settings)
+from synthetic_benchmark.paths import config_path, tool_path
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SETTINGS = BenchmarkSettings(stage1_epochs=3, stage2_epochs=2,
                              parallel_epochs=4, seed=7)
 
 
-def _option(run, key: str) -> str:
-    values = [o.split('=', 1)[1] for o in run.cfg_options
-              if o.split('=', 1)[0] == key]
-    assert len(values) == 1, (run.name, key, run.cfg_options)
-    return values[0]
-
-
 def _saved_checkpoints(run: TrainRun, root: str, settings) -> set:
-    """Checkpoints a run writes: every `interval` epochs and the last."""
-    interval = int(_option(run, 'default_hooks.checkpoint.interval'))
+    """Checkpoints a run writes (its config with its variables): every
+    `interval` epochs and the last; the run's epochs are the config's."""
+    cfg = load_config(run.config, run.variables)
+    assert cfg.train_cfg.max_epochs == run.epochs, run.name
+    interval = cfg.default_hooks.checkpoint.interval
     epochs = set(range(interval, run.epochs + 1, interval)) | {run.epochs}
     return {run.checkpoint(root, e) for e in epochs}
 
@@ -59,66 +55,107 @@ def test_ablation_stage2_starts_from_stage1_epoch_and_parallel():
     trains, tests = ablation_plan(SETTINGS, 'r')
     runs = {run.name: run for run in trains}
     for name in ('rmpe_sstn', 'rmpe_sstn_parallel'):
-        assert _option(runs[name], 'load_from') == osp.join(
+        assert runs[name].variables['stage1_checkpoint'] == osp.join(
             'r', 'sppe_pgpg', 'epoch_3.pth')
-    assert _option(runs['rmpe_jitter'], 'load_from') == osp.join(
+    assert runs['rmpe_jitter'].variables['stage1_checkpoint'] == osp.join(
         'r', 'sppe_jitter', 'epoch_3.pth')
-    assert _option(runs['rmpe_sstn_parallel'],
-                   'model.parallel_sppe.checkpoint') == osp.join(
-                       'r', 'parallel_sppe', 'epoch_4.pth')
-    assert not any(o.startswith('model.parallel_sppe')
-                   for o in runs['rmpe_sstn'].cfg_options)
+    assert runs['rmpe_sstn_parallel'].variables[
+        'parallel_checkpoint'] == osp.join('r', 'parallel_sppe',
+                                           'epoch_4.pth')
+    assert 'parallel_checkpoint' not in runs['rmpe_sstn'].variables
+    assert all(not r.cfg_options for r in trains)
     # the no-SSTN control trains as long as stage 1 + stage 2
     assert runs['sppe_gt_boxes'].epochs == runs['sppe_pgpg'].epochs == 5
     assert runs['sppe_jitter'].epochs == 3
-    assert all(_option(r, 'randomness.seed') == '7' for r in trains)
+    assert all(r.variables['seed'] == 7 for r in trains)
     keys = [t.name for t in tests]
     assert keys[:6] == ['plain', 'pgpg', 'sstn', 'sstn_parallel', 'full',
                         'jitter']
-    nms = {t.name: any('pose_nms=paper_mpii' in o for o in t.cfg_options)
-           for t in tests}
+    nms = {t.name: PPNMS_OPTION in t.cfg_options for t in tests}
     assert nms['plain_ppnms'] and not nms['plain']
 
 
-def test_schedule_options_merge_into_the_stage1_config():
-    from mmengine.config import Config, DictAction
-    cfg = Config.fromfile(
-        osp.join(REPO, 'configs/synthetic/lhg2_synthetic_baseline.py'))
-    opts = {}
-    for opt in schedule_options(5, 3, 3):
-        key, value = opt.split('=', 1)
-        opts[key] = DictAction._parse_iterable(value)
-    cfg.merge_from_dict(opts)
-    assert cfg.train_cfg.max_epochs == 5
+def test_epoch_variables_set_the_stage_schedules():
+    cfg = load_config(config_path('lhg2_synthetic_baseline'),
+                      dict(stage1_epochs=3, stage2_epochs=2))
+    assert cfg.train_cfg.max_epochs == 5  # stage 1 + the no-SSTN control
+    assert cfg.train_cfg.val_interval == 3
     assert cfg.param_scheduler[1].type == 'MultiStepLR'
     assert cfg.param_scheduler[1].milestones == [3]
+    assert cfg.param_scheduler[1].end == 5
     assert cfg.default_hooks.checkpoint.interval == 3
+    cfg = load_config(config_path('lhg2_synthetic_jitter'),
+                      dict(stage1_epochs=3, stage2_epochs=2,
+                           with_control=False))
+    assert cfg.train_cfg.max_epochs == 3
+    assert cfg.param_scheduler[1].milestones == [3]
+    cfg = load_config(config_path('lhg1_synthetic_parallel'),
+                      dict(parallel_epochs=4, stage1_epochs=3))
+    assert cfg.train_cfg.max_epochs == cfg.param_scheduler[1].end == 4
+    assert cfg.param_scheduler[1].milestones == [4]
+    assert cfg.default_hooks.checkpoint.interval == 4
+    cfg = load_config(config_path('rmpe_lhg2_synthetic_sstn'),
+                      dict(stage2_epochs=2, stage1_checkpoint='s1.pth'))
+    assert cfg.train_cfg.max_epochs == 2
+    assert cfg.default_hooks.checkpoint.interval == 2
+    assert cfg.load_from == 's1.pth'
 
 
-def test_pgpg_option_points_at_the_proposal_transform():
-    config = osp.join(REPO, 'configs/synthetic/rmpe_lhg2_synthetic.py')
-    (opt, ) = pgpg_options(config, 'm.json')
-    assert opt == 'train_dataloader.dataset.pipeline.3.model_file=m.json'
-    with pytest.raises(ValueError, match='PoseGuidedProposals'):
-        pgpg_options(
-            osp.join(REPO, 'configs/synthetic/lhg2_synthetic_jitter.py'),
-            'm.json')
+def test_path_variables_reach_the_pipeline_and_the_model():
+    cfg = load_config(config_path('rmpe_lhg2_synthetic'),
+                      dict(pgpg_model_file='m.json',
+                           parallel_checkpoint='p.pth', seed=7,
+                           train_people=9))
+    (pgpg, ) = [t for t in cfg.train_dataloader.dataset.pipeline
+                if t['type'] == 'PoseGuidedProposals']
+    assert pgpg['model_file'] == 'm.json'
+    assert cfg.model.parallel_sppe.checkpoint == 'p.pth'
+    assert cfg.randomness.seed == 7
+    assert cfg.train_dataloader.dataset.indices == 9
+    jitter = load_config(config_path('lhg2_synthetic_jitter'), {})
+    assert not any(t['type'] == 'PoseGuidedProposals'
+                   for t in jitter.train_dataloader.dataset.pipeline)
 
 
-def test_data_root_options():
-    assert data_root_options('data/synthetic/') == ()
-    opts = dict(o.split('=', 1) for o in data_root_options('/tmp/d'))
-    assert opts['test_dataloader.dataset.bbox_file'] == (
+def test_data_root_variable_reaches_loaders_and_evaluators(monkeypatch):
+    monkeypatch.setenv('SYNTHETIC_SEED', '99')  # a stray shell variable
+    cfg = load_config(config_path('rmpe_lhg2_synthetic'),
+                      dict(data_root='/tmp/d'))
+    assert cfg.randomness.seed == 0  # ignored: runs set their own values
+    for loader in ('train', 'val', 'test'):
+        assert cfg[f'{loader}_dataloader'].dataset.data_root == '/tmp/d/'
+    assert cfg.test_dataloader.dataset.bbox_file == (
         '/tmp/d/detections/val_det.json')
-    assert opts['test_evaluator.ann_file'] == '/tmp/d/annotations/val.json'
+    assert cfg.test_evaluator.ann_file == '/tmp/d/annotations/val.json'
+    assert cfg.val_evaluator.ann_file == '/tmp/d/annotations/val.json'
+    default = load_config(config_path('rmpe_lhg2_synthetic'), {})
+    assert default.test_evaluator.ann_file == (
+        'data/synthetic/annotations/val.json')
+    import os
+    assert os.environ['SYNTHETIC_SEED'] == '99'  # restored
+
+
+def test_config_variables_are_checked():
+    assert to_environment(dict(data_root='d', train_people=None)) == {
+        VARIABLES['data_root']: 'd/', VARIABLES['train_people']: 'None'}
+    with pytest.raises(KeyError, match='unknown config variables'):
+        to_environment(dict(max_epochs=3))
+    with pytest.raises(ValueError, match='stage1_epochs'):
+        to_environment(dict(stage1_epochs=0))
+    with pytest.raises(ValueError, match='data_root'):
+        to_environment(dict(data_root="it's"))
+    with pytest.raises(ValueError, match='with_control'):
+        to_environment(dict(with_control=1))
 
 
 def test_settings_validate_and_record(tmp_path):
     with pytest.raises(ValueError, match='stage2_epochs'):
-        BenchmarkSettings(stage2_epochs=0)
+        BenchmarkSettings(stage1_epochs=1, stage2_epochs=0,
+                          parallel_epochs=1)
     record_settings(str(tmp_path), SETTINGS)
     record_settings(str(tmp_path), SETTINGS)  # same settings: fine
-    other = BenchmarkSettings(seed=8)
+    other = BenchmarkSettings(stage1_epochs=3, stage2_epochs=2,
+                              parallel_epochs=4, seed=8)
     with pytest.raises(ValueError, match='other settings'):
         record_settings(str(tmp_path), other)
     record_settings(str(tmp_path), other, force=True)
@@ -138,6 +175,12 @@ def test_step_runner_logs_echoes_and_fails_loudly(tmp_path):
     with pytest.raises(RuntimeError, match='b.log'):
         runner.run(['-c', 'import sys; print("boom"); sys.exit(3)'],
                    str(tmp_path / 'b.log'))
+    lines.clear()
+    code = ('import os; print("Epoch(train)", os.environ["SYNTHETIC_SEED"],'
+            ' os.environ.get("SYNTHETIC_STAGE1_EPOCHS"))')
+    runner.run(['-c', code], str(tmp_path / 'c.log'), dict(seed=5))
+    assert lines == ['    Epoch(train) 5 None']
+    assert 'SYNTHETIC_SEED=5' in (tmp_path / 'c.log').read_text()
 
 
 def test_step_runner_skips_done_steps_and_checks_inputs(tmp_path):
@@ -235,14 +278,14 @@ def test_prepare_steps_skip_what_exists_and_check_inputs(tmp_path):
     calls = []
 
     class Recorder(StepRunner):
-        def run(self, argv, log_file):
+        def run(self, argv, log_file, variables=None):
             calls.append(list(argv))
             return 0.0
 
     runner = Recorder(str(tmp_path), echo=lambda line: None)
     assert ensure_synthetic_data(runner, 'd', 'l.log') == 0.0
-    assert calls[-1][:3] == ['tools/make_synthetic_dataset.py', '--out-dir',
-                             'd']
+    assert calls[-1][:3] == [tool_path('make_synthetic_dataset'),
+                             '--out-dir', 'd']
     (tmp_path / 'd' / 'annotations').mkdir(parents=True)
     (tmp_path / 'd' / 'generator_config.json').write_text('{}')
     assert ensure_synthetic_data(runner, 'd', 'l.log') is None
@@ -252,7 +295,8 @@ def test_prepare_steps_skip_what_exists_and_check_inputs(tmp_path):
     (tmp_path / 'd' / 'detections').mkdir()
     (tmp_path / 'd' / 'detections' / 'train_det.json').write_text('[]')
     assert ensure_pgpg_model(runner, 'd', 'd/m.json', 5, 'l.log') == 0.0
-    assert calls[-1][0] == 'tools/fit_pgpg.py' and '5' in calls[-1]
+    assert calls[-1][:2] == ['-m', 'rmpe_mm.datasets.pgpg.fit_cli']
+    assert '5' in calls[-1]
     model = tmp_path / 'd' / 'm.json'
     model.write_text('{}')
     assert ensure_pgpg_model(runner, 'd', 'd/m.json', 5, 'l.log') is None
@@ -265,14 +309,19 @@ def test_interrupted_train_run_resumes_without_its_load_from(tmp_path):
     calls = []
 
     class Recorder(StepRunner):
-        def run(self, argv, log_file):
+        def run(self, argv, log_file, variables=None):
             calls.append(list(argv))
+            seen.append(variables)
             return 0.0
 
+    seen = []
     runner = Recorder(str(tmp_path), echo=lambda line: None)
-    run = TrainRun('r', 'c.py', 4, ('load_from=s1.pth', 'a=1'))
+    run = TrainRun('r', 'c.py', 4, dict(stage1_checkpoint='s0.pth'),
+                   ('load_from=s1.pth', 'a=1'))
     runner.train(run, 'w')
+    assert calls[-1][:3] == ['-m', 'rmpe_mm.engine.train_cli', 'c.py']
     assert '--resume' not in calls[-1] and 'load_from=s1.pth' in calls[-1]
+    assert seen[-1] == dict(stage1_checkpoint='s0.pth')
     work = tmp_path / 'w' / 'r'
     work.mkdir(parents=True)
     (work / 'epoch_2.pth').write_bytes(b'')

@@ -1,4 +1,4 @@
-"""Every configs/synthetic/ config builds and trains one iteration.
+"""Every config of the project builds and trains one iteration.
 
 Runs on a tiny generated dataset (3 train / 2 val images, 96x96) with one
 iteration per config, so CI covers the ablation's configs cheaply. The
@@ -10,12 +10,14 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from synthetic_benchmark.orchestration import data_root_options
+from synthetic_benchmark.config_variables import load_config
+from synthetic_benchmark.paths import CONFIG_DIR, config_path
 from synthetic_benchmark.testing import make_tiny_synthetic
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+#: The model configs (configs/schedules.py holds only the tools' epochs).
 CONFIGS = sorted(
-    glob.glob(osp.join(REPO, 'configs', 'synthetic', '*.py')))
+    p for p in glob.glob(osp.join(CONFIG_DIR, '*.py'))
+    if osp.basename(p) != 'schedules.py')
 
 
 #: config -> (RMPEPoseEstimator?, parallel SPPE?, test pose NMS)
@@ -42,10 +44,7 @@ def tiny_root(tmp_path_factory) -> str:
 
 def tiny_config(path: str, root: str, work_dir: str):
     """The config on the tiny data: 1 epoch of 1 iteration, no files."""
-    from mmengine.config import Config
-    cfg = Config.fromfile(path)
-    cfg.merge_from_dict(
-        dict(opt.split('=', 1) for opt in data_root_options(root)))
+    cfg = load_config(path, dict(data_root=root))
     cfg.work_dir = work_dir
     cfg.experiment_name = osp.splitext(osp.basename(path))[0]
     cfg.load_from = None
@@ -107,7 +106,7 @@ def test_full_config_trains_and_tests_with_the_runner(tiny_root, tmp_path):
     ground-truth boxes, then the test on the simulated detections with pose
     NMS."""
     from mmengine.runner import Runner
-    path = osp.join(REPO, 'configs', 'synthetic', 'rmpe_lhg2_synthetic.py')
+    path = config_path('rmpe_lhg2_synthetic')
     cfg = tiny_config(path, tiny_root, str(tmp_path))
     assert cfg.test_dataloader.dataset.bbox_file.endswith('val_det.json')
     runner = Runner.from_cfg(cfg)

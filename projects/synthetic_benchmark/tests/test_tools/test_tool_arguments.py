@@ -1,4 +1,6 @@
-"""Argument handling of tools/ablation.py and tools/main_job.py (no runs)."""
+"""Argument handling of the project's tools (no runs)."""
+from synthetic_benchmark.orchestration import tool_schedule
+from synthetic_benchmark.orchestration.cli import settings_from_args
 
 
 def test_ablation_quick_then_explicit_flags_win(load_tool):
@@ -7,22 +9,26 @@ def test_ablation_quick_then_explicit_flags_win(load_tool):
     assert (default.stage1_epochs, default.stage2_epochs,
             default.parallel_epochs, default.train_people) == (10, 4, 10,
                                                                 None)
+    quick_schedule = tool_schedule('ablation', quick=True)
     quick = tool.build_settings(tool.parse_args(['--quick', '--seed', '3']))
-    assert quick.stage1_epochs == tool.QUICK['stage1_epochs']
-    assert quick.train_people == tool.QUICK['train_people']
+    assert quick.stage1_epochs == quick_schedule['stage1_epochs'] == 2
+    assert quick.train_people == quick_schedule['train_people'] == 400
     assert quick.seed == 3
     mixed = tool.build_settings(
         tool.parse_args(['--quick', '--epochs', '5', '--train-people', '9']))
     assert mixed.stage1_epochs == 5 and mixed.train_people == 9
-    assert mixed.stage2_epochs == tool.QUICK['stage2_epochs']
+    assert mixed.stage2_epochs == quick_schedule['stage2_epochs']
 
 
 def test_main_job_defaults_fit_the_time_budget(load_tool):
     tool = load_tool('main_job')
     args = tool.parse_args([])
-    assert (args.epochs, args.finetune_epochs,
-            args.parallel_epochs) == (8, 2, 5)
+    settings = settings_from_args(args)
+    assert (settings.stage1_epochs, settings.stage2_epochs,
+            settings.parallel_epochs) == (8, 2, 5)
     assert args.work_dir == 'work_dirs/main_job'
+    quick = settings_from_args(tool.parse_args(['--quick']))
+    assert quick.train_people == 64 and quick.stage1_epochs == 1
 
 
 def test_ablation_keeps_timings_of_earlier_runs(load_tool, tmp_path):
@@ -46,9 +52,11 @@ def test_box_error_sweep_settings_and_argument_errors(load_tool, capsys):
             default.parallel_epochs, default.seed) == (8, 3, 6, 2)
     quick = tool.seed_settings(
         tool.parse_args(['--quick', '--finetune-epochs', '2']), 0)
-    assert quick.train_people == tool.QUICK['train_people']
-    assert quick.stage1_epochs == tool.QUICK['stage1_epochs']
+    quick_schedule = tool_schedule('box_error_sweep', quick=True)
+    assert quick.train_people == quick_schedule['train_people'] == 64
+    assert quick.stage1_epochs == quick_schedule['stage1_epochs'] == 1
     assert quick.stage2_epochs == 2
+    assert 'seed' not in args  # the sweep's seeds are --seeds
     for bad in (['--jobs', '0'], ['--scales', '-1']):
         with pytest.raises(SystemExit):
             tool.parse_args(bad)
