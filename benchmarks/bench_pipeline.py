@@ -64,7 +64,7 @@ FPS = 25
 POSE_MODELS = {
     'hg8': osp.join(REPO, 'configs', 'rmpe_hg_coco.py'),
     'res50': None,  # written by _res50_config
-    'lhg2': osp.join(REPO, 'configs', 'synthetic',
+    'lhg2': osp.join(REPO, 'projects', 'synthetic_benchmark', 'configs',
                      'rmpe_lhg2_synthetic_sstn.py'),
 }
 RES50_CONFIG = '''

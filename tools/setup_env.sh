@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create (or update) the project's virtual environment in .venv/ with the
 # pinned OpenMMLab stack, MMCV compiled with its ops, and rmpe_mm and the
-# synthetic-benchmark project (projects/synthetic_benchmark) in editable mode. Idempotent: with everything in place it checks and returns in seconds.
+# synthetic-benchmark project (projects/synthetic_benchmark) in editable mode.
+# Idempotent: with everything in place it checks and returns in seconds.
 #
 #   bash tools/setup_env.sh            # create/update .venv
 #   RMPE_VENV=/path/to/venv bash tools/setup_env.sh
