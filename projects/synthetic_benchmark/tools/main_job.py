@@ -15,9 +15,10 @@ draws the predicted poses of every val image into ``<work-dir>/vis/``::
 
 (``bash tools/run_main_job.sh`` from the repository root runs it.) The
 epochs default to ``main_job`` in the project's ``configs/schedules.py``.
-Relative paths resolve against the current directory. Resumable: finished steps (checkpoints, metrics) are skipped when the same
-command runs again. Subprocesses run with ``OMP_NUM_THREADS=1`` unless it is
-set (one model thread + one data-loader process on a 2-core CPU).
+Relative paths resolve against the current directory. Resumable: finished
+steps (checkpoints, metrics) are skipped when the same command runs again.
+Subprocesses run with ``OMP_NUM_THREADS=1`` unless it is set (one model
+thread + one data-loader process on a 2-core CPU).
 """
 import argparse
 import json

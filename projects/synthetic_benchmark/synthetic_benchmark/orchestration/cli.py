@@ -15,9 +15,9 @@ SCHEDULE_FLAGS = (('stage1_epochs', 'epochs'),
 
 def add_schedule_arguments(parser: argparse.ArgumentParser, tool: str,
                            seed_flag: bool = True) -> None:
-    """``--seed`` (with ``seed_flag``), ``--epochs``, ``--finetune-epochs``, ``--parallel-epochs``,
-    ``--train-people``, ``--quick`` and the work-directory flags
-    ``--data-root``, ``--force``, ``--verbose``.
+    """``--seed`` (with ``seed_flag``), ``--epochs``, ``--finetune-epochs``,
+    ``--parallel-epochs``, ``--train-people``, ``--quick`` and the
+    work-directory flags ``--data-root``, ``--force``, ``--verbose``.
 
     Args:
         parser (argparse.ArgumentParser): The tool's parser.

@@ -227,8 +227,9 @@ def main_job_plan(settings: BenchmarkSettings,
     """
     pgpg = settings.pgpg_file
     full = config_path('rmpe_lhg2_synthetic')
-    stage1 = _stage1_run('stage1_sppe_pgpg', config_path('lhg2_synthetic_pgpg'),
-                         settings, control=False, needs=(pgpg, ))
+    stage1 = _stage1_run('stage1_sppe_pgpg',
+                         config_path('lhg2_synthetic_pgpg'), settings,
+                         control=False, needs=(pgpg, ))
     parallel = _parallel_run('stage1_parallel_sppe', settings)
     stage2 = _stage2_run('stage2_rmpe', full, settings, root, stage1,
                          parallel, (pgpg, ))

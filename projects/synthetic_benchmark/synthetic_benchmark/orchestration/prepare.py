@@ -17,7 +17,8 @@ def ensure_synthetic_data(runner: StepRunner,
                           log_file: str,
                           extra_args: Sequence[str] = ()) -> Optional[float]:
     """Run the project's ``tools/make_synthetic_dataset.py`` unless
-    ``data_root`` holds a finished dataset (its ``generator_config.json`` exists).
+    ``data_root`` holds a finished dataset (its ``generator_config.json``
+    exists).
 
     Returns:
         float | None: Wall time, or None when the data was there.
@@ -35,9 +36,10 @@ def ensure_pgpg_model(runner: StepRunner, data_root: str, out_file: str,
                       seed: int, log_file: str) -> Optional[float]:
     """Fit PGPG on the TRAIN split (ground truth + simulated detections).
 
-    Runs rmpe_mm's PGPG fit (``tools/fit_pgpg.py``) with its defaults (8 atomic poses, 3
-    Gaussian components, IoU > 0.5 Hungarian matching) and ``--seed``,
-    unless ``out_file`` exists and is newer than the train annotations.
+    Runs rmpe_mm's PGPG fit (``tools/fit_pgpg.py``) with its defaults (8
+    atomic poses, 3 Gaussian components, IoU > 0.5 Hungarian matching) and
+    ``--seed``, unless ``out_file`` exists and is newer than the train
+    annotations.
 
     Returns:
         float | None: Wall time, or None when the model was up to date.

@@ -7,7 +7,8 @@ from synthetic_benchmark.generator.pose_sampler import (POSE_CLASS_SPECS,
                                                         pose_to_image,
                                                         sample_body_pose)
 from synthetic_benchmark.generator.skeleton import (BONE_LENGTHS,
-                                                    JOINT_ANGLE_LIMITS, JOINT_ID)
+                                                    JOINT_ANGLE_LIMITS,
+                                                    JOINT_ID)
 
 J = JOINT_ID
 
