@@ -1,5 +1,5 @@
 # Synthetic benchmark, ablation row "plain two-step": the small SPPE
-# (configs/_base_/models/synthetic_light_hourglass.py) trained on the
+# (./_base_/synthetic_light_hourglass.py) trained on the
 # ground-truth boxes of the train split, tested on the val split's SIMULATED
 # detections without pose NMS (every detection's pose is kept).
 #
