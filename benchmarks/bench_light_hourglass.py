@@ -1,5 +1,6 @@
 """Time one training step (batch 32, CPU) of SPPE candidates for the
-synthetic benchmark: how the configs/synthetic/ model was chosen.
+synthetic benchmark: how the model of projects/synthetic_benchmark/configs/
+was chosen.
 
 Each candidate is a top-down model (backbone + CPMHead, 16 joints) built
 with random weights; a step is MMEngine's ``train_step`` (forward,
@@ -79,7 +80,7 @@ def pose_model(backbone: dict, stages: int, feat: int,
 
 
 def rmpe_model() -> dict:
-    """The stage-2 model of configs/synthetic (SSTN + parallel SPPE)."""
+    """The stage-2 model of the synthetic benchmark (SSTN + parallel SPPE)."""
     size, hm = (48, 64), (24, 32)
     parallel = pose_model(light_hourglass(1, 32), 1, 32, size, hm)
     parallel['checkpoint'] = None

@@ -65,7 +65,7 @@ POSE_MODELS = {
     'hg8': osp.join(REPO, 'configs', 'rmpe', 'coco',
                     'rmpe_sstn-hg8_8xb32-60e_coco-256x192.py'),
     'res50': None,  # written by _res50_config
-    'lhg2': osp.join(REPO, 'configs', 'synthetic',
+    'lhg2': osp.join(REPO, 'projects', 'synthetic_benchmark', 'configs',
                      'rmpe_lhg2_synthetic_sstn.py'),
 }
 RES50_CONFIG = '''

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create (or update) the project's virtual environment in .venv/ with the
-# pinned OpenMMLab stack, MMCV compiled with its ops, and rmpe_mm in editable
-# mode. Idempotent: with everything in place it checks and returns in seconds.
+# pinned OpenMMLab stack, MMCV compiled with its ops, and rmpe_mm and the
+# synthetic-benchmark project (projects/synthetic_benchmark) in editable mode.
+# Idempotent: with everything in place it checks and returns in seconds.
 #
 #   bash tools/setup_env.sh            # create/update .venv
 #   RMPE_VENV=/path/to/venv bash tools/setup_env.sh
@@ -29,10 +30,11 @@ step() { STEP="$1"; say "$1"; }
 # A stamp of everything that decides the environment's content: when it
 # matches and the imports work, there is nothing to do.
 stamp_value() {
-  cat "$REQ"/*.txt "$ROOT/tools/setup_env.sh" "$ROOT/setup.cfg" | sha256sum | cut -d' ' -f1
+  cat "$REQ"/*.txt "$ROOT/tools/setup_env.sh" "$ROOT/setup.cfg" \
+    "$ROOT/projects/synthetic_benchmark/setup.cfg" | sha256sum | cut -d' ' -f1
 }
 STAMP_FILE="$VENV/.rmpe_mm_env_stamp"
-CHECK='import rmpe_mm, mmpose.apis, mmdet.apis, mmcv.ops'
+CHECK='import rmpe_mm, synthetic_benchmark, mmpose.apis, mmdet.apis, mmcv.ops'
 
 if [ -f "$STAMP_FILE" ] && [ "$(cat "$STAMP_FILE")" = "$(stamp_value)" ] \
    && "$VENV/bin/python" -c "$CHECK" >/dev/null 2>&1; then
@@ -97,8 +99,9 @@ step "6/7 mmpose (--no-deps) and the test tools"
 "${PIP[@]}" -q --no-deps -r "$REQ/mmpose.txt"
 "${PIP[@]}" -q -r "$REQ/tests.txt"
 
-step "7/7 rmpe_mm in editable mode"
+step "7/7 rmpe_mm and projects/synthetic_benchmark in editable mode"
 "${PIP[@]}" -q --no-deps --no-build-isolation -e "$ROOT"
+"${PIP[@]}" -q --no-deps --no-build-isolation -e "$ROOT/projects/synthetic_benchmark"
 
 STEP="import check"
 "$PY" -c "$CHECK"

@@ -9,59 +9,9 @@ Same arguments as MMPose's ``tools/test.py``::
 ``--out`` writes the metrics as JSON/YAML/pickle (by extension); ``--dump``
 writes the raw predictions (a pickle), e.g. for ``tools/tune_ppnms.py``.
 """
-import argparse
-import os
+from rmpe_mm.engine.test_cli import main, parse_args
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
-
-import rmpe_mm  # noqa: F401  (registers the components)
-from rmpe_mm.engine import (SaveMetricsHook, merge_test_args,
-                            prepare_cpu_distributed)
-
-
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description='Test (and eval) a model')
-    parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='directory for logs and results')
-    parser.add_argument('--out', help='file to save the metrics to')
-    parser.add_argument(
-        '--dump', help='pickle file to dump the raw predictions to')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='override config settings, key=value pairs')
-    parser.add_argument(
-        '--show-dir', help='directory to save visualised predictions')
-    parser.add_argument(
-        '--show', action='store_true', help='show the predictions')
-    parser.add_argument(
-        '--interval', type=int, default=1, help='visualise every N samples')
-    parser.add_argument(
-        '--wait-time', type=float, default=1, help='display time (s)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
-
-
-def main(argv=None) -> dict:
-    args = parse_args(argv)
-    cfg = merge_test_args(Config.fromfile(args.config), args)
-    prepare_cpu_distributed(cfg)
-    runner = Runner.from_cfg(cfg)
-    if args.out:
-        runner.register_hook(SaveMetricsHook(args.out), 'LOWEST')
-    return runner.test()
-
+__all__ = ['main', 'parse_args']
 
 if __name__ == '__main__':
     main()

@@ -5,18 +5,20 @@ Not imported by ``import rmpe_mm`` (nothing here is registered):
 - :mod:`.reference_pose_nms`: the per-pick loop reference of the parametric
   pose NMS, written independently of :mod:`rmpe_mm.evaluation.functional`;
 - :mod:`.pose_nms_cases`: random crowded pose-NMS inputs;
-- :mod:`.pgpg_planted`: synthetic matched pairs with planted PGPG structure;
-- :mod:`.synthetic_data`: a tiny synthetic dataset.
+- :mod:`.pgpg_planted`: synthetic matched pairs with planted PGPG structure.
+
+(The synthetic benchmark's tiny dataset is
+``synthetic_benchmark.testing.make_tiny_synthetic``, in
+``projects/synthetic_benchmark/``.)
 """
 from .pgpg_planted import (PLANTED_COVS, PLANTED_MEANS, TEMPLATES,
                            PlantedPairs, make_planted_pairs,
                            write_planted_coco)
 from .pose_nms_cases import case_with_size, crowded_case
 from .reference_pose_nms import reference_pose_nms
-from .synthetic_data import make_tiny_synthetic
 
 __all__ = [
     'PLANTED_COVS', 'PLANTED_MEANS', 'TEMPLATES', 'PlantedPairs',
     'make_planted_pairs', 'write_planted_coco', 'case_with_size',
-    'crowded_case', 'reference_pose_nms', 'make_tiny_synthetic'
+    'crowded_case', 'reference_pose_nms'
 ]

@@ -1,0 +1,27 @@
+# Synthetic benchmark, RMPE stage 1b: the parallel SPPE, a smaller copy of
+# the SPPE (1 stack, 32 channels; the paper: 4 vs 8 stacks), trained on
+# ground-truth boxes so that it knows what a centred person looks like. The
+# SSTN + parallel configs load its checkpoint, frozen
+# (model.parallel_sppe.checkpoint). The SPPE's stage-1 schedule, without the
+# LR drop, for `parallel_epochs` (SYNTHETIC_PARALLEL_EPOCHS).
+#   python tools/train.py \
+#       projects/synthetic_benchmark/configs/lhg1_synthetic_parallel.py
+_base_ = ['./lhg2_synthetic_baseline.py']
+
+parallel_epochs = {{'$SYNTHETIC_PARALLEL_EPOCHS:10'}}
+max_epochs = parallel_epochs
+train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+param_scheduler = [
+    dict(
+        type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=max_epochs,
+        milestones=[max_epochs],  # no drop: the stage-1 part of the schedule
+        gamma=0.1,
+        by_epoch=True)
+]
+default_hooks = dict(checkpoint=dict(interval=max_epochs))
+model = dict(
+    backbone=_base_.parallel_backbone, head=_base_.parallel_head)
