@@ -3,7 +3,7 @@
 Same algorithm as :mod:`rmpe_mm.testing.reference_pose_nms` for the default
 (``alphapose_body``: pixel form, body layout) parameters, but every per-pick
 step is a torch operation on CPU tensors, which is how AlphaPose master's
-``pose_nms_body`` executes. Written from rmpe-method.md s. 3 for the
+``pose_nms_body`` executes. Written from docs/method.md s. 3 for the
 benchmark's "loop (torch)" column; only the default constants are supported.
 """
 import numpy as np

@@ -1,6 +1,6 @@
 """Straightforward per-pick reference of the parametric pose NMS.
 
-Written from rmpe-method.md section 3 (AlphaPose master ``pose_nms_body`` /
+Written from docs/method.md section 3 (AlphaPose master ``pose_nms_body`` /
 ``pose_nms_fullbody`` semantics) as plainly as possible: a Python loop over
 picks, each comparing the reference with every alive pose. It is the ground
 truth of the tests and the "loop" column of ``benchmarks/bench_pose_nms.py``;

@@ -1,4 +1,4 @@
-# RMPE's stage-2 additions to an SPPE config (rmpe-method.md, sections 1-2):
+# RMPE's stage-2 additions to an SPPE config (docs/method.md, sections 1-2):
 # the symmetric STN (a ResNet-18 localisation net seeing the full crop; the
 # SDTN acts on every stack's heatmaps) and the frozen parallel SPPE on the
 # STN output, supervised with centre-located targets. A stage-2 config

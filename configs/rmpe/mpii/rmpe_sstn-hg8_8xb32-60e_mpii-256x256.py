@@ -1,4 +1,4 @@
-# RMPE stage 2 on MPII, the paper's model (rmpe-method.md, sections 1-2):
+# RMPE stage 2 on MPII, the paper's model (docs/method.md, sections 1-2):
 # the stage-1a SPPE (sppe_hg8_8xb32-210e_mpii-256x256.py: 8-stack
 # hourglass, 256x256 crops, PGPG proposals) plus the SSTN (ResNet-18
 # localisation net seeing the full crop, SDTN on every stack's heatmaps) and

@@ -1,5 +1,5 @@
 # Synthetic benchmark, ablation row "+ PGPG": the baseline SPPE trained on
-# pose-guided proposals (rmpe-method.md section 4) instead of ground-truth
+# pose-guided proposals (docs/method.md section 4) instead of ground-truth
 # boxes, tested on the SIMULATED detections without pose NMS. This run is
 # also RMPE's stage 1: its epoch-`stage1_epochs` checkpoint is where the SSTN
 # configs (rmpe_lhg2_synthetic*.py) start.

@@ -51,7 +51,7 @@ REPO_ROOT = osp.dirname(osp.dirname(PROJECT_ROOT))
 #: (the project's configs/_base_/synthetic_light_hourglass.py).
 PADDING = 1.3
 INPUT_SIZE = (48, 64)
-#: Published reference Gaussian (rmpe-method.md section 4): its rms offset.
+#: Published reference Gaussian (docs/method.md section 4): its rms offset.
 REFERENCE_RMS = 0.0976
 #: Real detector boxes shipped with the tests (COCO sample, AP_H 56).
 COCO_SAMPLE = tuple(

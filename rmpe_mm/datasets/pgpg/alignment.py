@@ -1,6 +1,6 @@
 """Pose alignment for atomic poses: common origin, unit torso length.
 
-Rule (rmpe-method.md section 4 leaves it open; this is the documented,
+Rule (docs/method.md section 4 leaves it open; this is the documented,
 configurable default):
 
 - neck = mean of the *annotated* shoulders, pelvis = mean of the *annotated*

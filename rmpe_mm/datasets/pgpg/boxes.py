@@ -2,7 +2,7 @@
 
 All boxes are ``(x1, y1, x2, y2)`` in pixels (xyxy). The PGPG offset of a
 detected box ``d`` from its ground-truth box ``g`` is normalised by the
-ground-truth side lengths (rmpe-method.md, section 4)::
+ground-truth side lengths (docs/method.md, section 4)::
 
     ((x1d - x1g) / wg, (y1d - y1g) / hg, (x2d - x2g) / wg, (y2d - y2g) / hg)
 """

@@ -1,6 +1,6 @@
 """Fit a PGPG model: atomic poses (k-means) and per-atom offset mixtures.
 
-Steps (rmpe-method.md section 4): align the GT poses of matched pairs
+Steps (docs/method.md section 4): align the GT poses of matched pairs
 (``alignment.py``), cluster the aligned poses into ``num_atoms`` atomic poses
 (``kmeans.py``), fit a ``num_components`` Gaussian mixture to the offsets of
 each atom, and a global mixture to all offsets. An atom with fewer than

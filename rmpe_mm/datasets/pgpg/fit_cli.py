@@ -7,7 +7,7 @@ without the repository's ``tools/`` as
 Matches detections to ground-truth people (one-to-one, IoU > --iou-thr),
 aligns the GT poses (common origin, unit torso), clusters them into --num-atoms
 atomic poses and fits a --num-components Gaussian mixture to the normalised
-box offsets of each atom (rmpe-method.md section 4)::
+box offsets of each atom (docs/method.md section 4)::
 
     python -m rmpe_mm.datasets.pgpg.fit_cli ANN_FILE DET_FILE --out pgpg.json \
         [--num-atoms 8] [--num-components 3] [--iou-thr 0.5] \

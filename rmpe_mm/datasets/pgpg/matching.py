@@ -2,7 +2,7 @@
 
 Two rules, both one-to-one and both keeping only pairs with IoU strictly
 above ``iou_thr`` (default 0.5, consistent with the paper's random-jitter
-baseline, rmpe-method.md section 4):
+baseline, docs/method.md section 4):
 
 - ``'hungarian'`` (default): the assignment maximising the summed IoU over the
   pairs that pass the threshold (``scipy.optimize.linear_sum_assignment`` on

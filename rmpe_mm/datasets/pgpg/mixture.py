@@ -10,7 +10,7 @@ import numpy as np
 
 OFFSET_DIM = 4
 
-# Pose-independent Gaussian of the reference code (rmpe-method.md section 4):
+# Pose-independent Gaussian of the reference code (docs/method.md section 4):
 # per-coordinate mean / std of (xmin, ymin, xmax, ymax) normalised offsets.
 PUBLISHED_MEAN = (-0.0142, 0.0043, 0.0154, -0.0013)
 PUBLISHED_STD = (0.1158, 0.0680, 0.1337, 0.0711)

@@ -1,4 +1,4 @@
-"""Centre-located targets of RMPE's parallel SPPE (rmpe-method.md, sec. 2)."""
+"""Centre-located targets of RMPE's parallel SPPE (docs/method.md, sec. 2)."""
 import copy
 from typing import Dict, Optional, Tuple
 

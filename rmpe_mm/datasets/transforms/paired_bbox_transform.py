@@ -14,7 +14,7 @@ class RandomPairedBBoxTransform(RandomBBoxTransform):
     RMPE's parallel SPPE is supervised with the pose in the crop of the
     ground-truth box (``GenerateCentreTarget``), the main SPPE with the pose
     in the crop actually fed (a proposal). The two crops must differ by the
-    proposal's box error alone (rmpe-method.md, section 2): augmentation
+    proposal's box error alone (docs/method.md, section 2): augmentation
     that a real detector does not cause has to act on both. MMPose's
     ``RandomBBoxTransform`` changes only ``bbox_center``/``bbox_scale``, so
     after a proposal transform its random zoom (MMPose default: scale

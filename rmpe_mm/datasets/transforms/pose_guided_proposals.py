@@ -1,4 +1,4 @@
-"""PGPG training-proposal transform (rmpe-method.md section 4)."""
+"""PGPG training-proposal transform (docs/method.md section 4)."""
 from typing import Dict, Optional, Tuple
 
 import numpy as np

@@ -1,6 +1,6 @@
 """RMPE's frozen parallel SPPE: build it, load its weights, its loss.
 
-rmpe-method.md, section 2: a pose model trained on centre-located
+docs/method.md, section 2: a pose model trained on centre-located
 targets, frozen, sees the STN's warped crop; its loss against the
 centre-located targets (``GenerateCentreTarget``) trains the STN only.
 """

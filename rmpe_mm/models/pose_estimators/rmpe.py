@@ -25,7 +25,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     """Top-down estimator with RMPE's SSTN and parallel SPPE.
 
     ``inputs -> STN warp -> SPPE (backbone, neck, head) -> SDTN un-warp``.
-    The SSTN (rmpe-method.md, section 1) lets the model re-centre an
+    The SSTN (docs/method.md, section 1) lets the model re-centre an
     imperfect box; the frozen parallel SPPE (section 2) supervises the STN
     during training only.
 
@@ -109,7 +109,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
             resolution (:func:`~rmpe_mm.models.utils.affine.
             theta_in_heatmap_frame`): ``'scale'`` (``MSRAHeatmap``),
             ``'udp'`` (``UDPHeatmap``), ``'normalized'`` (one ``theta`` at
-            both sizes, rmpe-method.md's literal reading) or ``'auto'``
+            both sizes, docs/method.md's literal reading) or ``'auto'``
             (default): ``'udp'`` if the head's decoder is a ``UDPHeatmap``,
             else ``'scale'``.
     """

@@ -1,4 +1,4 @@
-"""Localisation network of the symmetric STN (rmpe-method.md, section 1)."""
+"""Localisation network of the symmetric STN (docs/method.md, section 1)."""
 import copy
 import logging
 from typing import Optional, Sequence, Tuple

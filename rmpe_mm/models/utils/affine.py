@@ -1,6 +1,6 @@
 """Affine helpers of the symmetric spatial transformer (STN + SDTN).
 
-Conventions (rmpe-method.md, section 1):
+Conventions (docs/method.md, section 1):
 
 - ``theta`` (N, 2, 3) = ``[A | t]`` maps *target* (output grid) normalised
   coordinates to *source* (input) normalised coordinates,

@@ -25,7 +25,7 @@ def _default_pose_class_probs() -> Dict[str, float]:
 #: root-mean-square normalised offset, pooled over coordinates and pose
 #: classes (``pose_class_probs``), is 0.098: that of the pose-independent
 #: Gaussian the RMPE reference code fitted on real MPII detections
-#: (rmpe-method.md section 4: means (-0.0142, 0.0043, 0.0154, -0.0013),
+#: (docs/method.md section 4: means (-0.0142, 0.0043, 0.0154, -0.0013),
 #: stds (0.1158, 0.0680, 0.1337, 0.0711)). ``tools/box_error_sweep.py``
 #: prints this check and the same figure for the real detector boxes of the
 #: COCO sample (0.056).
@@ -36,7 +36,7 @@ def _default_offset_models() -> Dict[str, List[Dict[str, Any]]]:
     """Pose-dependent box offset mixtures of the simulated detector.
 
     Offsets are ``((x1d - x1g) / wg, (y1d - y1g) / hg, (x2d - x2g) / wg,
-    (y2d - y2g) / hg)`` (rmpe-method.md section 4), with diagonal Gaussian
+    (y2d - y2g) / hg)`` (docs/method.md section 4), with diagonal Gaussian
     components. The shapes mimic what real detectors do: raised hands are
     cut off (box top too low), outstretched arms are cut off (box too
     narrow), crouched people get loose or tight boxes. Their magnitude is

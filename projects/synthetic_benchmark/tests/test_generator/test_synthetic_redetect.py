@@ -67,7 +67,7 @@ def test_missing_dataset_and_bad_scale_are_refused(tmp_path, tiny_root):
 
 def test_default_box_error_is_calibrated_to_the_reference_gaussian():
     """Pooled rms normalised offset of the default detector = that of the
-    reference code's published Gaussian (rmpe-method.md section 4)."""
+    reference code's published Gaussian (docs/method.md section 4)."""
     probs = SceneConfig().pose_class_probs
     models = DetectorConfig().offset_models
     mean_sq = np.zeros(4)

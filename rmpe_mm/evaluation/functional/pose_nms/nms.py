@@ -1,4 +1,4 @@
-"""Parametric pose NMS (RMPE, Fang et al. ICCV 2017; rmpe-method.md s. 3).
+"""Parametric pose NMS (RMPE, Fang et al. ICCV 2017; docs/method.md s. 3).
 
 Public entry points: :func:`parametric_pose_nms` (one image),
 :func:`batched_parametric_pose_nms` (many images at once),

@@ -1,4 +1,4 @@
-"""Parameters and presets of the parametric pose NMS (rmpe-method.md, s. 3).
+"""Parameters and presets of the parametric pose NMS (docs/method.md, s. 3).
 
 Every constant of the algorithm is a field of :class:`PoseNMSParams`; a preset
 is a named set of field values and any field can be overridden by name.
