@@ -10,8 +10,8 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 from mmpose.testing import get_packed_inputs
 from rmpe_mm.models import RMPEPoseEstimator
-from rmpe_mm.models.utils.affine import (affine_inverse, unwarp_heatmaps,
-                                         warp_images, warped_to_crop_pixels)
+from rmpe_mm.models.utils.affine import (unwarp_heatmaps, warp_images,
+                                         warped_to_crop_pixels)
 
 CODEC = dict(
     type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)
@@ -21,14 +21,12 @@ PREPROCESSOR = dict(
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True)
 TEST_CFG = dict(flip_mode='heatmap', shift_heatmap=True)
+#: Tiny ResNet-18 (8 base channels, 64 output channels).
+TINY_RESNET = dict(
+    type='ResNet', depth=18, stem_channels=8, base_channels=8, init_cfg=None)
 TINY_STN = dict(
     type='STNLocalizer',
-    backbone=dict(
-        type='ResNet',
-        depth=18,
-        stem_channels=8,
-        base_channels=8,
-        init_cfg=None),
+    backbone=TINY_RESNET,
     feat_channels=64,
     input_size=(32, 32))
 
@@ -39,18 +37,23 @@ def mmpose_scope():
     init_default_scope('mmpose')
 
 
-def resnet_sppe(flip_test: bool = False) -> dict:
-    """Tiny ResNet + HeatmapHead top-down model (64x64 in, 16x16 out)."""
-    return dict(
+def topdown(backbone: dict, head: dict, test_cfg: dict, **extra) -> dict:
+    """A TopdownPoseEstimator config (a fresh copy) with the shared
+    preprocessor."""
+    return copy.deepcopy(dict(
         type='TopdownPoseEstimator',
         data_preprocessor=PREPROCESSOR,
-        backbone=dict(
-            type='ResNet',
-            depth=18,
-            stem_channels=8,
-            base_channels=8,
-            init_cfg=None),
-        head=dict(
+        backbone=backbone,
+        head=head,
+        test_cfg=test_cfg,
+        **extra))
+
+
+def resnet_sppe(flip_test: bool = False) -> dict:
+    """Tiny ResNet + HeatmapHead top-down model (64x64 in, 16x16 out)."""
+    return topdown(
+        TINY_RESNET,
+        dict(
             type='HeatmapHead',
             in_channels=64,
             out_channels=17,
@@ -58,22 +61,20 @@ def resnet_sppe(flip_test: bool = False) -> dict:
             deconv_kernel_sizes=(4, 4, 4),
             loss=dict(type='KeypointMSELoss', use_target_weight=True),
             decoder=CODEC),
-        test_cfg=dict(TEST_CFG, flip_test=flip_test))
+        dict(TEST_CFG, flip_test=flip_test))
 
 
 def hourglass_sppe(flip_test: bool = False) -> dict:
     """Tiny 2-stack hourglass + CPMHead (multi-stage heatmaps)."""
-    return dict(
-        type='TopdownPoseEstimator',
-        data_preprocessor=PREPROCESSOR,
-        backbone=dict(
+    return topdown(
+        dict(
             type='HourglassNet',
             downsample_times=2,
             num_stacks=2,
             stage_channels=(256, 16, 16),
             stage_blocks=(1, 1, 1),
             feat_channel=16),
-        head=dict(
+        dict(
             type='CPMHead',
             in_channels=16,
             out_channels=17,
@@ -81,28 +82,21 @@ def hourglass_sppe(flip_test: bool = False) -> dict:
             deconv_out_channels=None,
             loss=dict(type='KeypointMSELoss', use_target_weight=True),
             decoder=CODEC),
-        test_cfg=dict(TEST_CFG, flip_test=flip_test))
+        dict(TEST_CFG, flip_test=flip_test))
 
 
 def regression_sppe(flip_test: bool = False) -> dict:
     """Tiny coordinate-head model (RegressionHead)."""
-    return dict(
-        type='TopdownPoseEstimator',
-        data_preprocessor=PREPROCESSOR,
-        backbone=dict(
-            type='ResNet',
-            depth=18,
-            stem_channels=8,
-            base_channels=8,
-            init_cfg=None),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
+    return topdown(
+        TINY_RESNET,
+        dict(
             type='RegressionHead',
             in_channels=64,
             num_joints=17,
             loss=dict(type='SmoothL1Loss', use_target_weight=True),
             decoder=dict(type='RegressionLabel', input_size=(64, 64))),
-        test_cfg=dict(flip_test=flip_test, shift_coords=True))
+        dict(flip_test=flip_test, shift_coords=True),
+        neck=dict(type='GlobalAveragePooling'))
 
 
 def rmpe_cfg(sppe: dict, **kwargs) -> dict:
