@@ -128,3 +128,34 @@ def test_headline_configs_train_on_a_fitted_pgpg_model(name, repo_root,
     built = [TRANSFORMS.build(s) for s in steps]
     assert type(built[steps.index(pgpg[0])]).__name__ == 'PoseGuidedProposals'
     assert 'RandomPairedBBoxTransform' in [type(t).__name__ for t in built]
+
+
+def test_documented_entry_point_trains(run_python, tmp_path, repo_root):
+    """``python tools/train.py configs/rmpe_hg_mpii.py`` (the paper's MPII
+    model, full size: 8-stack hourglass, 256x256, ResNet-18 STN, 4-stack
+    parallel SPPE) takes its training steps; only the data (the MPII
+    samples), the PGPG file (fitted here), the stage-1 checkpoints (none) and
+    the loader sizes are overridden."""
+    import numpy as np
+    from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
+    config = 'configs/rmpe_hg_mpii.py'
+    cfg = Config.fromfile(osp.join(repo_root, config))
+    steps = [s['type'] for s in cfg.train_dataloader.dataset.pipeline]
+    fitted = str(tmp_path / 'pgpg.json')
+    PGPGModel(OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
+                            np.eye(4)[None] * 1e-3, 'global')).save(fitted)
+    pgpg = ('train_dataloader.dataset.pipeline.'
+            f'{steps.index("PoseGuidedProposals")}')
+    log = run_python(
+        'tools/train.py', config, '--work-dir', str(tmp_path / 'run'),
+        '--no-validate', '--cfg-options', 'load_from=None',
+        'model.parallel_sppe.checkpoint=None', 'train_cfg.max_epochs=1',
+        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'train_dataloader.dataset.data_root=tests/data/mpii/',
+        'train_dataloader.dataset.ann_file=test_mpii_multi.json',
+        'train_dataloader.dataset.data_prefix.img=',
+        'train_dataloader.dataset.indices=2', f'{pgpg}.model_file={fitted}')
+    for key in ('loss_kpt', 'loss_parallel'):
+        assert key in log, key
+    assert osp.isfile(tmp_path / 'run' / 'epoch_1.pth')
