@@ -82,6 +82,52 @@ def broken_links(path: Path, root: Path = ROOT) -> List[str]:
     return problems
 
 
+#: Backticked repository paths in prose: `rmpe_mm/...`, `configs/...`, ...
+REPO_PATH = re.compile(
+    r'`((?:rmpe_mm|configs|tools|tests|benchmarks|projects|docs|requirements)'
+    r'/[^`\s]*)')
+
+
+def missing_paths(path: Path, root: Path = ROOT) -> List[str]:
+    """Backticked repository paths named in ``path`` that match no file or
+    folder (``{a,b}`` alternatives and ``*`` globs allowed; a path inside a
+    project may be named relative to that project's folder)."""
+    text = path.read_text(encoding='utf-8')
+    problems = []
+    for number, line in prose_lines(text):
+        for name in REPO_PATH.findall(line):
+            name = name.rstrip('.,:;)')
+            options = [name]
+            brace = re.search(r'\{([^}]*)\}', name)
+            if brace:
+                options = [name[:brace.start()] + alt + name[brace.end():]
+                           for alt in brace.group(1).split(',')]
+            bases = [root, path.parent]
+            if not any(list(base.glob(option)) or (base / option).exists()
+                       for option in options for base in bases):
+                problems.append(
+                    f'{path.relative_to(root)}:{number}: `{name}`')
+    return problems
+
+
+@pytest.mark.parametrize(
+    'path', markdown_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_named_repository_paths_exist(path: Path):
+    assert missing_paths(path) == []
+
+
+def test_path_checker_reports_a_stale_path(tmp_path):
+    (tmp_path / 'configs' / 'rmpe' / 'mpii').mkdir(parents=True)
+    (tmp_path / 'configs' / 'rmpe' / 'coco').mkdir()
+    (tmp_path / 'tools').mkdir()
+    (tmp_path / 'tools' / 'train.py').write_text('')
+    page = tmp_path / 'page.md'
+    page.write_text('`configs/rmpe/{mpii,coco}/` `tools/train.py`, '
+                    '`tools/*.py` `tools/main_job.py`\n')
+    problems = missing_paths(page, root=tmp_path)
+    assert problems == ['page.md:1: `tools/main_job.py`']
+
+
 def test_markdown_files_are_found():
     names = {p.relative_to(ROOT).as_posix() for p in markdown_files()}
     assert 'README.md' in names
