@@ -1,21 +1,16 @@
 """MPII multi-person dataset (the COCO-style JSON of the converter)."""
-import os.path as osp
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
-import mmpose
 import numpy as np
 from mmengine.fileio import get_local_path, load
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
+from ..utils.mmpose_files import mmpose_dataset_metainfo
 from .mpii_mp_format import MpiiImageGT, parse_mpii_mp_json
 
-#: MMPose's MPII metainfo, by absolute path: a relative
-#: ``configs/_base_/datasets/mpii.py`` would resolve against the working
-#: directory first (and find this repository's dataloader config).
-MPII_METAINFO_FILE = osp.join(
-    osp.dirname(mmpose.__file__), '.mim', 'configs', '_base_', 'datasets',
-    'mpii.py')
+#: MMPose's MPII metainfo (joints, flip pairs, sigmas), by absolute path.
+MPII_METAINFO_FILE = mmpose_dataset_metainfo('mpii')
 
 
 @DATASETS.register_module()
