@@ -10,21 +10,17 @@ in :mod:`.pose_sampler`.
 from types import MappingProxyType
 from typing import Mapping, Tuple
 
-from rmpe_mm.datasets.mpii_mp_format import (MPII_JOINT_NAMES, MPII_LIMBS,
-                                             NUM_MPII_JOINTS,
+from rmpe_mm.datasets.mpii_mp_format import (MPII_JOINT_NAMES, NUM_MPII_JOINTS,
                                              mpii_person_category)
 
 __all__ = [
-    'MPII_JOINT_NAMES', 'NUM_JOINTS', 'JOINT_ID', 'MPII_SKELETON',
+    'MPII_JOINT_NAMES', 'NUM_JOINTS', 'JOINT_ID',
     'BONE_LENGTHS', 'JOINT_ANGLE_LIMITS', 'mpii_person_category'
 ]
 
 NUM_JOINTS: int = NUM_MPII_JOINTS
 JOINT_ID: Mapping[str, int] = MappingProxyType(
     {name: i for i, name in enumerate(MPII_JOINT_NAMES)})
-
-#: Links between joints, 0-based MPII ids (the format module's limbs).
-MPII_SKELETON: Tuple[Tuple[int, int], ...] = MPII_LIMBS
 
 #: Default bone lengths as fractions of the standing body height.
 BONE_LENGTHS: Mapping[str, float] = MappingProxyType({

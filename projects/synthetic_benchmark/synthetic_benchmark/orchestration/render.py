@@ -9,15 +9,15 @@ import cv2
 import numpy as np
 from mmengine.structures import InstanceData
 
-from rmpe_mm.datasets.mpii_mp_format import MPII_JOINT_NAMES, MPII_LIMBS
 from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
 from rmpe_mm.apis.pose_nms_step import apply_pose_nms
+
+from ..drawing import ZoomedCanvas, side_color
 
 #: Person colours (BGR), cycled.
 PALETTE: Tuple[Tuple[int, int, int], ...] = (
     (60, 60, 255), (255, 160, 40), (60, 220, 60), (230, 60, 230),
     (40, 220, 255), (255, 255, 80), (160, 80, 255), (80, 160, 160))
-_SIDE = dict(l=(0, 200, 0), r=(0, 140, 255), c=(255, 160, 60))
 
 
 def group_by_image(
@@ -53,11 +53,6 @@ def group_by_image(
     return out
 
 
-def _side(joint: int) -> Tuple[int, int, int]:
-    name = MPII_JOINT_NAMES[joint]
-    return _SIDE[name[0]] if name[:2] in ('l_', 'r_') else _SIDE['c']
-
-
 def draw_poses(image: np.ndarray,
                keypoints: np.ndarray,
                keypoint_scores: np.ndarray,
@@ -81,32 +76,21 @@ def draw_poses(image: np.ndarray,
     Returns:
         np.ndarray: The drawing, ``zoom`` times larger.
     """
-    if zoom < 1:
-        raise ValueError(f'zoom must be >= 1, got {zoom}')
     if keypoints.shape[:1] != keypoint_scores.shape[:1]:
         raise ValueError('keypoints and keypoint_scores disagree on the '
                          f'number of people: {keypoints.shape} vs '
                          f'{keypoint_scores.shape}')
-    out = cv2.resize(image, None, fx=zoom, fy=zoom,
-                     interpolation=cv2.INTER_NEAREST)
-
-    def pt(xy: np.ndarray) -> Tuple[int, int]:
-        return (int(round((xy[0] + 0.5) * zoom - 0.5)),
-                int(round((xy[1] + 0.5) * zoom - 0.5)))
-
+    canvas = ZoomedCanvas(image, zoom)
     for n in range(len(keypoints)):
         color = PALETTE[n % len(PALETTE)]
         if bboxes is not None:
-            cv2.rectangle(out, pt(bboxes[n, :2]), pt(bboxes[n, 2:]), color, 1)
+            canvas.box(*bboxes[n], color)
         ok = keypoint_scores[n] >= score_thr
-        for a, b in MPII_LIMBS:
-            if ok[a] and ok[b]:
-                cv2.line(out, pt(keypoints[n, a]), pt(keypoints[n, b]),
-                         color, 3, cv2.LINE_AA)
+        canvas.limbs(keypoints[n], ok, lambda a, b: color, 3)
         for j in np.flatnonzero(ok):
-            cv2.circle(out, pt(keypoints[n, j]), 4, _side(j), -1, cv2.LINE_AA)
-            cv2.circle(out, pt(keypoints[n, j]), 4, (0, 0, 0), 1, cv2.LINE_AA)
-    return out
+            canvas.dot(*keypoints[n, j], 4, side_color(j))
+            canvas.dot(*keypoints[n, j], 4, (0, 0, 0), 1)
+    return canvas.image
 
 
 def render_predictions(dump_file: str,
