@@ -53,7 +53,8 @@ test_dataloader = dict(
     __eval_loader,
     dataset=dict(__val_dataset, bbox_file=data_root + mpii_mp_det_file))
 
-__metric = dict(type='MpiiMultiPersonMAP', ann_file=data_root + mpii_mp_val_ann)
+__metric = dict(
+    type='MpiiMultiPersonMAP', ann_file=data_root + mpii_mp_val_ann)
 val_evaluator = dict(__metric, pose_nms=None)
 test_evaluator = dict(
     __metric, pose_nms=dict(type='ParametricPoseNMS', preset='paper_mpii'))
