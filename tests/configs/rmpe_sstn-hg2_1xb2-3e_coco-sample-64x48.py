@@ -7,52 +7,39 @@
 #   python tools/train.py \
 #       tests/configs/rmpe_sstn-hg2_1xb2-3e_coco-sample-64x48.py
 _base_ = [
-    '../../configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py'
+    '../../configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py',
+    './_base_/sample_coco.py',
 ]
 
 load_from = None
-data_root = 'tests/data/coco/'
-codec = dict(
-    type='MSRAHeatmap', input_size=(48, 64), heatmap_size=(12, 16), sigma=1)
-tiny_hourglass = dict(
-    type='HourglassNet',
-    downsample_times=2,
-    num_stacks=2,
-    stage_channels=(256, 32, 32),
-    stage_blocks=(1, 1, 1),
-    feat_channel=32)
-tiny_head = dict(
-    type='CPMHead',
-    in_channels=32,
-    out_channels=17,
-    num_stages=2,
-    deconv_out_channels=None,
-    loss=dict(type='KeypointMSELoss', use_target_weight=True),
-    decoder=codec)
-
+data_root = _base_.sample_root
+codec = _base_.sample_codec
+tiny_head = dict(_base_.tiny_cpm_head, out_channels=17, decoder=codec)
 model = dict(
-    backbone=tiny_hourglass,
+    backbone=_base_.tiny_hourglass,
     head=tiny_head,
-    stn=dict(
-        backbone=dict(
-            type='ResNet', depth=18, stem_channels=16, base_channels=16),
-        feat_channels=128,
-        input_size=None),
+    stn=_base_.tiny_stn,
     parallel_sppe=dict(
-        backbone=dict(tiny_hourglass, num_stacks=1),
+        backbone=dict(_base_.tiny_hourglass, num_stacks=1),
         head=dict(tiny_head, num_stages=1),
         checkpoint=None))
 
 train_cfg = dict(max_epochs=3, val_interval=1)
-param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=True)]
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3))
+param_scheduler = _base_.constant_lr
+optim_wrapper = _base_.smoke_optim_wrapper
 default_hooks = dict(
     logger=dict(interval=1),
     checkpoint=dict(interval=1, save_best='coco/AP', rule='greater'))
 
-train_pipeline = [
+# `__name`: a helper of this file (MMEngine leaves names that start with `__`
+# out of the config)
+__load = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=_base_.padding),
+]
+__crop = [dict(type='TopdownAffine', input_size=codec['input_size'])]
+__pack = [dict(type='PackPoseInputs')]
+train_pipeline = __load + [
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomHalfBody'),
     # smoke test: no fitted PGPG model for the samples, so the reference
@@ -60,46 +47,23 @@ train_pipeline = [
     dict(type='PoseGuidedProposals', model_file=None,
          padding=_base_.padding),
     dict(type='RandomPairedBBoxTransform', shift_prob=0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
+] + __crop + [
     dict(type='GenerateTarget', encoder=codec),
     dict(type='GenerateCentreTarget', encoder=codec),
-    dict(type='PackPoseInputs')
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=_base_.padding),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs')
-]
+] + __pack
+val_pipeline = __load + __crop + __pack
 train_dataloader = dict(
+    _base_.cpu_loader,
     batch_size=2,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='test_coco.json',
-        data_prefix=dict(img=''),
-        pipeline=train_pipeline))
+    dataset=dict(_base_.sample_files, pipeline=train_pipeline))
 val_dataloader = dict(
+    _base_.cpu_loader,
     batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='test_coco.json',
-        bbox_file=None,
-        data_prefix=dict(img=''),
-        pipeline=val_pipeline))
+    dataset=dict(_base_.sample_gt_boxes, pipeline=val_pipeline))
 # testing: the samples' 118 real detector boxes + parametric pose NMS
 test_dataloader = dict(
+    _base_.cpu_loader,
     batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='test_coco.json',
-        bbox_file=data_root + 'test_coco_det_AP_H_56.json',
-        data_prefix=dict(img=''),
-        pipeline=val_pipeline))
-val_evaluator = dict(ann_file=data_root + 'test_coco.json')
-test_evaluator = dict(ann_file=data_root + 'test_coco.json')
+    dataset=dict(_base_.sample_detections, pipeline=val_pipeline))
+val_evaluator = _base_.sample_metric
+test_evaluator = _base_.sample_metric

@@ -5,32 +5,20 @@
 #   python tools/train.py \
 #       tests/configs/rmpe_sstn-hrnet-w32_1xb2-1e_coco-sample-256x192.py
 _base_ = [
-    '../../configs/rmpe/coco/rmpe_sstn-hrnet-w32_8xb64-210e_coco-256x192.py'
+    '../../configs/rmpe/coco/rmpe_sstn-hrnet-w32_8xb64-210e_coco-256x192.py',
+    './_base_/sample_coco.py',
 ]
 
-data_root = 'tests/data/coco/'
+data_root = _base_.sample_root
 model = dict(backbone=dict(init_cfg=None))
 
 train_cfg = dict(max_epochs=1, val_interval=1)
-param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=True)]
+param_scheduler = _base_.constant_lr
 default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))
 train_dataloader = dict(
-    batch_size=2,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='test_coco.json',
-        data_prefix=dict(img='')))
+    _base_.cpu_loader, batch_size=2, dataset=_base_.sample_files)
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='test_coco.json',
-        bbox_file=None,
-        data_prefix=dict(img='')))
+    _base_.cpu_loader, batch_size=8, dataset=_base_.sample_gt_boxes)
 test_dataloader = val_dataloader
-val_evaluator = dict(ann_file=data_root + 'test_coco.json')
+val_evaluator = _base_.sample_metric
 test_evaluator = val_evaluator

@@ -24,16 +24,16 @@
 #       --cfg-options custom_hooks.0.switch_pipeline.3.model_file=$PGPG
 _base_ = [
     '../../configs/_base_/default_runtime.py',
-    '../../configs/_base_/datasets/coco_topdown.py'
+    '../../configs/_base_/datasets/coco_topdown.py',
+    './_base_/sample_coco.py',
 ]
 
-data_root = 'tests/data/coco/'
+data_root = _base_.sample_root
 padding = 1.25  # must match GetBBoxCenterScale (the paper uses 1.3)
 pgpg_model_file = None
 pgpg_switch_epoch = 1
 
-codec = dict(
-    type='MSRAHeatmap', input_size=(48, 64), heatmap_size=(12, 16), sigma=1)
+codec = _base_.sample_codec
 model = dict(
     type='TopdownPoseEstimator',
     data_preprocessor=dict(
@@ -41,55 +41,40 @@ model = dict(
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
         bgr_to_rgb=True),
-    backbone=dict(
-        type='HourglassNet',
-        downsample_times=2,
-        num_stacks=1,
-        stage_channels=(256, 32, 32),  # the stem always gives 256 channels
-        stage_blocks=(1, 1, 1),
-        feat_channel=32),
+    backbone=dict(_base_.tiny_hourglass, num_stacks=1),
     head=dict(
-        type='CPMHead',
-        in_channels=32,
-        out_channels=17,
-        num_stages=1,
-        deconv_out_channels=None,
-        loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        decoder=codec),
+        _base_.tiny_cpm_head, out_channels=17, num_stages=1, decoder=codec),
     test_cfg=dict(flip_test=False))
 
 train_cfg = dict(max_epochs=2, val_interval=2)
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3))
-param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=True)]
+optim_wrapper = _base_.smoke_optim_wrapper
+param_scheduler = _base_.constant_lr
 default_hooks = dict(
     logger=dict(interval=1), checkpoint=dict(interval=1, max_keep_ckpts=1))
 
-gt_box_pipeline = [
+# `__name`: a helper of this file (MMEngine leaves names that start with `__`
+# out of the config)
+__load_and_flip = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=padding),
     dict(type='RandomFlip', direction='horizontal'),
+]
+__augment_and_targets = [
     dict(type='RandomPairedBBoxTransform', shift_prob=0, rotate_factor=30),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='GenerateTarget', encoder=codec),
     dict(type='GenerateCentreTarget', encoder=codec),
     dict(type='PackPoseInputs')
 ]
-pgpg_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
+gt_box_pipeline = __load_and_flip + __augment_and_targets
+pgpg_pipeline = __load_and_flip + [
     dict(
         type='PoseGuidedProposals',
         model_file=pgpg_model_file,
         padding=padding,
         patch_prob=0.15,
-        patch_scale_range=(0.85, 1.0)),
-    dict(type='RandomPairedBBoxTransform', shift_prob=0, rotate_factor=30),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec),
-    dict(type='PackPoseInputs')
-]
+        patch_scale_range=(0.85, 1.0))
+] + __augment_and_targets
 val_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=padding),
@@ -105,24 +90,13 @@ custom_hooks = [
 ]
 
 train_dataloader = dict(
+    _base_.cpu_loader,
     batch_size=2,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='test_coco.json',
-        data_prefix=dict(img=''),
-        pipeline=gt_box_pipeline))
+    dataset=dict(_base_.sample_files, pipeline=gt_box_pipeline))
 val_dataloader = dict(
+    _base_.cpu_loader,
     batch_size=4,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='test_coco.json',
-        bbox_file=None,
-        data_prefix=dict(img=''),
-        pipeline=val_pipeline))
+    dataset=dict(_base_.sample_gt_boxes, pipeline=val_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'test_coco.json')
+val_evaluator = dict(_base_.sample_metric, type='CocoMetric')
 test_evaluator = val_evaluator

@@ -11,63 +11,47 @@
 #   python tools/test.py tests/configs/td-hm_hg1_1xb2-3e_mpii-sample-64x64.py \
 #       CHECKPOINT
 _base_ = [
-    '../../configs/rmpe/mpii/td-hm_hourglass52_8xb64-210e_mpii-256x256.py'
+    '../../configs/rmpe/mpii/td-hm_hourglass52_8xb64-210e_mpii-256x256.py',
+    './_base_/sample_mpii.py',
 ]
 
-data_root = 'tests/data/mpii/'
-ann_file = 'test_mpii_multi.json'
-codec = dict(
-    type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=1)
+data_root = _base_.sample_root
+codec = _base_.sample_codec
 
 model = dict(
     backbone=dict(
-        type='HourglassNet',
-        downsample_times=2,
+        _base_.tiny_hourglass,
         num_stacks=1,
         stage_channels=(256, 64, 64),
-        stage_blocks=(1, 1, 1),
         feat_channel=64),
     head=dict(in_channels=64, decoder=codec))
 
 train_cfg = dict(max_epochs=3, val_interval=1)
-param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=True)]
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3))
+param_scheduler = _base_.constant_lr
+optim_wrapper = _base_.smoke_optim_wrapper
 default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))
 
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
+# `__name`: a helper of this file (MMEngine leaves names that start with `__`
+# out of the config)
+__load = [dict(type='LoadImage'), dict(type='GetBBoxCenterScale')]
+__crop = [dict(type='TopdownAffine', input_size=codec['input_size'])]
+__pack = [dict(type='PackPoseInputs')]
+train_pipeline = __load + [
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomBBoxTransform', shift_prob=0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs')
-]
-sample_files = dict(
-    data_root=data_root, ann_file=ann_file, data_prefix=dict(img=''))
+] + __crop + [dict(type='GenerateTarget', encoder=codec)] + __pack
+val_pipeline = __load + __crop + __pack
 train_dataloader = dict(
+    _base_.cpu_loader,
     batch_size=2,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(sample_files, pipeline=train_pipeline))
+    dataset=dict(_base_.sample_files, pipeline=train_pipeline))
 val_dataloader = dict(
+    _base_.cpu_loader,
     batch_size=5,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(sample_files, pipeline=val_pipeline))
+    dataset=dict(_base_.sample_files, pipeline=val_pipeline))
 test_dataloader = dict(
+    _base_.cpu_loader,
     batch_size=5,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        sample_files,
-        bbox_file=data_root + 'test_mpii_det.json',
-        pipeline=val_pipeline))
-val_evaluator = dict(ann_file=data_root + ann_file)
-test_evaluator = dict(ann_file=data_root + ann_file)
+    dataset=dict(_base_.sample_detections, pipeline=val_pipeline))
+val_evaluator = _base_.sample_metric
+test_evaluator = _base_.sample_metric

@@ -7,27 +7,26 @@ dataset_type = 'CocoDataset'
 data_mode = 'topdown'
 data_root = 'data/coco/'
 
+# `__name`: a helper of this file (MMEngine leaves names that start with
+# `__` out of the config)
+__loader = dict(num_workers=2, persistent_workers=True)
+__dataset = dict(type=dataset_type, data_root=data_root, data_mode=data_mode)
+
 train_dataloader = dict(
+    __loader,
     batch_size=64,
-    num_workers=2,
-    persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
+        __dataset,
         ann_file='annotations/person_keypoints_train2017.json',
         data_prefix=dict(img='train2017/')))
 val_dataloader = dict(
+    __loader,
     batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
+        __dataset,
         ann_file='annotations/person_keypoints_val2017.json',
         bbox_file=data_root +
         'person_detection_results/COCO_val2017_detections_AP_H_56_person.json',

@@ -19,51 +19,37 @@ codec = dict(
 # pose-independent Gaussian.
 pgpg_model_file = 'data/coco/pgpg/coco_pgpg_model.json'
 
-gt_box_pipeline = [
+# The pipelines, from shared steps (`__name`: a helper of this file; MMEngine
+# leaves names that start with `__` out of the config).
+__load = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomHalfBody'),
-    dict(type='RandomBBoxTransform', shift_prob=0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
 ]
-pgpg_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
+__augment = [
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomHalfBody'),
+]
+__gt_box = [dict(type='RandomBBoxTransform', shift_prob=0)]
+__proposals = [
     dict(
         type='PoseGuidedProposals',
         model_file=pgpg_model_file,
         padding=padding),
     dict(type='RandomPairedBBoxTransform', shift_prob=0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
 ]
-rmpe_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomHalfBody'),
-    dict(
-        type='PoseGuidedProposals',
-        model_file=pgpg_model_file,
-        padding=padding),
-    dict(type='RandomPairedBBoxTransform', shift_prob=0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec, use_rotation=True),
-    dict(type='PackPoseInputs')
+__crop = [dict(type='TopdownAffine', input_size=codec['input_size'])]
+__target = [dict(type='GenerateTarget', encoder=codec)]
+__centre_target = [
+    dict(type='GenerateCentreTarget', encoder=codec, use_rotation=True)
 ]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs')
-]
+__pack = [dict(type='PackPoseInputs')]
+
+gt_box_pipeline = __load + __augment + __gt_box + __crop + __target + __pack
+pgpg_pipeline = __load + __augment + __proposals + __crop + __target + __pack
+rmpe_pipeline = (
+    __load + __augment + __proposals + __crop + __target + __centre_target +
+    __pack)
+val_pipeline = __load + __crop + __pack
 
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader

@@ -26,52 +26,35 @@ mpii_mp_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
                      'flip', 'flip_direction', 'flip_indices', 'raw_ann_info',
                      'dataset_name', 'mpii_gt')
 
-train_dataloader = dict(
-    batch_size=64,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/mpii_mp_train.json',
-        data_prefix=dict(img='images/')))
-# validation during training: ground-truth boxes, no pose NMS needed
-val_dataloader = dict(
+# `__name`: a helper of this file (MMEngine leaves names that start with
+# `__` out of the config)
+__loader = dict(num_workers=2, persistent_workers=True)
+__dataset = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_mode=data_mode,
+    data_prefix=dict(img='images/'))
+__eval_loader = dict(
+    __loader,
     batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
     drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file=mpii_mp_val_ann,
-        data_prefix=dict(img='images/'),
-        test_mode=True))
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False))
+__val_dataset = dict(__dataset, ann_file=mpii_mp_val_ann, test_mode=True)
+
+train_dataloader = dict(
+    __loader,
+    batch_size=64,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(__dataset, ann_file='annotations/mpii_mp_train.json'))
+# validation during training: ground-truth boxes, no pose NMS needed
+val_dataloader = dict(__eval_loader, dataset=__val_dataset)
 # testing: the RMPE pipeline, detector boxes + parametric pose NMS
 test_dataloader = dict(
-    batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file=mpii_mp_val_ann,
-        bbox_file=data_root + mpii_mp_det_file,
-        data_prefix=dict(img='images/'),
-        test_mode=True))
+    __eval_loader,
+    dataset=dict(__val_dataset, bbox_file=data_root + mpii_mp_det_file))
 
-val_evaluator = dict(
-    type='MpiiMultiPersonMAP',
-    ann_file=data_root + mpii_mp_val_ann,
-    pose_nms=None)
+__metric = dict(
+    type='MpiiMultiPersonMAP', ann_file=data_root + mpii_mp_val_ann)
+val_evaluator = dict(__metric, pose_nms=None)
 test_evaluator = dict(
-    type='MpiiMultiPersonMAP',
-    ann_file=data_root + mpii_mp_val_ann,
-    pose_nms=dict(type='ParametricPoseNMS', preset='paper_mpii'))
+    __metric, pose_nms=dict(type='ParametricPoseNMS', preset='paper_mpii'))

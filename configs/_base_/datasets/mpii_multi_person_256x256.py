@@ -18,52 +18,38 @@ codec = dict(
 # Gaussian, no atomic poses.
 pgpg_model_file = 'data/mpii/pgpg/mpii_pgpg_model.json'
 
-gt_box_pipeline = [
+# The pipelines, from shared steps (`__name`: a helper of this file; MMEngine
+# leaves names that start with `__` out of the config).
+__load = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomBBoxTransform', shift_prob=0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
 ]
+__augment = [dict(type='RandomFlip', direction='horizontal')]
+__gt_box = [dict(type='RandomBBoxTransform', shift_prob=0)]
 # PGPG replaces the ground-truth box by a proposal after the flip and keeps
 # the GT box (gt_bbox_center/scale) for GenerateCentreTarget;
 # RandomPairedBBoxTransform zooms/rotates both boxes alike, so the fed crop
 # and the centre-located crop differ by the proposal error alone.
-pgpg_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
+__proposals = [
     dict(
         type='PoseGuidedProposals',
         model_file=pgpg_model_file,
         padding=padding),
     dict(type='RandomPairedBBoxTransform', shift_prob=0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
 ]
-rmpe_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(
-        type='PoseGuidedProposals',
-        model_file=pgpg_model_file,
-        padding=padding),
-    dict(type='RandomPairedBBoxTransform', shift_prob=0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec, use_rotation=True),
-    dict(type='PackPoseInputs')
+__crop = [dict(type='TopdownAffine', input_size=codec['input_size'])]
+__target = [dict(type='GenerateTarget', encoder=codec)]
+__centre_target = [
+    dict(type='GenerateCentreTarget', encoder=codec, use_rotation=True)
 ]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs')
-]
+__pack = [dict(type='PackPoseInputs')]
+
+gt_box_pipeline = __load + __augment + __gt_box + __crop + __target + __pack
+pgpg_pipeline = __load + __augment + __proposals + __crop + __target + __pack
+rmpe_pipeline = (
+    __load + __augment + __proposals + __crop + __target + __centre_target +
+    __pack)
+val_pipeline = __load + __crop + __pack
 
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=val_pipeline))  # detections

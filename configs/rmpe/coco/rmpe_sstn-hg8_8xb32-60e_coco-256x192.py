@@ -11,6 +11,7 @@
 _base_ = [
     './sppe_hg8_8xb32-210e_coco-256x192.py',
     '../../_base_/models/rmpe_sstn.py',
+    '../../_base_/schedules/rmpe_finetune_60e.py',
 ]
 
 # ---- the stage-1 checkpoints (edit or override) ---------------------------
@@ -30,20 +31,7 @@ model = dict(
 
 train_dataloader = dict(dataset=dict(pipeline=_base_.rmpe_pipeline))
 
-# ---- stage-2 schedule: fine-tuning at a lower LR (a documented choice; the
-# paper gives none). It replaces stage 1's, so it is written here: a schedule
-# base could not sit beside the stage-1 config in `_base_`.
-train_cfg = dict(max_epochs=60, val_interval=10)
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-4))
-param_scheduler = [
-    dict(
-        type='LinearLR', begin=0, end=500, start_factor=0.001,
-        by_epoch=False),
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=60,
-        milestones=[40, 55],
-        gamma=0.1,
-        by_epoch=True)
-]
+# ---- stage 2's schedule replaces stage 1's (rmpe_finetune_60e.py) -------
+train_cfg = _base_.finetune_train_cfg
+optim_wrapper = _base_.finetune_optim_wrapper
+param_scheduler = _base_.finetune_param_scheduler

@@ -11,16 +11,11 @@ _base_ = ['./lhg2_synthetic_baseline.py']
 parallel_epochs = {{'$SYNTHETIC_PARALLEL_EPOCHS:10'}}
 max_epochs = parallel_epochs
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+# the baseline's warm-up and step scheduler, with no drop: the stage-1 part
+# of the schedule
 param_scheduler = [
-    dict(
-        type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=max_epochs,
-        milestones=[max_epochs],  # no drop: the stage-1 part of the schedule
-        gamma=0.1,
-        by_epoch=True)
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], end=max_epochs, milestones=[max_epochs])
 ]
 default_hooks = dict(checkpoint=dict(interval=max_epochs))
 model = dict(

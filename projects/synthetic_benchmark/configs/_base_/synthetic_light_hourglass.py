@@ -103,51 +103,39 @@ bbox_aug = dict(
 # ground truth and simulated detections (tools/ablation.py and
 # tools/main_job.py fit it when absent)
 pgpg_model_file = '{{$SYNTHETIC_PGPG_MODEL:data/synthetic/pgpg_model.json}}'
-gt_box_pipeline = [
+# Each pipeline from shared steps (`__name`: a helper of this file; MMEngine
+# leaves names that start with `__` out of the config).
+__load = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
-    bbox_aug,
-    dict(type='TopdownAffine', input_size=input_size),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec),
-    dict(type='PackPoseInputs')
 ]
-pgpg_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
+__flip = [dict(type='RandomFlip', direction='horizontal')]
+__pgpg = [
     dict(
         type='PoseGuidedProposals',
         model_file=pgpg_model_file,
         padding=padding,
         patch_prob=0.15,
-        patch_scale_range=(0.85, 1.0)),
-    bbox_aug,
-    dict(type='TopdownAffine', input_size=input_size),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec),
-    dict(type='PackPoseInputs')
+        patch_scale_range=(0.85, 1.0))
 ]
-jitter_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='RandomFlip', direction='horizontal'),
+__jitter = [
     dict(
         type='RandomJitterProposals',
         padding=padding,
         shift_factor=0.2,
         scale_range=(0.7, 1.3),
-        min_iou=0.5),
-    bbox_aug,
-    dict(type='TopdownAffine', input_size=input_size),
+        min_iou=0.5)
+]
+__crop = [dict(type='TopdownAffine', input_size=input_size)]
+__targets = [
     dict(type='GenerateTarget', encoder=codec),
     dict(type='GenerateCentreTarget', encoder=codec),
-    dict(type='PackPoseInputs')
 ]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
-    dict(type='TopdownAffine', input_size=input_size),
-    dict(type='PackPoseInputs')
-]
+__pack = [dict(type='PackPoseInputs')]
+
+gt_box_pipeline = __load + __flip + [bbox_aug] + __crop + __targets + __pack
+pgpg_pipeline = (
+    __load + __flip + __pgpg + [bbox_aug] + __crop + __targets + __pack)
+jitter_pipeline = (
+    __load + __flip + __jitter + [bbox_aug] + __crop + __targets + __pack)
+val_pipeline = __load + __crop + __pack
