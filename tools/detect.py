@@ -33,6 +33,7 @@ from mmengine.config import Config
 import rmpe_mm  # noqa: F401  (checkpoint loading on torch >= 2.6)
 from rmpe_mm.apis import PersonDetector, detect_dataset, dump_results
 from rmpe_mm.engine import prepare_cpu_distributed
+from rmpe_mm.engine.runner_args import add_launcher_arguments, parse_tool_args
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -63,15 +64,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--device',
         default=None,
         help='torch device (default: cuda:LOCAL_RANK if available, else cpu)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch'],
-        default='none',
-        help='job launcher (pytorch: torchrun)')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_launcher_arguments(parser, ('none', 'pytorch'))  # pytorch: torchrun
+    return parse_tool_args(parser, argv)
 
 
 def init_launcher(launcher: str) -> None:

@@ -3,11 +3,56 @@
 The arguments mirror MMPose's tools; the logic lives here so that both tools
 share one implementation and tests can exercise it without a subprocess.
 """
+import os
 import os.path as osp
-from argparse import Namespace
-from typing import Optional
+from argparse import ArgumentParser, Namespace
+from typing import Optional, Sequence
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+
+#: ``--launcher`` choices of MMPose's train/test tools.
+LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
+
+
+def add_launcher_arguments(parser: ArgumentParser,
+                           launchers: Sequence[str] = LAUNCHERS) -> None:
+    """``--launcher`` and ``--local_rank`` (set by older launchers)."""
+    parser.add_argument(
+        '--launcher',
+        choices=list(launchers),
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def add_runner_arguments(parser: ArgumentParser, shown: str) -> None:
+    """The flags ``tools/train.py`` and ``tools/test.py`` share (MMPose's):
+    ``--cfg-options``, visualisation (``--show-dir``, ``--show``,
+    ``--interval``, ``--wait-time``; ``shown`` names what is shown) and the
+    launcher."""
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value pairs (e.g. '
+        'train_cfg.max_epochs=2)')
+    parser.add_argument(
+        '--show-dir', help=f'directory to save visualised {shown}')
+    parser.add_argument('--show', action='store_true', help=f'show {shown}')
+    parser.add_argument(
+        '--interval', type=int, default=1, help='visualise every N samples')
+    parser.add_argument(
+        '--wait-time', type=float, default=1, help='display time (s)')
+    add_launcher_arguments(parser)
+
+
+def parse_tool_args(parser: ArgumentParser,
+                    argv: Optional[Sequence[str]] = None) -> Namespace:
+    """Parse ``argv`` and export ``--local_rank`` as ``LOCAL_RANK`` (unless
+    the launcher already set it), as MMPose's tools do."""
+    args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def _default_work_dir(config_path: str) -> str:

@@ -13,15 +13,15 @@ Same arguments as MMPose's ``tools/test.py``::
 writes the raw predictions (a pickle), e.g. for ``tools/tune_ppnms.py``.
 """
 import argparse
-import os
 from typing import Optional, Sequence
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 import rmpe_mm  # noqa: F401  (registers the components)
 from rmpe_mm.engine import (SaveMetricsHook, merge_test_args,
                             prepare_cpu_distributed)
+from rmpe_mm.engine.runner_args import add_runner_arguments, parse_tool_args
 
 
 def parse_args(
@@ -34,29 +34,8 @@ def parse_args(
     parser.add_argument('--out', help='file to save the metrics to')
     parser.add_argument(
         '--dump', help='pickle file to dump the raw predictions to')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        default={},
-        help='override config settings, key=value pairs')
-    parser.add_argument(
-        '--show-dir', help='directory to save visualised predictions')
-    parser.add_argument(
-        '--show', action='store_true', help='show the predictions')
-    parser.add_argument(
-        '--interval', type=int, default=1, help='visualise every N samples')
-    parser.add_argument(
-        '--wait-time', type=float, default=1, help='display time (s)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_runner_arguments(parser, 'predictions')
+    return parse_tool_args(parser, argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:

@@ -14,14 +14,14 @@ Distributed: ``bash tools/dist_train.sh CONFIG NPROC`` (``torchrun``; works
 on CPU with the gloo backend).
 """
 import argparse
-import os
 from typing import Optional, Sequence
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 import rmpe_mm  # noqa: F401  (registers the components)
 from rmpe_mm.engine import merge_train_args, prepare_cpu_distributed
+from rmpe_mm.engine.runner_args import add_runner_arguments, parse_tool_args
 
 
 def parse_args(
@@ -47,29 +47,8 @@ def parse_args(
         '--auto-scale-lr',
         action='store_true',
         help='scale the LR by the actual total batch size')
-    parser.add_argument(
-        '--show-dir', help='directory to save visualised validation images')
-    parser.add_argument(
-        '--show', action='store_true', help='show validation images')
-    parser.add_argument(
-        '--interval', type=int, default=1, help='visualise every N samples')
-    parser.add_argument(
-        '--wait-time', type=float, default=1, help='display time (s)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs (e.g. '
-        'train_cfg.max_epochs=2)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_runner_arguments(parser, 'validation images')
+    return parse_tool_args(parser, argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

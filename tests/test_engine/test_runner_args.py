@@ -1,3 +1,4 @@
+import os
 import os.path as osp
 
 import pytest
@@ -114,3 +115,22 @@ def test_test_args_cfg_options_reach_evaluator_before_dump(test_cli, tmp_path):
         dict(type='MpiiMultiPersonMAP', ann_file='b.json', pose_nms=None),
         dict(type='DumpResults', out_file_path='x.pkl'),
     ]
+
+
+def test_shared_tool_flags_and_local_rank(test_cli, monkeypatch):
+    """train and test parse the shared flags the same way; --local-rank
+    becomes LOCAL_RANK unless a launcher already set it."""
+    monkeypatch.delenv('LOCAL_RANK', raising=False)
+    args = test_cli.parse_args([
+        'c.py', 'ckpt.pth', '--show-dir', 'vis', '--interval', '3',
+        '--launcher', 'pytorch', '--local-rank', '2', '--cfg-options', 'a=1'
+    ])
+    assert (args.show_dir, args.interval, args.launcher) == ('vis', 3,
+                                                              'pytorch')
+    assert args.cfg_options == {'a': 1}
+    assert os.environ['LOCAL_RANK'] == '2'
+    monkeypatch.setenv('LOCAL_RANK', '5')
+    test_cli.parse_args(['c.py', 'ckpt.pth', '--local-rank', '1'])
+    assert os.environ['LOCAL_RANK'] == '5'
+    with pytest.raises(SystemExit):
+        test_cli.parse_args(['c.py', 'ckpt.pth', '--launcher', 'ssh'])
