@@ -118,3 +118,16 @@ def run_torchrun(python, repo_root):
         raise AssertionError(log[-6000:])
 
     return run
+
+
+@pytest.fixture(scope='session')
+def fitted_pgpg(tmp_path_factory) -> str:
+    """A small fitted PGPG model file (one global Gaussian), standing in
+    for the file a headline config names before its fitting step ran."""
+    import numpy as np
+
+    from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
+    path = str(tmp_path_factory.mktemp('pgpg') / 'pgpg.json')
+    PGPGModel(OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
+                            np.eye(4)[None] * 1e-3, 'global')).save(path)
+    return path

@@ -12,7 +12,6 @@ import glob
 import os.path as osp
 from typing import Dict, List
 
-import numpy as np
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
@@ -41,15 +40,6 @@ def test_the_glob_finds_the_configs():
     assert any(c.startswith('configs/rmpe/mpii/') for c in CONFIGS)
     assert any(c.startswith('configs/rmpe/coco/') for c in CONFIGS)
     assert any(c.startswith('tests/configs/') for c in CONFIGS)
-
-
-@pytest.fixture(scope='module')
-def fitted_pgpg(tmp_path_factory) -> str:
-    from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
-    path = str(tmp_path_factory.mktemp('pgpg') / 'pgpg.json')
-    PGPGModel(OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
-                            np.eye(4)[None] * 1e-3, 'global')).save(path)
-    return path
 
 
 def _pipelines(cfg: Config) -> Dict[str, list]:

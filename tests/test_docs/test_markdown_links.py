@@ -9,7 +9,7 @@ README stays a short entry page.
 """
 import re
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List, Set, Tuple
 
 import pytest
 
@@ -44,19 +44,20 @@ def prose_lines(text: str) -> Iterator[Tuple[int, str]]:
             yield number, line
 
 
-def github_anchors(text: str) -> Dict[str, int]:
+def github_anchors(text: str) -> Set[str]:
     """GitHub's heading anchors of a Markdown text (with -1, -2 for
     repeated headings)."""
-    anchors: Dict[str, int] = {}
+    anchors: Set[str] = set()
+    seen: Dict[str, int] = {}
     for _, line in prose_lines(text):
         match = re.match(r'^#{1,6}\s+(.*?)\s*#*\s*$', line)
         if not match:
             continue
         title = re.sub(r'`', '', match.group(1)).strip().lower()
         slug = re.sub(r'[^\w\- ]', '', title).replace(' ', '-')
-        count = anchors.get(slug)
-        anchors[slug if count is None else f'{slug}-{count}'] = 0
-        anchors[slug] = 0 if count is None else count + 1
+        count = seen.get(slug, 0)
+        anchors.add(slug if count == 0 else f'{slug}-{count}')
+        seen[slug] = count + 1
     return anchors
 
 
@@ -148,6 +149,8 @@ def test_link_checker_reports_missing_file_and_anchor(tmp_path):
                     '```\n[in code](missing2.md)\n```\n')
     problems = broken_links(page, root=tmp_path)
     assert len(problems) == 2
+    assert github_anchors('# A\n## A\n# A b\n# A\n') == {'a', 'a-1', 'a-b',
+                                                          'a-2'}
     assert 'missing.md (no such file)' in problems[0]
     assert '#nope' in problems[1]
 
@@ -160,10 +163,12 @@ def test_cited_method_sections_exist():
     for folder in ('rmpe_mm', 'tools', 'configs', 'benchmarks', 'projects'):
         for source in (ROOT / folder).rglob('*.py'):
             text = source.read_text(encoding='utf-8')
-            for number in re.findall(
-                    r'docs/method\.md,?\s+(?:section|sec\.|s\.)\s*(\d+)',
-                    text):
-                cited.append((source.relative_to(ROOT).as_posix(), number))
+            for first, last in re.findall(
+                    r'docs/method\.md,?\s+(?:sections?|sec\.|s\.)\s*'
+                    r'(\d+)(?:-(\d+))?', text):
+                for number in filter(None, (first, last)):
+                    cited.append((source.relative_to(ROOT).as_posix(),
+                                  number))
     assert cited, 'no citation of docs/method.md found'
     missing = [c for c in cited if c[1] not in sections]
     assert missing == []

@@ -103,47 +103,32 @@ def test_sstn_added_to_an_mmpose_config_builds_and_trains(repo_root):
     'coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192',
     'coco/sppe_hg8_8xb32-210e_coco-256x192'
 ])
-def test_headline_configs_train_on_a_fitted_pgpg_model(name, repo_root,
-                                                       tmp_path):
+def test_headline_configs_name_their_fitted_pgpg_model(name, repo_root):
     """The headline recipes name the PGPG model of their fitting step (not
-    the pose-independent fallback), and their training pipeline builds on
-    such a file."""
-    import numpy as np
-    from mmpose.registry import TRANSFORMS
-    from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
+    the pose-independent fallback), and the recipe of the config's folder
+    writes that file. (That the pipelines build on such a file:
+    tests/test_configs/test_all_configs.py.)"""
     path = osp.join(repo_root, 'configs', 'rmpe', f'{name}.py')
     cfg = Config.fromfile(path)
-    steps = [dict(s) for s in cfg.train_dataloader.dataset.pipeline]
-    pgpg = [s for s in steps if s['type'] == 'PoseGuidedProposals']
+    pgpg = [s for s in cfg.train_dataloader.dataset.pipeline
+            if s['type'] == 'PoseGuidedProposals']
     assert len(pgpg) == 1
     assert pgpg[0]['model_file'] == cfg.pgpg_model_file
     assert cfg.pgpg_model_file.endswith('.json')
-    # the recipe of the config's folder has the fitting step
     recipe = open(osp.join(osp.dirname(path), 'README.md')).read()
     assert f'--out {cfg.pgpg_model_file}' in recipe
-    fitted = str(tmp_path / 'pgpg.json')
-    PGPGModel(OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
-                            np.eye(4)[None] * 1e-3, 'global')).save(fitted)
-    pgpg[0]['model_file'] = fitted
-    built = [TRANSFORMS.build(s) for s in steps]
-    assert type(built[steps.index(pgpg[0])]).__name__ == 'PoseGuidedProposals'
-    assert 'RandomPairedBBoxTransform' in [type(t).__name__ for t in built]
 
 
-def test_documented_entry_point_trains(run_python, tmp_path, repo_root):
+def test_documented_entry_point_trains(run_python, tmp_path, repo_root,
+                                       fitted_pgpg):
     """``python tools/train.py configs/rmpe_hg_mpii.py`` (the paper's MPII
     model, full size: 8-stack hourglass, 256x256, ResNet-18 STN, 4-stack
     parallel SPPE) takes its training steps; only the data (the MPII
-    samples), the PGPG file (fitted here), the stage-1 checkpoints (none) and
-    the loader sizes are overridden."""
-    import numpy as np
-    from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
+    samples), the PGPG file (a small fitted one), the stage-1 checkpoints
+    (none) and the loader sizes are overridden."""
     config = 'configs/rmpe_hg_mpii.py'
     cfg = Config.fromfile(osp.join(repo_root, config))
     steps = [s['type'] for s in cfg.train_dataloader.dataset.pipeline]
-    fitted = str(tmp_path / 'pgpg.json')
-    PGPGModel(OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
-                            np.eye(4)[None] * 1e-3, 'global')).save(fitted)
     pgpg = ('train_dataloader.dataset.pipeline.'
             f'{steps.index("PoseGuidedProposals")}')
     log = run_python(
@@ -155,7 +140,7 @@ def test_documented_entry_point_trains(run_python, tmp_path, repo_root):
         'train_dataloader.dataset.data_root=tests/data/mpii/',
         'train_dataloader.dataset.ann_file=test_mpii_multi.json',
         'train_dataloader.dataset.data_prefix.img=',
-        'train_dataloader.dataset.indices=2', f'{pgpg}.model_file={fitted}')
+        'train_dataloader.dataset.indices=2', f'{pgpg}.model_file={fitted_pgpg}')
     for key in ('loss_kpt', 'loss_parallel'):
         assert key in log, key
     assert osp.isfile(tmp_path / 'run' / 'epoch_1.pth')

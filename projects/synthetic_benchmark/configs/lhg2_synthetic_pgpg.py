@@ -5,7 +5,8 @@
 # configs (rmpe_lhg2_synthetic*.py) start.
 #
 # Needs the PGPG model fitted on the TRAIN split (ground truth + simulated
-# detections; tools/ablation.py and tools/main_job.py do this when absent):
+# detections; the project's tools fit data/synthetic/pgpg_model_seed<seed>.json
+# when absent and pass it in SYNTHETIC_PGPG_MODEL). By hand:
 #   python tools/fit_pgpg.py data/synthetic/annotations/train.json \
 #       data/synthetic/detections/train_det.json \
 #       --out data/synthetic/pgpg_model.json

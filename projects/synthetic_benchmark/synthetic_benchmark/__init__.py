@@ -1,7 +1,8 @@
 """The synthetic benchmark of rmpe_mm (an MMPose-style project).
 
 - :mod:`.generator`: the SIMULATED multi-person dataset (drawn people,
-  simulated detector); numpy, OpenCV and tqdm only;
+  simulated detector); numpy, OpenCV, tqdm and rmpe_mm's MPII
+  format;
 - :mod:`.orchestration`: which of the project's configs are trained and
   tested, for how long, from which checkpoints; subprocess steps; reports;
 - :mod:`.config_variables`: the settings the configs expose;

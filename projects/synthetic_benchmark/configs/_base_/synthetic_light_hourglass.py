@@ -100,8 +100,9 @@ bbox_aug = dict(
     scale_factor=(0.75, 1.25),
     rotate_factor=30)
 # PGPG model fitted by rmpe_mm's tools/fit_pgpg.py on the TRAIN split's
-# ground truth and simulated detections (tools/ablation.py and
-# tools/main_job.py fit it when absent)
+# ground truth and simulated detections. The project's tools fit their own,
+# data/synthetic/pgpg_model_seed<seed>.json, and pass it in
+# SYNTHETIC_PGPG_MODEL; this default is for a model fitted by hand.
 pgpg_model_file = '{{$SYNTHETIC_PGPG_MODEL:data/synthetic/pgpg_model.json}}'
 # Each pipeline from shared steps (`__name`: a helper of this file; MMEngine
 # leaves names that start with `__` out of the config).
