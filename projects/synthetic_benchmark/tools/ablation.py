@@ -37,13 +37,12 @@ import time
 from typing import Dict, List, Optional, Sequence
 
 from synthetic_benchmark.orchestration import (
-    BenchmarkSettings, StepRunner, ablation_markdown, ablation_plan,
+    StepRunner, ablation_markdown, ablation_plan,
     ensure_pgpg_model, ensure_synthetic_data, plot_rows)
 from synthetic_benchmark.orchestration.cli import (add_schedule_arguments,
                                                    settings_from_args)
 from synthetic_benchmark.orchestration.plan import (NUM_MAIN_ROWS,
                                                     record_settings)
-
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -54,11 +53,6 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--work-dir', default='work_dirs/ablation',
                         help='output directory (default: %(default)s)')
     return parser.parse_args(argv)
-
-
-def build_settings(args: argparse.Namespace) -> BenchmarkSettings:
-    """The ablation's schedule < --quick < explicit flags."""
-    return settings_from_args(args)
 
 
 def previous_timings(root: str) -> Dict[str, float]:
@@ -78,7 +72,7 @@ def previous_timings(root: str) -> Dict[str, float]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the ablation; returns the exit status."""
     args = parse_args(argv)
-    settings = build_settings(args)
+    settings = settings_from_args(args)
     root = args.work_dir
     record_settings(root, settings, args.force)
     runner = StepRunner(os.getcwd(), verbose=args.verbose)

@@ -9,11 +9,11 @@
 _base_ = ['./smoke.py']
 
 sample_root = 'tests/data/mpii/'
-ann_file = 'test_mpii_multi.json'
+__ann_file = 'test_mpii_multi.json'  # (`__`: this file's helper)
 sample_codec = dict(
     type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=1)
 sample_files = dict(
-    data_root=sample_root, ann_file=ann_file, data_prefix=dict(img=''))
+    data_root=sample_root, ann_file=__ann_file, data_prefix=dict(img=''))
 sample_detections = dict(
     sample_files, bbox_file=sample_root + 'test_mpii_det.json')
-sample_metric = dict(ann_file=sample_root + ann_file)
+sample_metric = dict(ann_file=sample_root + __ann_file)

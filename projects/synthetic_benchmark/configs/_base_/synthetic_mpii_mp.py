@@ -29,7 +29,6 @@ data_root = '{{$SYNTHETIC_DATA_ROOT:data/synthetic/}}'
 train_people = {{'$SYNTHETIC_TRAIN_PEOPLE:None'}}
 synthetic_train_ann = 'annotations/train.json'
 synthetic_val_ann = 'annotations/val.json'
-synthetic_train_det = 'detections/train_det.json'  # what PGPG is fitted on
 synthetic_val_det = 'detections/val_det.json'
 
 # one loader process: the benchmark targets a 2-core CPU (one core for the

@@ -2,6 +2,7 @@
 import os.path as osp
 from typing import Optional, Sequence
 
+from ..generator import split_paths
 from ..paths import tool_path
 from .steps import StepRunner
 
@@ -47,8 +48,8 @@ def ensure_pgpg_model(runner: StepRunner, data_root: str, out_file: str,
     Raises:
         FileNotFoundError: The train annotations or detections are missing.
     """
-    ann = osp.join(data_root, 'annotations', 'train.json')
-    det = osp.join(data_root, 'detections', 'train_det.json')
+    train = split_paths(data_root, 'train')
+    ann, det = train['ann_file'], train['bbox_file']
     for path in (ann, det):
         if not osp.isfile(runner.path(path)):
             raise FileNotFoundError(f'PGPG fit needs {path!r}')

@@ -5,16 +5,16 @@ from synthetic_benchmark.orchestration.cli import settings_from_args
 
 def test_ablation_quick_then_explicit_flags_win(load_tool):
     tool = load_tool('ablation')
-    default = tool.build_settings(tool.parse_args([]))
+    default = settings_from_args(tool.parse_args([]))
     assert (default.stage1_epochs, default.stage2_epochs,
             default.parallel_epochs, default.train_people) == (10, 4, 10,
                                                                 None)
     quick_schedule = tool_schedule('ablation', quick=True)
-    quick = tool.build_settings(tool.parse_args(['--quick', '--seed', '3']))
+    quick = settings_from_args(tool.parse_args(['--quick', '--seed', '3']))
     assert quick.stage1_epochs == quick_schedule['stage1_epochs'] == 2
     assert quick.train_people == quick_schedule['train_people'] == 400
     assert quick.seed == 3
-    mixed = tool.build_settings(
+    mixed = settings_from_args(
         tool.parse_args(['--quick', '--epochs', '5', '--train-people', '9']))
     assert mixed.stage1_epochs == 5 and mixed.train_people == 9
     assert mixed.stage2_epochs == quick_schedule['stage2_epochs']
