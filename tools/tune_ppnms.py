@@ -28,7 +28,7 @@ import json
 import os
 import os.path as osp
 import time
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
@@ -75,10 +75,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--no-use-area', action='store_true',
                         help='0.53 * box area instead of `area` (CrowdPose)')
     parser.add_argument(
-        '--dataset-meta', default=None,
-        help='MMPose dataset meta file with the OKS sigmas (default: '
-        "MMPose's COCO metainfo, configs/_base_/datasets/coco.py of the "
-        'installed mmpose)')
+        '--dataset-meta', default=mmpose_dataset_metainfo('coco'),
+        help="MMPose dataset meta file with the OKS sigmas (default: MMPose's "
+        'COCO metainfo, %(default)s)')
     parser.add_argument('--evaluator', default='fast',
                         choices=['fast', 'coco'])
     parser.add_argument('--no-progress', action='store_true')
@@ -107,11 +106,9 @@ def parse_grids(specs: Sequence[str]) -> Dict[str, List[float]]:
     return grids
 
 
-def load_sigmas(meta_file: Optional[str], num_keypoints: int) -> np.ndarray:
-    """OKS sigmas of ``meta_file`` (None: MMPose's COCO metainfo)."""
+def load_sigmas(meta_file: str, num_keypoints: int) -> np.ndarray:
+    """OKS sigmas of the dataset meta file ``meta_file``."""
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
-    if meta_file is None:
-        meta_file = mmpose_dataset_metainfo('coco')
     meta = parse_pose_metainfo(dict(from_file=meta_file))
     sigmas = np.asarray(meta['sigmas'], dtype=np.float64)
     if sigmas.size != num_keypoints:

@@ -31,6 +31,8 @@ from typing import NamedTuple, Optional, Tuple, Union
 
 from mmengine.config import Config, ConfigDict
 
+from ..utils.mmpose_files import package_config_root
+
 ModelArg = Union[str, Config, ConfigDict, dict]
 
 #: ``det_model`` values meaning "no detector: one whole-image box per
@@ -158,8 +160,7 @@ def model_zoo_names(scope: str) -> Tuple[str, ...]:
 @functools.lru_cache(maxsize=None)
 def package_config_names(package: str) -> Tuple[str, ...]:
     """Config paths (relative to ``configs/``) an installed package ships."""
-    from mmengine.utils import get_installed_path
-    root = osp.join(get_installed_path(package), '.mim', 'configs')
+    root = package_config_root(package)
     names = []
     for directory, _, files in os.walk(root):
         names += [

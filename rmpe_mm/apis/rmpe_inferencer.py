@@ -344,6 +344,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
                                                 self.pose_batch_size])
                 outputs.extend(self.model.test_step(batch))
         results = []
+        num_keypoints = int(self.model.dataset_meta['num_keypoints'])
         with self.timer('pose_nms'):
             for i, meta in enumerate(inputs['metas']):
                 mine = [
@@ -352,9 +353,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
                 ]
                 data_sample = PoseDataSample(metainfo=meta)
                 data_sample.pred_instances = apply_pose_nms(
-                    cat_pose_instances(
-                        mine, int(self.model.dataset_meta['num_keypoints'])),
-                    self.pose_nms)
+                    cat_pose_instances(mine, num_keypoints), self.pose_nms)
                 results.append(data_sample)
         return results
 
@@ -366,10 +365,6 @@ class RMPEInferencer(BaseMMPoseInferencer):
         """MMPose's visualisation, in the pose model's scope."""
         with self.timer('visualize'), scope_guard(self.pose_scope):
             return super().visualize(inputs, preds, **kwargs)
-
-    #: Person dicts of one image
-    #: (:func:`~rmpe_mm.apis.inference_results.split_people`).
-    split_people = staticmethod(split_people)
 
     def postprocess(self,
                     preds: List[PoseDataSample],
@@ -386,7 +381,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
         """
         if return_datasample is not None:
             return_datasamples = return_datasample
-        people = [self.split_people(p.pred_instances) for p in preds]
+        people = [split_people(p.pred_instances) for p in preds]
         result = dict(
             visualization=visualization,
             predictions=preds if return_datasamples else people,

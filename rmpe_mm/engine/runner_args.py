@@ -1,7 +1,9 @@
-"""Apply the command-line arguments of ``tools/train.py``/``tools/test.py``.
+"""The command-line arguments of the train and test tools (MMPose's).
 
-The arguments mirror MMPose's tools; the logic lives here so that both tools
-share one implementation and tests can exercise it without a subprocess.
+Defines the flags ``train_cli``, ``test_cli`` (what ``tools/train.py`` and
+``tools/test.py`` wrap) and ``tools/detect.py`` share, and merges the
+parsed arguments into a config, so that every tool has one implementation
+and tests can exercise it without a subprocess.
 """
 import os
 import os.path as osp

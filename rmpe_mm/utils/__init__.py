@@ -1,5 +1,7 @@
 """Utilities that do not belong to a single component."""
 from .checkpoint_compat import allow_checkpoint_globals
-from .mmpose_files import mmpose_dataset_metainfo
+from .mmpose_files import mmpose_dataset_metainfo, package_config_root
 
-__all__ = ['allow_checkpoint_globals', 'mmpose_dataset_metainfo']
+__all__ = [
+    'allow_checkpoint_globals', 'mmpose_dataset_metainfo', 'package_config_root'
+]

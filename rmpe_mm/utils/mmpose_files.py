@@ -1,7 +1,18 @@
-"""Files that ship inside the installed MMPose package."""
+"""Config files that ship with an installed OpenMMLab package."""
 import os.path as osp
 
-import mmpose
+
+def package_config_root(scope: str) -> str:
+    """The ``configs/`` folder of package ``scope`` (``'mmpose'``,
+    ``'mmdet'``): its ``.mim/configs`` when installed from a wheel, the
+    repository's ``configs`` when installed from source (MMEngine's own
+    lookup, as its inferencers use).
+
+    Raises:
+        FileNotFoundError: The package ships no configs.
+    """
+    from mmengine.infer import BaseInferencer
+    return osp.join(BaseInferencer._get_repo_or_mim_dir(scope), 'configs')
 
 
 def mmpose_dataset_metainfo(name: str) -> str:
@@ -16,9 +27,8 @@ def mmpose_dataset_metainfo(name: str) -> str:
     Raises:
         FileNotFoundError: MMPose has no such metainfo file.
     """
-    path = osp.join(
-        osp.dirname(mmpose.__file__), '.mim', 'configs', '_base_', 'datasets',
-        f'{name}.py')
+    path = osp.join(package_config_root('mmpose'), '_base_', 'datasets',
+                    f'{name}.py')
     if not osp.isfile(path):
         raise FileNotFoundError(
             f'MMPose has no dataset metainfo {name!r} (looked for {path})')

@@ -4,7 +4,7 @@ import os.path as osp
 import pytest
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
-from rmpe_mm.utils import mmpose_dataset_metainfo
+from rmpe_mm.utils import mmpose_dataset_metainfo, package_config_root
 
 
 def test_metainfo_path_is_absolute_and_parses(tmp_path, monkeypatch):
@@ -19,3 +19,8 @@ def test_metainfo_path_is_absolute_and_parses(tmp_path, monkeypatch):
 def test_unknown_metainfo_names_the_name():
     with pytest.raises(FileNotFoundError, match="'no_such_set'"):
         mmpose_dataset_metainfo('no_such_set')
+
+
+def test_package_config_roots():
+    for scope, folder in (('mmpose', 'body_2d_keypoint'), ('mmdet', 'rtmdet')):
+        assert osp.isdir(osp.join(package_config_root(scope), folder))

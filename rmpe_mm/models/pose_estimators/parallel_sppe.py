@@ -19,7 +19,7 @@ from mmpose.utils.typing import ConfigType, OptConfigType, SampleList
 from rmpe_mm.datasets.transforms.centre_target import (CENTRE_HEATMAPS,
                                                        CENTRE_WEIGHTS)
 from ..utils.checkpoint import load_submodule_weights
-from .head_types import HEATMAP_HEAD_TYPES
+from ..utils.head_loss import HEATMAP_HEAD_TYPES
 
 
 def build_parallel_sppe(

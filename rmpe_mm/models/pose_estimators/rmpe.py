@@ -1,6 +1,6 @@
 """RMPE's symmetric STN and parallel SPPE around an MMPose top-down model."""
 import copy
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple, Union
 
 from mmengine.structures import PixelData
 from torch import Tensor
@@ -13,11 +13,13 @@ from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
 from ..utils.affine import (HEATMAP_MAPPINGS, affine_inverse,
                             theta_in_heatmap_frame, unwarp_heatmap_stages,
                             unwarp_heatmaps, warp_images)
-from ..utils.head_loss import heatmap_head_loss
-from .head_types import HEATMAP_HEAD_TYPES, HeadOutputs
+from ..utils.head_loss import HEATMAP_HEAD_TYPES, heatmap_head_loss
 from .keypoint_mapping import average_flipped_keypoints, keypoints_to_crop
 from .parallel_sppe import (build_parallel_sppe, load_parallel_sppe,
                             parallel_sppe_loss)
+
+#: A head's forward output: a tensor, or one tensor per stage.
+HeadOutputs = Union[Tensor, List[Tensor], Tuple[Tensor, ...]]
 
 
 @MODELS.register_module()
@@ -50,8 +52,9 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     back and the two are averaged, as MMPose's heatmap heads do. Decoding
     and :meth:`add_pred_to_datasample` are MMPose's, unchanged.
 
-    Heads: heatmap heads (:data:`HEATMAP_HEAD_TYPES`: ``HeatmapHead``,
-    ``CPMHead`` and subclasses) are fully supported. Any other head (RTMCC /
+    Heads: heatmap heads (``HEATMAP_HEAD_TYPES`` of
+    ``models/utils/head_loss.py``: ``HeatmapHead``, ``CPMHead`` and
+    subclasses) are fully supported. Any other head (RTMCC /
     SimCC, regression) is supported at inference only: its predicted
     keypoints (input-space pixels, pixel centres at integers) are mapped
     back through the STN map, ``theta``, which is the point form of the

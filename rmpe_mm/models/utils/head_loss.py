@@ -16,8 +16,10 @@ from mmpose.models.heads import CPMHead, HeatmapHead
 from mmpose.utils.tensor_utils import to_numpy
 from mmpose.utils.typing import ConfigType, SampleList
 
-#: Head types whose ``loss`` :func:`heatmap_head_loss` reproduces.
-LOSS_HEAD_TYPES = (HeatmapHead, CPMHead)
+#: MMPose's heatmap heads (subclasses included, e.g. ViPNASHead): their
+#: outputs are heatmaps (a tensor or one per stage) that the SDTN un-warps,
+#: and :func:`heatmap_head_loss` reproduces their ``loss``.
+HEATMAP_HEAD_TYPES = (HeatmapHead, CPMHead)
 
 
 def check_heatmap_head_loss(head: nn.Module) -> None:
@@ -31,13 +33,13 @@ def check_heatmap_head_loss(head: nn.Module) -> None:
             ``CPMHead``, or a subclass that overrides ``loss`` (e.g.
             ``AssociativeEmbeddingHead``).
     """
-    for head_type in LOSS_HEAD_TYPES:
+    for head_type in HEATMAP_HEAD_TYPES:
         if isinstance(head, head_type) and type(head).loss is head_type.loss:
             return
     raise NotImplementedError(
         f'the loss of head {type(head).__name__} on un-warped heatmaps is '
         f'not supported: only heads whose loss is that of '
-        f'{[t.__name__ for t in LOSS_HEAD_TYPES]} are')
+        f'{[t.__name__ for t in HEATMAP_HEAD_TYPES]} are')
 
 
 def heatmap_head_loss(head: Union[HeatmapHead, CPMHead],

@@ -106,7 +106,7 @@ def evaluate_on_detections(config: str, variables: Mapping[str, Any],
 
     Returns:
         dict: ``raw`` and ``ppnms`` metrics (keys as
-        :class:`~rmpe_mm.evaluation.MpiiMultiPersonMAP`'s) and, with
+        :class:`~rmpe_mm.evaluation.metrics.MpiiMultiPersonMAP`'s) and, with
         ``probe_stn``, ``thetas``: the :class:`ThetaProbe` records.
     """
     from mmengine.logging import MMLogger
