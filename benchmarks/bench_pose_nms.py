@@ -7,7 +7,7 @@ false positives, :mod:`rmpe_mm.testing.pose_nms_cases`):
   on numpy arrays;
 - ``ours (torch)``: the same on CPU torch tensors (outputs as tensors);
 - ``loop``: the straightforward per-pick loop of
-  :mod:`rmpe_mm.testing.reference_pose_nms` (numpy, one vectorised
+  :mod:`rmpe_mm.testing.pose_nms_reference` (numpy, one vectorised
   comparison of the reference with every alive pose per pick);
 - ``loop (torch)``: the same loop with torch CPU tensors
   (``benchmarks/torch_loop_pose_nms.py``), the way AlphaPose master's

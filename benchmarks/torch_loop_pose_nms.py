@@ -1,6 +1,6 @@
 """The per-pick loop pose NMS on torch tensors, as AlphaPose runs it.
 
-Same algorithm as :mod:`rmpe_mm.testing.reference_pose_nms` for the default
+Same algorithm as :mod:`rmpe_mm.testing.pose_nms_reference` for the default
 (``alphapose_body``: pixel form, body layout) parameters, but every per-pick
 step is a torch operation on CPU tensors, which is how AlphaPose master's
 ``pose_nms_body`` executes. Written from docs/method.md s. 3 for the

@@ -15,7 +15,7 @@ from .mmpose_pose_nms import PoseNMSForward, add_pose_nms
 from .model_names import WHOLE_IMAGE, ResolvedModel, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
 from .pose_nms_step import apply_pose_nms, person_scores
-from .prefetch import prefetch
+from .prefetching import prefetch
 from .result_formats import (AlphaPoseImage, dump_results,
                              load_alphapose_results, to_alphapose_results,
                              to_coco_keypoint_results)

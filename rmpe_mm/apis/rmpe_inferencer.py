@@ -26,7 +26,7 @@ from .model_names import WHOLE_IMAGE, ModelArg, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
 from .pose_nms_step import apply_pose_nms
 from .pose_samples import run_pose_pipeline
-from .prefetch import prefetch
+from .prefetching import prefetch
 from .scope import scope_guard
 from .stage_timer import StageTimer
 
@@ -75,7 +75,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
     as MMPose's inferencer always does (default False: such an image has
     no people); ``overlap=True`` runs decoding, detection (with the pose
     crops) and the pose model in three overlapping stages, threads joined
-    by queues of ``queue_size`` batches (:func:`~rmpe_mm.apis.prefetch.
+    by queues of ``queue_size`` batches (:func:`~rmpe_mm.apis.prefetching.
     prefetch`, AlphaPose's design), with the same results as the default
     sequential loop.
 

@@ -14,7 +14,7 @@ The default scope is process-wide and MMEngine switches it without a lock:
 two threads switching it at once restore each other's saved state and can
 leave a scope set after both blocks end. Hence one rule: only one thread
 switches it. Worker threads (the overlapped stages of
-:func:`~rmpe_mm.apis.prefetch.prefetch`) run inside :func:`no_scope_switch`,
+:func:`~rmpe_mm.apis.prefetching.prefetch`) run inside :func:`no_scope_switch`,
 where :func:`scope_guard` leaves the scope alone; they only call models and
 pipelines built beforehand, which look nothing up in the registries.
 """

@@ -15,7 +15,7 @@ from .pgpg_planted import (PLANTED_COVS, PLANTED_MEANS, TEMPLATES,
                            PlantedPairs, make_planted_pairs,
                            write_planted_coco)
 from .pose_nms_cases import case_with_size, crowded_case
-from .reference_pose_nms import reference_pose_nms
+from .pose_nms_reference import reference_pose_nms
 
 __all__ = [
     'PLANTED_COVS', 'PLANTED_MEANS', 'TEMPLATES', 'PlantedPairs',
