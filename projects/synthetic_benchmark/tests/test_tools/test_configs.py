@@ -119,3 +119,22 @@ def test_full_config_trains_and_tests_with_the_runner(tiny_root, tmp_path):
     metrics = runner.test()
     assert set(metrics) >= {'Head', 'Wrist', 'Ankle', 'Total'}
     assert 0 <= metrics['Total'] <= 100
+
+
+def test_config_defaults_are_the_ablation_schedule():
+    """Run by hand, the configs train the ablation's epochs (schedules.py)
+    and their default checkpoints are the ones those runs write."""
+    from synthetic_benchmark.orchestration import tool_schedule
+    ablation = tool_schedule('ablation')
+    for path in CONFIGS:
+        cfg = load_config(path, {})
+        epochs = {k: cfg[k] for k in ablation if k in cfg}
+        assert epochs and epochs == {k: ablation[k] for k in epochs}, path
+        if 'parallel_sppe' in cfg.model and cfg.model.parallel_sppe:
+            assert cfg.parallel_checkpoint.endswith(
+                f"/lhg1_synthetic_parallel/epoch_{ablation['parallel_epochs']}"
+                '.pth'), path
+        if cfg.get('stage1_checkpoint'):
+            assert cfg.load_from == cfg.stage1_checkpoint
+            assert cfg.load_from.endswith(
+                f"/epoch_{ablation['stage1_epochs']}.pth"), path
