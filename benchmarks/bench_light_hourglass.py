@@ -37,8 +37,7 @@ PREPROCESSOR = dict(
     bgr_to_rgb=True)
 
 
-def light_hourglass(stacks: int, channels: int,
-                    stem_stride: int = 2) -> dict:
+def light_hourglass(stacks: int, channels: int, stem_stride: int = 2) -> dict:
     """LightHourglassNet config (3 max-pool levels)."""
     return dict(
         type='LightHourglassNet',
@@ -62,20 +61,27 @@ def mmpose_hourglass(channels: int) -> dict:
         feat_channel=channels)
 
 
-def pose_model(backbone: dict, stages: int, feat: int,
-               input_size: Tuple[int, int], heatmap_size: Tuple[int, int],
-               **extra) -> dict:
+def pose_model(backbone: dict, stages: int, feat: int, input_size: Tuple[int,
+                                                                         int],
+               heatmap_size: Tuple[int, int], **extra) -> dict:
     """A top-down model config with a CPMHead."""
-    codec = dict(type='MSRAHeatmap', input_size=input_size,
-                 heatmap_size=heatmap_size, sigma=1.5)
+    codec = dict(
+        type='MSRAHeatmap',
+        input_size=input_size,
+        heatmap_size=heatmap_size,
+        sigma=1.5)
     return dict(
         type='TopdownPoseEstimator',
         data_preprocessor=PREPROCESSOR,
         backbone=backbone,
-        head=dict(type='CPMHead', in_channels=feat, out_channels=16,
-                  num_stages=stages, deconv_out_channels=None,
-                  loss=dict(type='KeypointMSELoss', use_target_weight=True),
-                  decoder=codec),
+        head=dict(
+            type='CPMHead',
+            in_channels=feat,
+            out_channels=16,
+            num_stages=stages,
+            deconv_out_channels=None,
+            loss=dict(type='KeypointMSELoss', use_target_weight=True),
+            decoder=codec),
         **extra)
 
 
@@ -87,58 +93,64 @@ def rmpe_model() -> dict:
     model = pose_model(light_hourglass(2, 48), 2, 48, size, hm)
     model.update(
         type='RMPEPoseEstimator',
-        stn=dict(type='STNLocalizer',
-                 backbone=dict(type='ResNet', depth=18, stem_channels=16,
-                               base_channels=16),
-                 feat_channels=128),
+        stn=dict(
+            type='STNLocalizer',
+            backbone=dict(
+                type='ResNet', depth=18, stem_channels=16, base_channels=16),
+            feat_channels=128),
         parallel_sppe=parallel)
     return model
 
 
 #: name -> (model config, input (w, h), heatmap (w, h))
 CANDIDATES: Dict[str, Tuple[dict, Tuple[int, int], Tuple[int, int]]] = {
-    'mmpose_hg1_c64_64px': (pose_model(mmpose_hourglass(64), 1, 64, (64, 64),
-                                       (16, 16)), (64, 64), (16, 16)),
-    'light_hg2_c64_64px': (pose_model(light_hourglass(2, 64), 2, 64,
-                                      (64, 64), (32, 32)), (64, 64),
-                           (32, 32)),
-    'light_hg1_c64_64px': (pose_model(light_hourglass(1, 64), 1, 64,
-                                      (64, 64), (32, 32)), (64, 64),
-                           (32, 32)),
-    'light_hg2_c48_48x64 (SPPE)': (pose_model(light_hourglass(2, 48), 2, 48,
-                                              (48, 64), (24, 32)), (48, 64),
-                                   (24, 32)),
-    'light_hg2_c32_48x64': (pose_model(light_hourglass(2, 32), 2, 32,
-                                       (48, 64), (24, 32)), (48, 64),
-                            (24, 32)),
-    'light_hg1_c32_48x64 (parallel)': (pose_model(light_hourglass(1, 32), 1,
-                                                  32, (48, 64), (24, 32)),
-                                       (48, 64), (24, 32)),
+    'mmpose_hg1_c64_64px':
+    (pose_model(mmpose_hourglass(64), 1, 64, (64, 64),
+                (16, 16)), (64, 64), (16, 16)),
+    'light_hg2_c64_64px':
+    (pose_model(light_hourglass(2, 64), 2, 64, (64, 64),
+                (32, 32)), (64, 64), (32, 32)),
+    'light_hg1_c64_64px':
+    (pose_model(light_hourglass(1, 64), 1, 64, (64, 64),
+                (32, 32)), (64, 64), (32, 32)),
+    'light_hg2_c48_48x64 (SPPE)':
+    (pose_model(light_hourglass(2, 48), 2, 48, (48, 64),
+                (24, 32)), (48, 64), (24, 32)),
+    'light_hg2_c32_48x64':
+    (pose_model(light_hourglass(2, 32), 2, 32, (48, 64),
+                (24, 32)), (48, 64), (24, 32)),
+    'light_hg1_c32_48x64 (parallel)':
+    (pose_model(light_hourglass(1, 32), 1, 32, (48, 64),
+                (24, 32)), (48, 64), (24, 32)),
     'rmpe_stage2 (SSTN + parallel)': (rmpe_model(), (48, 64), (24, 32)),
 }
 
 
-def time_step(cfg: dict, input_size: Tuple[int, int],
-              heatmap_size: Tuple[int, int], batch_size: int,
-              steps: int) -> Tuple[float, float, float]:
+def time_step(cfg: dict, input_size: Tuple[int, int], heatmap_size: Tuple[int,
+                                                                          int],
+              batch_size: int, steps: int) -> Tuple[float, float, float]:
     """(CPU s / step, wall s / step, parameters in millions)."""
     model = MODELS.build(cfg)
     model.init_weights()
     model.train()
-    optim = OptimWrapper(torch.optim.Adam(
-        [p for p in model.parameters() if p.requires_grad], lr=1e-3))
+    optim = OptimWrapper(
+        torch.optim.Adam([p for p in model.parameters() if p.requires_grad],
+                         lr=1e-3))
     data = get_packed_inputs(
-        batch_size=batch_size, num_keypoints=16,
-        img_shape=(input_size[1], input_size[0]), input_size=input_size,
-        heatmap_size=heatmap_size, with_reg_label=False,
+        batch_size=batch_size,
+        num_keypoints=16,
+        img_shape=(input_size[1], input_size[0]),
+        input_size=input_size,
+        heatmap_size=heatmap_size,
+        with_reg_label=False,
         with_simcc_label=False)
-    if cfg['type'] == 'RMPEPoseEstimator':  # centre targets = ordinary
+    if cfg['type'] == 'RMPEPoseEstimator':  # center targets = ordinary
         for sample in data['data_samples']:
             sample.gt_fields.set_field(sample.gt_fields.heatmaps,
-                                       'centre_heatmaps')
+                                       'center_heatmaps')
             sample.gt_instance_labels.set_field(
                 sample.gt_instance_labels.keypoint_weights,
-                'centre_keypoint_weights')
+                'center_keypoint_weights')
     model.train_step(data, optim)  # warm-up
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(steps):
@@ -153,8 +165,11 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument('--steps', type=int, default=3)
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--threads', type=int, default=1)
-    parser.add_argument('--only', nargs='+', metavar='NAME',
-                        help='candidates whose name starts with NAME')
+    parser.add_argument(
+        '--only',
+        nargs='+',
+        metavar='NAME',
+        help='candidates whose name starts with NAME')
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     init_default_scope('mmpose')
@@ -172,8 +187,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         cfg, size, hm = CANDIDATES[name]
         cpu, wall, params = time_step(cfg, size, hm, args.batch_size,
                                       args.steps)
-        print(f'{name:34s} {cpu:10.2f} {wall:11.2f} {params:10.2f}',
-              flush=True)
+        print(
+            f'{name:34s} {cpu:10.2f} {wall:11.2f} {params:10.2f}', flush=True)
 
 
 if __name__ == '__main__':

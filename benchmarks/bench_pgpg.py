@@ -20,13 +20,11 @@ import timeit
 from typing import Callable, Dict
 
 import numpy as np
-from mmpose.datasets.transforms import (GetBBoxCenterScale,
-                                        RandomBBoxTransform)
+from mmpose.datasets.transforms import GetBBoxCenterScale, RandomBBoxTransform
 from mmpose.testing import get_coco_sample
 
 import rmpe_mm  # noqa: F401  (registers the transforms)
-from rmpe_mm.datasets.pgpg import (PGPGFitConfig, fit_pgpg,
-                                   load_matched_pairs)
+from rmpe_mm.datasets.pgpg import PGPGFitConfig, fit_pgpg, load_matched_pairs
 from rmpe_mm.datasets.transforms import (PoseGuidedProposals,
                                          RandomJitterProposals)
 from rmpe_mm.testing import make_planted_pairs, write_planted_coco
@@ -40,22 +38,25 @@ def per_call_us(fn: Callable[[], object], calls: int, repeats: int) -> float:
 
 def bench_transforms(model_file: str, calls: int, repeats: int) -> None:
     """Print per-sample costs of the proposal transforms vs MMPose's."""
-    sample = get_coco_sample(img_shape=(480, 640), num_instances=1,
-                             random_keypoints_visible=False)
+    sample = get_coco_sample(
+        img_shape=(480, 640), num_instances=1, random_keypoints_visible=False)
     del sample['bbox_center'], sample['bbox_scale']
     sample = GetBBoxCenterScale(padding=1.25)(sample)
     transforms: Dict[str, Callable] = {
-        'RandomBBoxTransform (mmpose)': RandomBBoxTransform(),
-        'PoseGuidedProposals (published)': PoseGuidedProposals(),
+        'RandomBBoxTransform (mmpose)':
+        RandomBBoxTransform(),
+        'PoseGuidedProposals (published)':
+        PoseGuidedProposals(),
         'PoseGuidedProposals (fitted, k=8, C=3)':
         PoseGuidedProposals(model_file=model_file),
-        'RandomJitterProposals': RandomJitterProposals(),
+        'RandomJitterProposals':
+        RandomJitterProposals(),
     }
     np.random.seed(0)
     results = {}
     for name, t in transforms.items():
-        results[name] = per_call_us(lambda t=t: t(dict(sample)), calls,
-                                    repeats)
+        results[name] = per_call_us(
+            lambda t=t: t(dict(sample)), calls, repeats)
     base = results['RandomBBoxTransform (mmpose)']
     print(f'\nper-sample cost (best of {repeats} x {calls} calls, 1 '
           'instance per call):')
@@ -70,14 +71,18 @@ def bench_fit(num_poses: int, model_file: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         files = write_planted_coco(pairs, tmp, person_per_image=3)
         start = time.perf_counter()
-        matched = load_matched_pairs(files['ann_file'], files['det_file'],
-                                     progress=False)
+        matched = load_matched_pairs(
+            files['ann_file'], files['det_file'], progress=False)
         match_s = time.perf_counter() - start
     cfg = PGPGFitConfig()
     start = time.perf_counter()
-    model, report = fit_pgpg(matched.keypoints, matched.visible,
-                             matched.offsets, matched.gt_boxes, cfg,
-                             progress=False)
+    model, report = fit_pgpg(
+        matched.keypoints,
+        matched.visible,
+        matched.offsets,
+        matched.gt_boxes,
+        cfg,
+        progress=False)
     fit_s = time.perf_counter() - start
     model.save(model_file)
     print(f'\nfit on {num_poses} planted poses ({len(matched.offsets)} '

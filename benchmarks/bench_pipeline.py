@@ -50,8 +50,8 @@ import torch
 from mmengine.config import Config
 
 import rmpe_mm  # noqa: F401
-from rmpe_mm.apis import (PersonDetector, RMPEInferencer,
-                          StageTimer, filter_person_boxes, scope_guard)
+from rmpe_mm.apis import (PersonDetector, RMPEInferencer, StageTimer,
+                          filter_person_boxes, scope_guard)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: Generated video frame size (width, height) and frame rate.
@@ -62,11 +62,14 @@ FPS = 25
 #: a lighter RMPE model on MMPose's SimpleBaseline ResNet-50 config, and the
 #: main job's small model (SSTN + 2-stack light hourglass, 48x64 crops).
 POSE_MODELS = {
-    'hg8': osp.join(REPO, 'configs', 'rmpe', 'coco',
-                    'rmpe_sstn-hg8_8xb32-60e_coco-256x192.py'),
-    'res50': None,  # written by _res50_config
-    'lhg2': osp.join(REPO, 'projects', 'synthetic_benchmark', 'configs',
-                     'rmpe_lhg2_synthetic_sstn.py'),
+    'hg8':
+    osp.join(REPO, 'configs', 'rmpe', 'coco',
+             'rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py'),
+    'res50':
+    None,  # written by _res50_config
+    'lhg2':
+    osp.join(REPO, 'projects', 'synthetic_benchmark', 'configs',
+             'rmpe_lhg2_synthetic_sstn.py'),
 }
 RES50_CONFIG = '''
 _base_ = [
@@ -86,7 +89,7 @@ def parse_args() -> argparse.Namespace:
         '--pose-model',
         default='lhg2',
         help='"lhg2" (the main job\'s model), "res50", "hg8" '
-        '(configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py) or a '
+        '(configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py) or a '
         'config path')
     parser.add_argument(
         '--det-config',
@@ -99,12 +102,21 @@ def parse_args() -> argparse.Namespace:
         '--boxes', type=int, default=8, help='detector boxes per frame')
     parser.add_argument('--bbox-thr', type=float, default=0.0)
     parser.add_argument('--nms-thr', type=float, default=0.3)
-    parser.add_argument('--batch-size', type=int, default=1,
-                        help='frames per RMPEInferencer batch')
-    parser.add_argument('--pose-batch-size', type=int, default=8,
-                        help='crops per RMPEInferencer pose forward')
-    parser.add_argument('--queue-size', type=int, default=2,
-                        help='batches each overlapped stage runs ahead')
+    parser.add_argument(
+        '--batch-size',
+        type=int,
+        default=1,
+        help='frames per RMPEInferencer batch')
+    parser.add_argument(
+        '--pose-batch-size',
+        type=int,
+        default=8,
+        help='crops per RMPEInferencer pose forward')
+    parser.add_argument(
+        '--queue-size',
+        type=int,
+        default=2,
+        help='batches each overlapped stage runs ahead')
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--threads', type=int, default=1)
     return parser.parse_args()
@@ -185,8 +197,8 @@ def build_mmpose(models: dict, timer: StageTimer):
 
 def make_video(path: str, frames: int) -> str:
     """A video of the sample images, each held for ``frames / 4`` frames."""
-    images = sorted(glob.glob(osp.join(REPO, 'tests', 'data', 'coco',
-                                       '*.jpg')))
+    images = sorted(
+        glob.glob(osp.join(REPO, 'tests', 'data', 'coco', '*.jpg')))
     writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), FPS,
                              FRAME_SIZE)
     for i in range(frames):
@@ -277,7 +289,8 @@ def main() -> None:
         video = make_video(osp.join(directory, 'bench.mp4'), args.frames)
         models = prepare_models(args, directory)
         timers = dict(
-            sequential=StageTimer(), overlapped=StageTimer(),
+            sequential=StageTimer(),
+            overlapped=StageTimer(),
             mmpose=StageTimer())
         rmpe = RMPEInferencer(
             models['pose_config'],
@@ -288,19 +301,22 @@ def main() -> None:
             pose_batch_size=args.pose_batch_size)
         mmpose = build_mmpose(models, timers['mmpose'])
         boxes = [
-            len(filter_person_boxes(
-                rmpe.detector([frame])[0], args.bbox_thr, args.nms_thr))
+            len(
+                filter_person_boxes(
+                    rmpe.detector([frame])[0], args.bbox_thr, args.nms_thr))
             for frame in mmcv.VideoReader(video)
         ]
         check_results(
             run_rmpe(rmpe, video, args, False),
-            run_rmpe(rmpe, video, args, True),
-            run_mmpose(mmpose, video, args), boxes)
+            run_rmpe(rmpe, video, args, True), run_mmpose(mmpose, video, args),
+            boxes)
 
         def rmpe_run(mode: str) -> Callable[[], list]:
+
             def run() -> list:
                 rmpe.timer = timers[mode]
                 return run_rmpe(rmpe, video, args, mode == 'overlapped')
+
             return run
 
         runs = dict(

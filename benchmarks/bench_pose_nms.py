@@ -82,15 +82,14 @@ def run(sizes: Sequence[int], images: int, repeats: int, preset: str,
             ours = parametric_pose_nms(*case, params).keep.tolist()
             if ours != list(reference_pose_nms(*case, **ref_params)['keep']):
                 raise RuntimeError(f'ours and the loop disagree at N={size}')
-            if with_torch_loop and ours != torch_loop_pose_nms(
-                    *tcase)['keep']:
+            if with_torch_loop and ours != torch_loop_pose_nms(*tcase)['keep']:
                 raise RuntimeError(
                     f'ours and the torch loop disagree at N={size}')
         oks_cases = [(_oks_inputs(c), ) for c in cases]
         row = dict(size=size)
         row['torch_loop'] = _time_per_image(
-            torch_loop_pose_nms, torch_cases,
-            max(1, repeats - 1)) if with_torch_loop else float('nan')
+            torch_loop_pose_nms, torch_cases, max(
+                1, repeats - 1)) if with_torch_loop else float('nan')
         row['numpy'] = _time_per_image(
             lambda *a: parametric_pose_nms(*a, params), cases, repeats)
         row['torch'] = _time_per_image(

@@ -1,8 +1,8 @@
 """Cost of RMPE's SSTN (and parallel SPPE) over the SPPE alone, on CPU.
 
 For a config (default: the paper's
-``configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py`` and the small
-``tests/configs/rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py``) it builds, with
+``configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py`` and the small
+``tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py``) it builds, with
 random weights:
 
 - ``sppe``: the plain ``TopdownPoseEstimator`` (backbone, neck, head and
@@ -31,7 +31,7 @@ Usage::
 
     python benchmarks/bench_sstn.py                      # both configs
     python benchmarks/bench_sstn.py --configs \\
-        configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py \\
+        configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py \\
         --iters 3 --warmup 1 --batch 8 --flops
     python benchmarks/bench_sstn.py --stn-input-size 128 128  # cheaper STN
 """
@@ -47,10 +47,11 @@ import time
 from typing import Dict, List, Optional
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEFAULT_CONFIGS = (osp.join('configs', 'rmpe', 'mpii',
-                            'rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py'),
-                   osp.join('tests', 'configs',
-                            'rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py'))
+DEFAULT_CONFIGS = (
+    osp.join('configs', 'rmpe', 'mpii',
+             'rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py'),
+    osp.join('tests', 'configs',
+             'rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py'))
 VARIANTS = ('sppe', 'sstn', 'sstn+parallel')
 
 
@@ -76,7 +77,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         action='store_true',
         help='skip the per-variant peak-RSS runs (one iteration each)')
     parser.add_argument(
-        '--phases', nargs='+', default=['infer', 'train'],
+        '--phases',
+        nargs='+',
+        default=['infer', 'train'],
         choices=['infer', 'train'])
     parser.add_argument(
         '--stn-input-size',
@@ -129,7 +132,7 @@ def sizes_of(model) -> Dict[str, object]:
 
 
 def make_batch(model, batch: int) -> dict:
-    """A packed batch (crops + targets, centre targets included)."""
+    """A packed batch (crops + targets, center targets included)."""
     from mmpose.testing import get_packed_inputs
     s = sizes_of(model)
     (w, h), (hw, hh) = s['input_size'], s['heatmap_size']
@@ -143,10 +146,10 @@ def make_batch(model, batch: int) -> dict:
         with_simcc_label=False)
     for sample in data['data_samples']:
         sample.gt_fields.set_field(sample.gt_fields.heatmaps.clone(),
-                                   'centre_heatmaps')
+                                   'center_heatmaps')
         sample.gt_instance_labels.set_field(
             sample.gt_instance_labels.keypoint_weights.clone(),
-            'centre_keypoint_weights')
+            'center_keypoint_weights')
     return data
 
 
@@ -185,9 +188,10 @@ def setup_worker(threads: Optional[int]):
     import torch
     if threads:
         torch.set_num_threads(threads)
-    import rmpe_mm  # noqa: F401
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
+
+    import rmpe_mm  # noqa: F401
     init_default_scope('mmpose')
     torch.manual_seed(0)
     return MODELS
@@ -204,13 +208,15 @@ def time_worker(job: dict, queue) -> None:
         steps = {}
         for variant in job['variants']:
             model = models.build(cfgs[variant])
-            steps[variant] = make_step(model,
-                                       make_batch(model, job['batch']),
+            steps[variant] = make_step(model, make_batch(model, job['batch']),
                                        job['phase'])
         times = {variant: [] for variant in steps}
         total = job['warmup'] + job['iters']
-        for i in tqdm(range(total), desc=f"{job['phase']} (interleaved)",
-                      leave=False, file=sys.stderr):
+        for i in tqdm(
+                range(total),
+                desc=f"{job['phase']} (interleaved)",
+                leave=False,
+                file=sys.stderr):
             for variant, step in steps.items():
                 start = time.perf_counter()
                 step()
@@ -258,10 +264,11 @@ def spawn(target, job: dict) -> dict:
 def count_flops(config: str, stn_input_size=None) -> Dict[str, float]:
     """Multiply-adds (G) of the SPPE and of the STN for one crop."""
     import torch
-    import rmpe_mm  # noqa: F401
     from mmengine.analysis import FlopAnalyzer
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
+
+    import rmpe_mm  # noqa: F401
     init_default_scope('mmpose')
     cfgs = model_cfgs(config, stn_input_size)
     sppe = MODELS.build(cfgs['sppe']).eval()

@@ -67,5 +67,5 @@ def torch_loop_pose_nms(bboxes: torch.Tensor, bbox_scores: torch.Tensor,
 def as_tensors(*arrays: np.ndarray):
     """Numpy inputs as CPU float64 tensors (float64 so that the picks can
     be compared exactly with the float64 numpy implementations)."""
-    return tuple(torch.from_numpy(np.asarray(a, dtype=np.float64))
-                 for a in arrays)
+    return tuple(
+        torch.from_numpy(np.asarray(a, dtype=np.float64)) for a in arrays)

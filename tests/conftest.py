@@ -104,9 +104,13 @@ def run_torchrun(python, repo_root):
                 f'--nproc_per_node={nproc}', '--master_addr=127.0.0.1',
                 f'--master_port={_free_port()}', *args
             ]
-            proc = subprocess.run(cmd, cwd=repo_root, env=env,
-                                  capture_output=True, text=True,
-                                  timeout=timeout)
+            proc = subprocess.run(
+                cmd,
+                cwd=repo_root,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout)
             log = proc.stdout + proc.stderr
             if proc.returncode == 0:
                 return proc.stdout, log
@@ -128,6 +132,7 @@ def fitted_pgpg(tmp_path_factory) -> str:
 
     from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
     path = str(tmp_path_factory.mktemp('pgpg') / 'pgpg.json')
-    PGPGModel(OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
-                            np.eye(4)[None] * 1e-3, 'global')).save(path)
+    PGPGModel(
+        OffsetMixture([1.0], [[0.01, 0., -0.01, 0.]],
+                      np.eye(4)[None] * 1e-3, 'global')).save(path)
     return path

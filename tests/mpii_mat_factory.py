@@ -58,8 +58,7 @@ def person(joints: Optional[Dict[int, Tuple]] = None,
     if scale is not None:
         rect['scale'] = float(scale)
     if objpos is not None:
-        rect['objpos'] = struct([dict(x=float(objpos[0]),
-                                      y=float(objpos[1]))])
+        rect['objpos'] = struct([dict(x=float(objpos[0]), y=float(objpos[1]))])
     if joints is not None:
         points = []
         for jid, value in joints.items():
@@ -71,7 +70,8 @@ def person(joints: Optional[Dict[int, Tuple]] = None,
     return _ordered(rect, reverse)
 
 
-def write_annolist(path: str, groups: Sequence[Sequence[dict]],
+def write_annolist(path: str,
+                   groups: Sequence[Sequence[dict]],
                    names: Optional[Sequence[str]] = None) -> str:
     """Write ``annolist_test_multi``: one entry per group of
     :func:`person` records; ``names`` adds ``image.name`` (else the entries
@@ -96,13 +96,19 @@ def write_pred(path: str,
     entries = []
     for k, poses in enumerate(groups):
         rects = [
-            dict(annopoints=struct([
-                dict(point=struct([
-                    _ordered(dict(id=float(j), x=float(v[0]),
-                                  y=float(v[1]), score=float(v[2])),
-                             reverse) for j, v in pose.items()
-                ]) if pose else EMPTY)
-            ])) for pose in poses
+            dict(
+                annopoints=struct([
+                    dict(
+                        point=struct([
+                            _ordered(
+                                dict(
+                                    id=float(j),
+                                    x=float(v[0]),
+                                    y=float(v[1]),
+                                    score=float(v[2])), reverse)
+                            for j, v in pose.items()
+                        ]) if pose else EMPTY)
+                ])) for pose in poses
         ]
         entry = dict(annorect=struct(rects) if rects else EMPTY)
         if names is not None:
@@ -141,15 +147,18 @@ def write_groups(path: str, groups: Sequence[Sequence[Sequence[int]]]) -> str:
         path, {
             'groups':
             cell([
-                cell([np.array(g, dtype=np.float64).reshape(-1, 1)
-                      for g in img]).reshape(1, -1) if img else EMPTY
-                for img in groups
+                cell([
+                    np.array(g, dtype=np.float64).reshape(-1, 1) for g in img
+                ]).reshape(1, -1) if img else EMPTY for img in groups
             ])
         })
     return path
 
 
-def line_pose(x0: float, y0: float, dx: float, dy: float,
+def line_pose(x0: float,
+              y0: float,
+              dx: float,
+              dy: float,
               ids: Sequence[int] = tuple(range(16)),
               visible=1) -> Dict[int, Tuple]:
     """Joints ``j`` at ``(x0 + dx*j, y0 + dy*j)`` with ``is_visible``."""

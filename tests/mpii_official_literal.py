@@ -54,13 +54,16 @@ def _rank(scores: List[float], ranking: str) -> List[int]:
     return ascending[::-1]
 
 
-def evaluate_ap(gt_path: str, pred_path: str, thresh: float = .5,
+def evaluate_ap(gt_path: str,
+                pred_path: str,
+                thresh: float = .5,
                 ranking: str = 'matlab') -> np.ndarray:
     """(14,) per-joint AP in percent (NaN where no GT joint counted)."""
-    gt = _items(loadmat(gt_path, squeeze_me=True,
-                        struct_as_record=False)['annolist_test_multi'])
-    pred = _items(loadmat(pred_path, squeeze_me=True,
-                          struct_as_record=False)['pred'])
+    gt = _items(
+        loadmat(gt_path, squeeze_me=True,
+                struct_as_record=False)['annolist_test_multi'])
+    pred = _items(
+        loadmat(pred_path, squeeze_me=True, struct_as_record=False)['pred'])
     assert len(gt) == len(pred)
     scores_all = [[] for _ in JIDX_MAP]
     labels_all = [[] for _ in JIDX_MAP]
@@ -84,8 +87,8 @@ def evaluate_ap(gt_path: str, pred_path: str, thresh: float = .5,
                     if pg is not None:
                         has_gt[g, i] = True
                     if pp is not None and pg is not None:
-                        dist[p, g, i] = np.hypot(pg.x - pp.x,
-                                                 pg.y - pp.y) / ref
+                        dist[p, g,
+                             i] = np.hypot(pg.x - pp.x, pg.y - pp.y) / ref
         match = dist <= thresh
         with np.errstate(invalid='ignore', divide='ignore'):
             pck = match.sum(2) / has_gt.sum(1)[None, :]

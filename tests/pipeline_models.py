@@ -66,8 +66,6 @@ test_dataloader = val_dataloader
 '''
 
 
-
-
 def write_pose_config(directory) -> str:
     """Write the tiny pose config into ``directory``; return its path."""
     base = osp.join(REPO_ROOT, 'configs', '_base_')
@@ -82,11 +80,11 @@ def write_pose_config(directory) -> str:
 
 def save_pose_checkpoint(pose_config: str, path: str) -> str:
     """Build the pose model (seed 0) and save it with its dataset meta."""
-    import rmpe_mm  # noqa: F401
     from mmengine.config import Config
-
     from mmpose.apis.inference import dataset_meta_from_config
     from mmpose.registry import MODELS
+
+    import rmpe_mm  # noqa: F401
     from rmpe_mm.apis import scope_guard
     cfg = Config.fromfile(pose_config)
     torch.manual_seed(0)
@@ -112,8 +110,7 @@ def write_video(path: str, frames, size=(160, 112), fps: int = 5) -> str:
     """Write ``frames`` (image paths or BGR arrays), resized to ``size``
     (w, h), as an mp4v video; no frames give an empty video file."""
     import cv2
-    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                             size)
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), fps, size)
     for frame in frames:
         image = cv2.imread(frame) if isinstance(frame, str) else frame
         writer.write(cv2.resize(image, size))

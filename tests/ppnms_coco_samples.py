@@ -4,7 +4,7 @@ Each of the 118 real detector boxes of ``tests/data/coco/
 test_coco_det_AP_H_56.json`` becomes one prediction, as a top-down model
 would make it: when the box overlaps a ground-truth person (IoU > 0.5) the
 pose is that person's joints jittered (unlabelled joints at the box
-centre), otherwise random joints in the box with low scores. Optional
+center), otherwise random joints in the box with low scores. Optional
 duplicates (jittered boxes and poses) make redundant detections, the case
 the pose NMS is for. Predictions are PoseDataSample dicts, as MMEngine's
 ``DumpResults`` stores them.
@@ -36,8 +36,8 @@ def _pose_for(det: dict, anns: List[dict], rng: np.random.Generator,
     if _iou(best['bbox'], det['bbox']) > 0.5 and best['num_keypoints'] > 0:
         kpt = np.array(best['keypoints'], dtype=np.float64).reshape(17, 3)
         bx, by, bw, bh = best['bbox']
-        centre = np.array([bx + bw / 2, by + bh / 2])
-        xy = np.where(kpt[:, 2:] > 0, kpt[:, :2], centre)
+        center = np.array([bx + bw / 2, by + bh / 2])
+        xy = np.where(kpt[:, 2:] > 0, kpt[:, :2], center)
         xy = xy + rng.normal(0, jitter, xy.shape)
         scores = np.where(kpt[:, 2] > 0, rng.uniform(0.6, 1.0, 17),
                           rng.uniform(0.0, 0.3, 17))
@@ -78,8 +78,8 @@ def coco_sample_predictions(seed: int = 0,
             box = np.array(det['bbox'], dtype=np.float64)
             if c:
                 box = box + rng.normal(0, 3, 4)
-            xy, scores = _pose_for(dict(det, bbox=box.tolist()), same, rng,
-                                   jitter)
+            xy, scores = _pose_for(
+                dict(det, bbox=box.tolist()), same, rng, jitter)
             score = det['score'] * (1.0 if c == 0 else rng.uniform(0.7, 1))
             xyxy = np.r_[box[:2], box[:2] + np.maximum(box[2:], 1.0)]
             samples.append(

@@ -25,7 +25,7 @@ Usage::
         [--sequential] [--queue-size N]
 
     python tools/demo.py video.mp4 \\
-        --pose2d configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py \\
+        --pose2d configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py \\
         --pose2d-weights rmpe.pth \\
         --det-model rtmdet-m --det-weights rtmdet_m_8xb32-300e_coco.pth \\
         --out-dir demo_out --draw-bbox
@@ -190,8 +190,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
     dump_results(coco, paths['coco'])
     print(f'{total} image(s), {len(alphapose)} people, {seconds:.1f} s '
           f'({total / max(seconds, 1e-9):.2f} frames/s) -> {args.out_dir}')
-    return dict(
-        paths, images=total, people=len(alphapose), seconds=seconds)
+    return dict(paths, images=total, people=len(alphapose), seconds=seconds)
 
 
 if __name__ == '__main__':

@@ -46,8 +46,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def report(result: MpiiFileEvaluation) -> str:
     """The text the tool prints."""
-    per_joint = ', '.join(
-        f'{n} {a:.1f}' for n, a in zip(MPII_EVAL_JOINT_NAMES, result.ap))
+    per_joint = ', '.join(f'{n} {a:.1f}'
+                          for n, a in zip(MPII_EVAL_JOINT_NAMES, result.ap))
     return (f'MPII multi-person AP: {result.num_groups} groups, '
             f'{result.num_poses} predicted poses, ground truth: '
             f'{result.gt_kind}\n{format_mpii_ap_table(result.table)}\n'

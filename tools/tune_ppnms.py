@@ -48,38 +48,50 @@ def parse_args(argv=None) -> argparse.Namespace:
         'parameters on a prediction dump.')
     parser.add_argument('dump', help='pickle written by tools/test.py --dump')
     parser.add_argument('ann_file', help='COCO-format ground truth')
-    parser.add_argument('--out', default='ppnms_tuned.json',
-                        help='output JSON of the best parameters')
+    parser.add_argument(
+        '--out',
+        default='ppnms_tuned.json',
+        help='output JSON of the best parameters')
     parser.add_argument('--preset', default='alphapose_body')
     parser.add_argument('--params-file', help='start from tuned params')
     parser.add_argument(
-        '--pairs', nargs='+', default=['delta1,mu', 'delta2,gamma'],
+        '--pairs',
+        nargs='+',
+        default=['delta1,mu', 'delta2,gamma'],
         help='parameter pairs searched together, e.g. delta1,mu '
         'delta2,gamma (tunable: ' + ', '.join(TUNABLE_PARAMS) + ')')
     parser.add_argument(
-        '--grid', nargs='*', default=[],
+        '--grid',
+        nargs='*',
+        default=[],
         help='absolute grids, e.g. gamma=10,15,20 (others: relative)')
     parser.add_argument(
-        '--factors', default=','.join(str(f) for f in DEFAULT_FACTORS),
+        '--factors',
+        default=','.join(str(f) for f in DEFAULT_FACTORS),
         help='relative grid around the current value')
     parser.add_argument('--max-rounds', type=int, default=10)
     parser.add_argument('--tol', type=float, default=1e-5)
     parser.add_argument(
-        '--score-mode', default='alphapose',
-        choices=['alphapose', 'bbox', 'bbox_keypoint', 'bbox_rle',
-                 'keypoint'],
+        '--score-mode',
+        default='alphapose',
+        choices=['alphapose', 'bbox', 'bbox_keypoint', 'bbox_rle', 'keypoint'],
         help='person score of the kept poses (as PPNMSCocoMetric)')
     parser.add_argument('--keypoint-score-thr', type=float, default=0.2)
-    parser.add_argument('--iou-type', default='keypoints',
-                        choices=['keypoints', 'keypoints_crowd'])
-    parser.add_argument('--no-use-area', action='store_true',
-                        help='0.53 * box area instead of `area` (CrowdPose)')
     parser.add_argument(
-        '--dataset-meta', default=mmpose_dataset_metainfo('coco'),
+        '--iou-type',
+        default='keypoints',
+        choices=['keypoints', 'keypoints_crowd'])
+    parser.add_argument(
+        '--no-use-area',
+        action='store_true',
+        help='0.53 * box area instead of `area` (CrowdPose)')
+    parser.add_argument(
+        '--dataset-meta',
+        default=mmpose_dataset_metainfo('coco'),
         help="MMPose dataset meta file with the OKS sigmas (default: MMPose's "
         'COCO metainfo, %(default)s)')
-    parser.add_argument('--evaluator', default='fast',
-                        choices=['fast', 'coco'])
+    parser.add_argument(
+        '--evaluator', default='fast', choices=['fast', 'coco'])
     parser.add_argument('--no-progress', action='store_true')
     return parser.parse_args(argv)
 
@@ -119,9 +131,11 @@ def load_sigmas(meta_file: str, num_keypoints: int) -> np.ndarray:
 
 def format_history(history: Sequence[dict]) -> str:
     """One line per (round, pair): values before/after and the AP gain."""
-    lines = [f"{'round':>5} | {'pair':<18} | {'before':<28} | "
-             f"{'after':<28} | {'AP before':>9} | {'AP after':>9} | "
-             f"{'gain':>8} | {'evals':>5}"]
+    lines = [
+        f"{'round':>5} | {'pair':<18} | {'before':<28} | "
+        f"{'after':<28} | {'AP before':>9} | {'AP after':>9} | "
+        f"{'gain':>8} | {'evals':>5}"
+    ]
     lines.append('-' * len(lines[0]))
     for row in history:
         p, q = row['pair']
@@ -153,8 +167,8 @@ def main(argv=None) -> Dict:
     data = load_pose_dump(args.dump)
     num_k = data['keypoints'].shape[1]
     sigmas = load_sigmas(args.dataset_meta, num_k)
-    kwargs = dict(sigmas=sigmas, use_area=not args.no_use_area,
-                  iou_type=args.iou_type)
+    kwargs = dict(
+        sigmas=sigmas, use_area=not args.no_use_area, iou_type=args.iou_type)
     exact = XtcocoKeypointEval(args.ann_file, **kwargs)
     evaluator = exact if args.evaluator == 'coco' else FastCocoKeypointEval(
         args.ann_file, **kwargs)
@@ -170,9 +184,8 @@ def main(argv=None) -> Dict:
         result = problem.run(problem.params(**values))
         scores = rescore(args.score_mode, result, data['bbox_scores'],
                          args.keypoint_score_thr)
-        return which.evaluate(data['image_ids'][result.keep],
-                              result.keypoints, result.keypoint_scores,
-                              scores)['AP']
+        return which.evaluate(data['image_ids'][result.keep], result.keypoints,
+                              result.keypoint_scores, scores)['AP']
 
     names = sorted({n for pair in pairs for n in pair})
     start = {n: getattr(base, n) for n in names}
@@ -182,7 +195,13 @@ def main(argv=None) -> Dict:
                          'start parameters')
     t0 = time.perf_counter()
     best, best_ap, history = coordinate_search(
-        run, start, pairs, grids, factors, args.max_rounds, args.tol,
+        run,
+        start,
+        pairs,
+        grids,
+        factors,
+        args.max_rounds,
+        args.tol,
         progress=not args.no_progress,
         on_round=lambda rows: print(format_history(rows), flush=True))
     elapsed = time.perf_counter() - t0
@@ -193,14 +212,15 @@ def main(argv=None) -> Dict:
     out = dict(
         preset=args.preset,
         params=dict(start_values, **best),
-        metric=dict(name='AP', evaluator=args.evaluator,
-                    start=history[0]['score_before'], best=best_ap,
-                    xtcocotools_start=exact_start,
-                    xtcocotools_best=exact_best,
-                    score_mode=args.score_mode),
-        history=[
-            dict(row, pair=list(row['pair'])) for row in history
-        ])
+        metric=dict(
+            name='AP',
+            evaluator=args.evaluator,
+            start=history[0]['score_before'],
+            best=best_ap,
+            xtcocotools_start=exact_start,
+            xtcocotools_best=exact_best,
+            score_mode=args.score_mode),
+        history=[dict(row, pair=list(row['pair'])) for row in history])
     if osp.dirname(args.out):
         os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w', encoding='utf-8') as f:

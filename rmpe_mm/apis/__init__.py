@@ -7,9 +7,8 @@ training run loads the plugin). It registers itself in MMPose's
 ``INFERENCERS`` (as ``'RMPEInferencer'`` and ``'rmpe'``) when imported.
 """
 from .dataset_detection import detect_dataset, detect_images
-from .detection_file import (DetectionFile, image_id_from_name,
-                             load_image_ids, load_person_detections,
-                             person_boxes_to_coco)
+from .detection_file import (DetectionFile, image_id_from_name, load_image_ids,
+                             load_person_detections, person_boxes_to_coco)
 from .inputs import count_frames, input_kind, list_images
 from .mmpose_pose_nms import PoseNMSForward, add_pose_nms
 from .model_names import WHOLE_IMAGE, ResolvedModel, resolve_model

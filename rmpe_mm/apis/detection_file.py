@@ -19,8 +19,7 @@ PERSON_CATEGORY_ID = 1
 ImageId = Union[int, str]
 
 
-def person_boxes_to_coco(image_id: ImageId,
-                         boxes: PersonBoxes) -> List[dict]:
+def person_boxes_to_coco(image_id: ImageId, boxes: PersonBoxes) -> List[dict]:
     """COCO detection results of one image.
 
     Args:
@@ -87,8 +86,7 @@ def load_person_detections(
     grouped: Dict[ImageId, list] = {}
     for i, record in enumerate(records):
         _check_record(i, record)
-        if record['category_id'] != category_id or record[
-                'score'] < score_thr:
+        if record['category_id'] != category_id or record['score'] < score_thr:
             continue
         grouped.setdefault(record['image_id'], []).append(record)
     return {

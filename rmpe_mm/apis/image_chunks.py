@@ -32,8 +32,9 @@ def input_image_id(item: InputType, index: int,
     return image_id_from_name(item) if stem.isdigit() else index
 
 
-def load_chunk(chunk: list, start: int, det_file: Optional[DetectionFile]
-               ) -> Tuple[List[np.ndarray], List[dict]]:
+def load_chunk(
+        chunk: list, start: int, det_file: Optional[DetectionFile]
+) -> Tuple[List[np.ndarray], List[dict]]:
     """BGR images and meta information of a chunk of inputs.
 
     Args:
@@ -55,8 +56,7 @@ def load_chunk(chunk: list, start: int, det_file: Optional[DetectionFile]
         index = start + offset
         if isinstance(item, str):
             if not osp.isfile(item):
-                raise FileNotFoundError(
-                    f'input image {item!r} does not exist')
+                raise FileNotFoundError(f'input image {item!r} does not exist')
             image = mmcv.imread(item)
             if image is None:
                 raise FileNotFoundError(f'cannot read image {item!r}')

@@ -40,7 +40,9 @@ class PoseNMSForward:
         self.original = forward
         self.pose_nms = pose_nms
 
-    def __call__(self, inputs: Any, merge_results: bool = True,
+    def __call__(self,
+                 inputs: Any,
+                 merge_results: bool = True,
                  **kwargs) -> List[Any]:
         """Run the original forward, then the pose NMS on each sample.
 

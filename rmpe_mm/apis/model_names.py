@@ -58,7 +58,8 @@ class ResolvedModel(NamedTuple):
     source: str
 
 
-def resolve_model(model: ModelArg, scope: str,
+def resolve_model(model: ModelArg,
+                  scope: str,
                   what: str = 'model') -> ResolvedModel:
     """Resolve a model argument to its config (see the module docstring).
 
@@ -133,8 +134,7 @@ def _metafile_config(name: str, scope: str, what: str) -> ResolvedModel:
         config, weights = BaseInferencer._load_model_from_metafile(
             lookup, name)
     except ValueError:
-        close = difflib.get_close_matches(name.lower(),
-                                          model_zoo_names(scope),
+        close = difflib.get_close_matches(name.lower(), model_zoo_names(scope),
                                           NUM_CLOSE_MATCHES)
         raise ValueError(
             f'unknown {what} {name!r}: not a file, not a "package::path" '

@@ -35,8 +35,7 @@ class PersonBoxes(NamedTuple):
     @classmethod
     def empty(cls) -> 'PersonBoxes':
         """No boxes."""
-        return cls(
-            np.zeros((0, 4), np.float32), np.zeros((0, ), np.float32))
+        return cls(np.zeros((0, 4), np.float32), np.zeros((0, ), np.float32))
 
 
 def _test_pipeline_cfg(cfg: Config) -> List[dict]:
@@ -58,8 +57,8 @@ def _test_pipeline_cfg(cfg: Config) -> List[dict]:
         copy.deepcopy(dict(t)) for t in dataset.pipeline
         if str(t['type']).split('.')[-1] != 'LoadAnnotations'
     ]
-    if not pipeline or not str(pipeline[0]['type']).endswith(
-            'LoadImageFromFile'):
+    if not pipeline or not str(
+            pipeline[0]['type']).endswith('LoadImageFromFile'):
         raise ValueError('det config: the test pipeline must start with '
                          f'LoadImageFromFile, got {pipeline[:1]}')
     pipeline[0] = dict(type='mmdet.LoadImageFromNDArray')

@@ -56,8 +56,9 @@ def apply_pose_nms(instances: InstanceData,
         np.float32).reshape(-1)
     if len(keypoints) == 0 or pose_nms is None:
         keep = np.arange(len(keypoints))
-        scores = person_scores(kpt_scores, bbox_scores) if len(
-            keypoints) else np.zeros((0, ), np.float32)
+        scores = person_scores(kpt_scores,
+                               bbox_scores) if len(keypoints) else np.zeros(
+                                   (0, ), np.float32)
         clusters = [np.array([i]) for i in keep]
     else:
         result = pose_nms(bboxes, bbox_scores, keypoints, kpt_scores)

@@ -6,9 +6,8 @@ import numpy as np
 from .person_detector import PersonBoxes
 
 
-def run_pose_pipeline(pipeline: Callable[[dict], dict],
-                      dataset_meta: Mapping, images: List[np.ndarray],
-                      metas: List[dict],
+def run_pose_pipeline(pipeline: Callable[[dict], dict], dataset_meta: Mapping,
+                      images: List[np.ndarray], metas: List[dict],
                       boxes: List[PersonBoxes]) -> Tuple[list, np.ndarray]:
     """Run the pose pipeline on every box of every image.
 
@@ -28,8 +27,7 @@ def run_pose_pipeline(pipeline: Callable[[dict], dict],
         and ``owners (M,)`` int64: the image of each.
     """
     samples, owners = [], []
-    for i, (image, meta, image_boxes) in enumerate(zip(images, metas,
-                                                       boxes)):
+    for i, (image, meta, image_boxes) in enumerate(zip(images, metas, boxes)):
         for box, score in zip(image_boxes.bboxes, image_boxes.scores):
             info = dict(
                 img=image,

@@ -128,7 +128,9 @@ class AlphaPoseImage(NamedTuple):
         return len(self.scores)
 
 
-def _check_number_list(i: int, name: str, value: Any,
+def _check_number_list(i: int,
+                       name: str,
+                       value: Any,
                        length: Optional[int] = None) -> None:
     if not isinstance(value, (list, tuple)) or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -174,13 +176,12 @@ def _stack_image(records: List[Mapping]) -> AlphaPoseImage:
         scores=np.array([r['score'] for r in records], np.float32),
         boxes=boxes,
         idx=[r.get('idx') for r in records],
-        category_ids=np.array([r['category_id'] for r in records],
-                              np.int64))
+        category_ids=np.array([r['category_id'] for r in records], np.int64))
 
 
 def load_alphapose_results(
-    source: Union[str, Sequence[Mapping]]
-) -> Dict[ImageId, AlphaPoseImage]:
+        source: Union[str,
+                      Sequence[Mapping]]) -> Dict[ImageId, AlphaPoseImage]:
     """Read AlphaPose's JSON results (see the module docstring).
 
     Fields beyond the documented ones (e.g. ``pred_xyz_jts``) are ignored.

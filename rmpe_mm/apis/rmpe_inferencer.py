@@ -9,9 +9,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.logging import print_log
 from mmengine.model import revert_sync_batchnorm
-
-from mmpose.apis.inferencers.base_mmpose_inferencer import \
-    BaseMMPoseInferencer
+from mmpose.apis.inferencers.base_mmpose_inferencer import BaseMMPoseInferencer
 from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
 

@@ -7,7 +7,7 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
 from ..utils.mmpose_files import mmpose_dataset_metainfo
-from .mpii_mp_format import MpiiImageGT, parse_mpii_mp_json
+from .mpii_multi_person_format import MpiiImageGT, parse_mpii_multi_person_json
 
 #: MMPose's MPII metainfo (joints, flip pairs, sigmas), by absolute path.
 MPII_METAINFO_FILE = mmpose_dataset_metainfo('mpii')
@@ -18,7 +18,7 @@ class MpiiMultiPersonDataset(BaseCocoStyleDataset):
     """MPII multi-person people for top-down training and testing.
 
     Reads the JSON written by ``tools/dataset_converters/mpii_multi_person.py``
-    (format: :mod:`rmpe_mm.datasets.mpii_mp_format`) with MMPose's COCO-style
+    (format: :mod:`rmpe_mm.datasets.mpii_multi_person_format`) with MMPose's COCO-style
     machinery, so ``bbox_file`` (COCO detection results) works in test mode.
     Metainfo: MMPose's MPII (16 joints, flip pairs, sigmas).
 
@@ -123,11 +123,8 @@ class MpiiMultiPersonDataset(BaseCocoStyleDataset):
     def _load_image_gt(self) -> Dict[int, Dict[str, Any]]:
         """Per-image GT dicts from ``ann_file`` (validated)."""
         with get_local_path(self.ann_file) as local_path:
-            parsed = parse_mpii_mp_json(load(local_path))
-        return {
-            img_id: gt.to_dict()
-            for img_id, gt in parsed.items()
-        }
+            parsed = parse_mpii_multi_person_json(load(local_path))
+        return {img_id: gt.to_dict() for img_id, gt in parsed.items()}
 
     @staticmethod
     def image_gt(data_info: dict) -> MpiiImageGT:

@@ -113,9 +113,8 @@ def merge_train_args(cfg: Config, args: Namespace) -> Config:
     if args.amp:
         wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
         if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
-            raise ValueError(
-                f'--amp needs optim_wrapper.type OptimWrapper or '
-                f'AmpOptimWrapper, got {wrapper!r}')
+            raise ValueError(f'--amp needs optim_wrapper.type OptimWrapper or '
+                             f'AmpOptimWrapper, got {wrapper!r}')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
@@ -154,8 +153,7 @@ def merge_test_args(cfg: Config, args: Namespace) -> Config:
         ValueError: If ``args.dump`` does not end in ``.pkl``/``.pickle``.
     """
     if not osp.isfile(args.checkpoint) and '://' not in args.checkpoint:
-        raise FileNotFoundError(
-            f'checkpoint not found: {args.checkpoint!r}')
+        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint!r}')
     _merge_common(cfg, args)
     cfg.load_from = args.checkpoint
     if args.cfg_options:

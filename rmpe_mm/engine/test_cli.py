@@ -24,8 +24,7 @@ from rmpe_mm.engine import (SaveMetricsHook, merge_test_args,
 from rmpe_mm.engine.runner_args import add_runner_arguments, parse_tool_args
 
 
-def parse_args(
-        argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments (MMPose's)."""
     parser = argparse.ArgumentParser(description='Test (and eval) a model')
     parser.add_argument('config', help='test config file path')

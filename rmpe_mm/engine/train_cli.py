@@ -24,8 +24,7 @@ from rmpe_mm.engine import merge_train_args, prepare_cpu_distributed
 from rmpe_mm.engine.runner_args import add_runner_arguments, parse_tool_args
 
 
-def parse_args(
-        argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments (MMPose's)."""
     parser = argparse.ArgumentParser(description='Train a pose model')
     parser.add_argument('config', help='train config file path')

@@ -13,14 +13,14 @@ import numpy as np
 
 from rmpe_mm.datasets.pgpg.boxes import apply_offsets
 
-# Aligned COCO-17 standing pose: torso centre at 0, neck (0, -0.5), pelvis
+# Aligned COCO-17 standing pose: torso center at 0, neck (0, -0.5), pelvis
 # (0, 0.5), torso length 1, image y axis (down).
-_STANDING = np.array([
-    [0.0, -1.0], [0.07, -1.07], [-0.07, -1.07], [0.15, -1.03],
-    [-0.15, -1.03], [0.35, -0.5], [-0.35, -0.5], [0.45, 0.0], [-0.45, 0.0],
-    [0.5, 0.45], [-0.5, 0.45], [0.2, 0.5], [-0.2, 0.5], [0.22, 1.4],
-    [-0.22, 1.4], [0.22, 2.3], [-0.22, 2.3]
-])
+_STANDING = np.array([[0.0, -1.0], [0.07, -1.07], [-0.07,
+                                                   -1.07], [0.15, -1.03],
+                      [-0.15, -1.03], [0.35, -0.5], [-0.35, -0.5], [0.45, 0.0],
+                      [-0.45, 0.0], [0.5, 0.45], [-0.5, 0.45], [0.2, 0.5],
+                      [-0.2, 0.5], [0.22, 1.4], [-0.22, 1.4], [0.22, 2.3],
+                      [-0.22, 2.3]])
 
 
 def _arms_up() -> np.ndarray:
@@ -150,29 +150,42 @@ def write_planted_coco(pairs: PlantedPairs,
         image_id = i // person_per_image + 1
         if i % person_per_image == 0:
             images.append(
-                dict(id=image_id, file_name=f'{image_id}.jpg', width=1200,
-                     height=1200))
+                dict(
+                    id=image_id,
+                    file_name=f'{image_id}.jpg',
+                    width=1200,
+                    height=1200))
         kpts = np.concatenate([pairs.keypoints[i], pairs.visible[i][:, None]],
                               axis=1)
         g, d = pairs.gt_boxes[i], pairs.det_boxes[i]
         anns.append(
-            dict(id=i + 1, image_id=image_id, category_id=1, iscrowd=0,
-                 bbox=[*g[:2].tolist(), *(g[2:] - g[:2]).tolist()],
-                 keypoints=kpts.reshape(-1).tolist(),
-                 num_keypoints=int((pairs.visible[i] > 0).sum())))
+            dict(
+                id=i + 1,
+                image_id=image_id,
+                category_id=1,
+                iscrowd=0,
+                bbox=[*g[:2].tolist(), *(g[2:] - g[:2]).tolist()],
+                keypoints=kpts.reshape(-1).tolist(),
+                num_keypoints=int((pairs.visible[i] > 0).sum())))
         dets.append(
-            dict(image_id=image_id, category_id=1, score=0.9,
-                 bbox=[*d[:2].tolist(), *(d[2:] - d[:2]).tolist()]))
+            dict(
+                image_id=image_id,
+                category_id=1,
+                score=0.9,
+                bbox=[*d[:2].tolist(), *(d[2:] - d[:2]).tolist()]))
     ann_file = os.path.join(out_dir, 'planted_gt.json')
     det_file = os.path.join(out_dir, 'planted_det.json')
     with open(ann_file, 'w') as f:
-        json.dump(dict(images=images, annotations=anns,
-                       categories=[
-                           dict(id=1, name='person',
-                                skeleton=[[a + 1, b + 1]
-                                          for a, b in COCO_SKELETON])
-                       ]), f)
+        json.dump(
+            dict(
+                images=images,
+                annotations=anns,
+                categories=[
+                    dict(
+                        id=1,
+                        name='person',
+                        skeleton=[[a + 1, b + 1] for a, b in COCO_SKELETON])
+                ]), f)
     with open(det_file, 'w') as f:
         json.dump(dets, f)
     return dict(ann_file=ann_file, det_file=det_file)
-

@@ -10,10 +10,10 @@ import numpy as np
 Case = Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _person(rng: np.random.Generator, centre: np.ndarray, size: np.ndarray,
+def _person(rng: np.random.Generator, center: np.ndarray, size: np.ndarray,
             num_keypoints: int) -> np.ndarray:
     """(K, 2) joints spread over a person-sized box."""
-    low, high = centre - size / 2, centre + size / 2
+    low, high = center - size / 2, center + size / 2
     return rng.uniform(low, high, size=(num_keypoints, 2))
 
 
@@ -40,25 +40,25 @@ def crowded_case(rng: np.random.Generator,
         num_people = int(rng.integers(1, 12))
     boxes, box_scores, kpts, scores = [], [], [], []
     for _ in range(num_people):
-        centre = rng.uniform(0, image_size, 2)
+        center = rng.uniform(0, image_size, 2)
         size = np.array([rng.uniform(20, 150), rng.uniform(40, 250)])
-        base = _person(rng, centre, size, num_keypoints)
+        base = _person(rng, center, size, num_keypoints)
         for _ in range(int(rng.integers(1, max_duplicates + 1))):
             jitter = rng.choice([0.0, 0.5, 2.0, 6.0]) * rng.uniform()
             kpts.append(base + rng.normal(0, 1, base.shape) * jitter)
             scores.append(rng.uniform(0, 1, num_keypoints))
             box_jit = rng.normal(0, 5, 4)
-            boxes.append(np.r_[centre - size / 2 + box_jit[:2],
-                               centre + size / 2 + np.abs(box_jit[2:])])
+            boxes.append(np.r_[center - size / 2 + box_jit[:2],
+                               center + size / 2 + np.abs(box_jit[2:])])
             box_scores.append(rng.uniform(0.05, 1))
     if num_false is None:
         num_false = int(rng.integers(0, 5))
     for _ in range(num_false):
-        centre = rng.uniform(0, image_size, 2)
+        center = rng.uniform(0, image_size, 2)
         size = rng.uniform(5, 100, 2)
-        kpts.append(_person(rng, centre, size, num_keypoints))
+        kpts.append(_person(rng, center, size, num_keypoints))
         scores.append(rng.uniform(0, 0.6, num_keypoints))
-        boxes.append(np.r_[centre - size / 2, centre + size / 2])
+        boxes.append(np.r_[center - size / 2, center + size / 2])
         box_scores.append(rng.uniform(0, 0.5))
     kpts, scores = np.array(kpts), np.array(scores)
     scores[rng.uniform(size=scores.shape) < zero_fraction] = 0.0
@@ -84,10 +84,13 @@ def case_with_size(rng: np.random.Generator,
     parts = []
     total = 0
     while total < num_candidates:
-        case = crowded_case(rng, num_people=people,
-                            num_keypoints=num_keypoints,
-                            max_duplicates=int(2 * duplicates - 1),
-                            num_false=max(1, people // 3), image_size=side)
+        case = crowded_case(
+            rng,
+            num_people=people,
+            num_keypoints=num_keypoints,
+            max_duplicates=int(2 * duplicates - 1),
+            num_false=max(1, people // 3),
+            image_size=side)
         parts.append(case)
         total += len(case[0])
     merged = [np.concatenate([p[i] for p in parts]) for i in range(4)]

@@ -60,15 +60,15 @@ def _similarity(p: dict, r: int, others: np.ndarray, kpts: np.ndarray,
     dist = np.sqrt(np.sum(diff**2, axis=-1))
     if p['distance_form'] == 'pixel':
         gate, q = dist <= p['gate_radius'], dist
-    elif p['distance_form'] == 'normalised':
+    elif p['distance_form'] == 'normalized':
         with np.errstate(divide='ignore', invalid='ignore'):
             q = np.where(dist == 0, 0.0, dist / ref[r])
         gate = q <= p['gate_radius']
     else:
         half_w = p['gate_box_frac'] * wh[r, 0] / 2
         half_h = p['gate_box_frac'] * wh[r, 1] / 2
-        gate = (np.abs(diff[..., 0]) <= half_w) & (np.abs(diff[..., 1]) <=
-                                                    half_h)
+        gate = (np.abs(diff[..., 0]) <= half_w) & (
+            np.abs(diff[..., 1]) <= half_h)
         q = dist**2
     t_ref = np.tanh(scores[r] / p['delta1'])
     t_oth = np.tanh(scores[others] / p['delta1'])
@@ -112,9 +112,10 @@ def _match(p: dict, r: int, others: np.ndarray, kpts: np.ndarray,
         value = np.zeros(len(others), dtype=np.float32)
     else:
         b0, b1 = p['match_part_bounds']
-        count = (np.sum(ratio[:, :b0] <= 1, axis=1) +
-                 np.sum(ratio[:, b0:b1] <= p['face_factor'], axis=1) +
-                 np.sum(ratio[:, b1:] <= p['hand_factor'], axis=1))
+        count = (
+            np.sum(ratio[:, :b0] <= 1, axis=1) +
+            np.sum(ratio[:, b0:b1] <= p['face_factor'], axis=1) +
+            np.sum(ratio[:, b1:] <= p['hand_factor'], axis=1))
         denom = np.float32(2 * len(others) * num_valid)
         value = count.astype(np.float32) / denom / np.float32(2)
         value = value * np.float32(num_k)
@@ -196,8 +197,8 @@ def reference_pose_nms(bboxes: np.ndarray,
 
 
 def _finish(p, picks, clusters, kpts, scores, ref, bbox_scores, thr):
-    out = dict(keep=[], keypoints=[], keypoint_scores=[], scores=[],
-               clusters=[])
+    out = dict(
+        keep=[], keypoints=[], keypoint_scores=[], scores=[], clusters=[])
     for r, cluster in zip(picks, clusters):
         if _person(scores[r], p['score_thr_mode']) < thr:
             continue

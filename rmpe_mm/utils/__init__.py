@@ -3,5 +3,6 @@ from .checkpoint_compat import allow_checkpoint_globals
 from .mmpose_files import mmpose_dataset_metainfo, package_config_root
 
 __all__ = [
-    'allow_checkpoint_globals', 'mmpose_dataset_metainfo', 'package_config_root'
+    'allow_checkpoint_globals', 'mmpose_dataset_metainfo',
+    'package_config_root'
 ]

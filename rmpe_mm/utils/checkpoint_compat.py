@@ -40,7 +40,10 @@ def _numpy_globals() -> List[object]:
     else:
         from numpy.core import multiarray
     globals_: List[object] = [
-        np.ndarray, np.dtype, multiarray._reconstruct, multiarray.scalar,
+        np.ndarray,
+        np.dtype,
+        multiarray._reconstruct,
+        multiarray.scalar,
         bytes  # the (empty) data of an empty array
     ]
     dtypes = getattr(np, 'dtypes', None)
@@ -67,6 +70,7 @@ def history_buffer_method(owner: type, name: str) -> Callable:
         pickle.UnpicklingError: For any other owner or name.
     """
     from mmengine.logging import HistoryBuffer
+
     # Read the registered names off a fresh buffer: the class fills its
     # table of statistics methods in __init__.
     allowed = HistoryBuffer()._statistics_methods

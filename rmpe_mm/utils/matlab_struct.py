@@ -54,8 +54,11 @@ def load_mat_variable(mat_path: str, names: Sequence[str]) -> Any:
         accepted = ' or '.join(repr(n) for n in names)
         raise ValueError(f'{mat_path} has no variable {accepted} (found '
                          f'{sorted(found)})')
-    data = loadmat(mat_path, squeeze_me=False, struct_as_record=False,
-                   variable_names=[wanted[0]])
+    data = loadmat(
+        mat_path,
+        squeeze_me=False,
+        struct_as_record=False,
+        variable_names=[wanted[0]])
     return data[wanted[0]]
 
 

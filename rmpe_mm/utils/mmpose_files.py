@@ -27,8 +27,8 @@ def mmpose_dataset_metainfo(name: str) -> str:
     Raises:
         FileNotFoundError: MMPose has no such metainfo file.
     """
-    path = osp.join(package_config_root('mmpose'), '_base_', 'datasets',
-                    f'{name}.py')
+    path = osp.join(
+        package_config_root('mmpose'), '_base_', 'datasets', f'{name}.py')
     if not osp.isfile(path):
         raise FileNotFoundError(
             f'MMPose has no dataset metainfo {name!r} (looked for {path})')

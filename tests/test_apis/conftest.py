@@ -46,8 +46,11 @@ def tiny_inferencer(pm, pose_config, pose_checkpoint, det_config,
     from rmpe_mm.apis import RMPEInferencer
 
     def build(**overrides):
-        kwargs = dict(device='cpu', det_model=det_config,
-                      det_weights=det_checkpoint, pose_nms=pm.KEEP_ALL_NMS)
+        kwargs = dict(
+            device='cpu',
+            det_model=det_config,
+            det_weights=det_checkpoint,
+            pose_nms=pm.KEEP_ALL_NMS)
         kwargs.update(overrides)
         return RMPEInferencer(pose_config, pose_checkpoint, **kwargs)
 

@@ -11,17 +11,18 @@ from rmpe_mm.apis import (DetectionFile, PersonBoxes, image_id_from_name,
 
 def test_load_the_sample_detections(pm):
     boxes = load_person_detections(pm.COCO_DET_FILE)
-    assert {k: len(v) for k, v in boxes.items()} == {
-        785: 22,
-        40083: 26,
-        196141: 33,
-        197388: 37
-    }
+    assert {k: len(v)
+            for k, v in boxes.items()} == {
+                785: 22,
+                40083: 26,
+                196141: 33,
+                197388: 37
+            }
     with open(pm.COCO_DET_FILE) as f:
         first = json.load(f)[0]  # image 785, the highest score
     x, y, w, h = first['bbox']
-    np.testing.assert_allclose(boxes[785].bboxes[0], [x, y, x + w, y + h],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        boxes[785].bboxes[0], [x, y, x + w, y + h], rtol=1e-6)
     for image_boxes in boxes.values():
         assert np.all(np.diff(image_boxes.scores) <= 0)
 
@@ -36,8 +37,8 @@ def test_score_threshold_and_category():
     boxes = load_person_detections(records, score_thr=0.1)
     assert sorted(boxes) == [1]
     np.testing.assert_allclose(boxes[1].scores, [0.9, 0.2])
-    np.testing.assert_allclose(boxes[1].bboxes, [[5, 5, 15, 15],
-                                                 [0, 0, 10, 20]])
+    np.testing.assert_allclose(boxes[1].bboxes,
+                               [[5, 5, 15, 15], [0, 0, 10, 20]])
 
 
 def test_round_trip(tmp_path):
@@ -46,7 +47,9 @@ def test_round_trip(tmp_path):
         np.array([0.8, 0.3], np.float32))
     records = person_boxes_to_coco(7, boxes)
     assert records[0] == dict(
-        image_id=7, category_id=1, bbox=[1.5, 2.0, 9.5, 28.0],
+        image_id=7,
+        category_id=1,
+        bbox=[1.5, 2.0, 9.5, 28.0],
         score=pytest.approx(0.8))
     path = tmp_path / 'dets.json'
     path.write_text(json.dumps(records))

@@ -38,8 +38,7 @@ def _samples(inferencer, images) -> list:
         ]
 
 
-def test_same_poses_as_rmpe_inferencer(pm, mmpose_inferencer,
-                                       tiny_inferencer):
+def test_same_poses_as_rmpe_inferencer(pm, mmpose_inferencer, tiny_inferencer):
     plain = _samples(mmpose_inferencer, pm.COCO_IMAGES)
     add_pose_nms(mmpose_inferencer, KEEP_ALL_NMS)
     try:
@@ -47,8 +46,9 @@ def test_same_poses_as_rmpe_inferencer(pm, mmpose_inferencer,
     finally:
         add_pose_nms(mmpose_inferencer, None)
     rmpe = tiny_inferencer(pose_nms=KEEP_ALL_NMS)
-    ours = [p for r in rmpe(pm.COCO_IMAGES, **BOX_FILTER)
-            for p in r['predictions']]
+    ours = [
+        p for r in rmpe(pm.COCO_IMAGES, **BOX_FILTER) for p in r['predictions']
+    ]
     merged_any = False
     for before, after, people in zip(plain, merged, ours):
         instances = after.pred_instances
@@ -57,14 +57,16 @@ def test_same_poses_as_rmpe_inferencer(pm, mmpose_inferencer,
         assert [list(i) for i in instances.idx] == [p['idx'] for p in people]
         np.testing.assert_allclose(
             instances.keypoints, [p['keypoints'] for p in people],
-            rtol=1e-5, atol=1e-3)
+            rtol=1e-5,
+            atol=1e-3)
         np.testing.assert_allclose(
-            instances.keypoint_scores,
-            [p['keypoint_scores'] for p in people], rtol=1e-5, atol=1e-5)
-        np.testing.assert_allclose(instances.bboxes,
-                                   [p['bbox'] for p in people], rtol=1e-6)
-        np.testing.assert_allclose(instances.scores,
-                                   [p['score'] for p in people], rtol=1e-5)
+            instances.keypoint_scores, [p['keypoint_scores'] for p in people],
+            rtol=1e-5,
+            atol=1e-5)
+        np.testing.assert_allclose(
+            instances.bboxes, [p['bbox'] for p in people], rtol=1e-6)
+        np.testing.assert_allclose(
+            instances.scores, [p['score'] for p in people], rtol=1e-5)
     assert merged_any  # the comparison exercised real merges
 
 
@@ -76,14 +78,13 @@ def test_result_dicts_and_switching_off(pm, mmpose_inferencer):
         assert isinstance(pose2d.forward, PoseNMSForward)
         assert not isinstance(pose2d.forward.original, PoseNMSForward)
         with scope_guard('mmpose'):
-            results = list(mmpose_inferencer(pm.COCO_IMAGES[:1],
-                                             **BOX_FILTER))
+            results = list(mmpose_inferencer(pm.COCO_IMAGES[:1], **BOX_FILTER))
         # AlphaPose's constants drop every random-weight pose (< 0.3)
         assert results[0]['predictions'] == [[]]
         with pytest.raises(ValueError, match='merge_results=True'):
             with scope_guard('mmpose'):
-                list(mmpose_inferencer(pm.COCO_IMAGES[:1],
-                                       merge_results=False))
+                list(
+                    mmpose_inferencer(pm.COCO_IMAGES[:1], merge_results=False))
     finally:
         add_pose_nms(mmpose_inferencer, None)
     assert 'forward' not in vars(pose2d)

@@ -68,7 +68,9 @@ def test_pose_alias_and_mmpose_name(mmpose_resolution):
 def test_detector_alias_and_mmdet_name(mmpose_resolution, pose_config,
                                        pose_checkpoint):
     config, weights = mmpose_resolution(
-        'mmdet', model=pose_config, weights=pose_checkpoint,
+        'mmdet',
+        model=pose_config,
+        weights=pose_checkpoint,
         det_model='rtmdet-m')
     for name in ('rtmdet-m', 'RTMDet-M', RTMDET_M):
         resolved = resolve_model(name, 'mmdet')
@@ -80,13 +82,16 @@ def test_detector_alias_and_mmdet_name(mmpose_resolution, pose_config,
 
 
 def test_unknown_names_list_close_matches(tmp_path):
-    with pytest.raises(ValueError, match=r"'rtmdet-mm'.*close matches.*"
-                       r"'rtmdet-m'"):
+    with pytest.raises(
+            ValueError, match=r"'rtmdet-mm'.*close matches.*"
+            r"'rtmdet-m'"):
         resolve_model('rtmdet-mm', 'mmdet', 'det_model')
     with pytest.raises(ValueError, match='human'):
         resolve_model('humann', 'mmpose')
-    with pytest.raises(ValueError, match=r'no such config.*close matches.*'
-                       r'mmdet::rtmdet/rtmdet_m_8xb32-300e_coco.py'):
+    with pytest.raises(
+            ValueError,
+            match=r'no such config.*close matches.*'
+            r'mmdet::rtmdet/rtmdet_m_8xb32-300e_coco.py'):
         resolve_model(RTMDET_M.replace('coco', 'cooc'), 'mmdet')
     with pytest.raises(ValueError, match="'mmnothing' is not installed"):
         resolve_model('mmnothing::a/b.py', 'mmdet')

@@ -54,8 +54,7 @@ def test_checkpoint_reproduces_the_saved_model(det_config, det_checkpoint,
     np.testing.assert_allclose(reloaded.bboxes, ours.bboxes)
 
 
-def test_person_labels_and_score_threshold(det_config, det_checkpoint,
-                                           images):
+def test_person_labels_and_score_threshold(det_config, det_checkpoint, images):
     # the test model has one class (label 0): label 1 keeps nothing
     none = PersonDetector(det_config, det_checkpoint, person_labels=(1, ))
     assert len(none(images[:1])[0]) == 0

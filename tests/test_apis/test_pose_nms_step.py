@@ -44,8 +44,7 @@ def test_default_merges_duplicates():
         assert np.all(person <= group.max(0) + 1e-4)
     # same answer as the pose NMS called directly
     ref = ParametricPoseNMS()(instances.bboxes, instances.bbox_scores,
-                              instances.keypoints,
-                              instances.keypoint_scores)
+                              instances.keypoints, instances.keypoint_scores)
     np.testing.assert_allclose(out.scores, ref.scores, rtol=1e-6)
     np.testing.assert_allclose(out.bboxes, instances.bboxes[ref.keep])
     np.testing.assert_array_equal(instances.keypoints, before)
@@ -56,8 +55,9 @@ def test_disabled_keeps_everything_with_the_same_score_formula():
     out = apply_pose_nms(instances, None)
     assert len(out) == 6
     np.testing.assert_array_equal(out.keypoints, instances.keypoints)
-    expected = (instances.keypoint_scores.mean(1) + instances.bbox_scores +
-                1.25 * instances.keypoint_scores.max(1))
+    expected = (
+        instances.keypoint_scores.mean(1) + instances.bbox_scores +
+        1.25 * instances.keypoint_scores.max(1))
     np.testing.assert_allclose(out.scores, expected, rtol=1e-6)
     np.testing.assert_allclose(
         person_scores(instances.keypoint_scores, instances.bbox_scores),
@@ -75,4 +75,3 @@ def test_empty_image():
         out = apply_pose_nms(empty, nms)
         assert out.keypoints.shape == (0, 17, 2)
         assert out.scores.shape == (0, )
-

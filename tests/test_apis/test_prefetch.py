@@ -15,14 +15,16 @@ def test_items_and_order_are_kept_also_chained():
 
 
 def test_items_are_produced_in_another_thread():
-    names = list(prefetch(
-        (threading.current_thread().name for _ in range(2)), name='stage'))
+    names = list(
+        prefetch((threading.current_thread().name for _ in range(2)),
+                 name='stage'))
     assert names == ['stage', 'stage']
 
 
 def test_producer_and_consumer_overlap():
     """Blocking stages (as decoding and PyTorch kernels, which release the
     GIL) run at the same time: about max, not the sum, of their times."""
+
     def produce():
         for i in range(6):
             time.sleep(0.05)
@@ -36,6 +38,7 @@ def test_producer_and_consumer_overlap():
 
 
 def test_an_error_reaches_the_consumer_after_earlier_items():
+
     def source():
         yield 1
         raise FileNotFoundError('cannot read image x.jpg')
@@ -68,6 +71,7 @@ def test_early_stop_closes_the_source_and_joins_the_thread():
 
 
 def test_worker_threads_leave_the_default_scope_alone():
+
     def switching_source():
         for i in range(3):
             with scope_guard('mmdet'):  # does not switch in the worker

@@ -27,9 +27,8 @@ def _people(num: int, num_keypoints: int = 17, seed: int = 0) -> list:
 def test_coco_keypoint_results():
     people = _people(2)
     records = to_coco_keypoint_results(people, 785)
-    assert [sorted(r) for r in records] == [[
-        'category_id', 'image_id', 'keypoints', 'score'
-    ]] * 2
+    assert [sorted(r) for r in records
+            ] == [['category_id', 'image_id', 'keypoints', 'score']] * 2
     first = records[0]
     assert first['image_id'] == 785 and first['category_id'] == 1
     flat = np.array(first['keypoints']).reshape(17, 3)
@@ -85,10 +84,19 @@ def test_reader_accepts_the_minimal_documented_record():
     # docs/output.md: image_id (string name), category_id, keypoints, score;
     # the evaluation mode writes integer ids; extra fields are ignored.
     records = [
-        dict(image_id='1.jpg', category_id=1, keypoints=[1, 2, .5] * 16,
-             score=2.5),
-        dict(image_id=3, category_id=1, keypoints=[0, 0, 0] * 16, score=1.,
-             box=[1, 2, 3, 4], idx=7.0, pred_xyz_jts=[[0, 0, 0]]),
+        dict(
+            image_id='1.jpg',
+            category_id=1,
+            keypoints=[1, 2, .5] * 16,
+            score=2.5),
+        dict(
+            image_id=3,
+            category_id=1,
+            keypoints=[0, 0, 0] * 16,
+            score=1.,
+            box=[1, 2, 3, 4],
+            idx=7.0,
+            pred_xyz_jts=[[0, 0, 0]]),
     ]
     loaded = load_alphapose_results(records)
     assert loaded['1.jpg'].keypoints.shape == (1, 16, 2)
@@ -99,16 +107,19 @@ def test_reader_accepts_the_minimal_documented_record():
 
 
 @pytest.mark.parametrize('record, message', [
-    (dict(category_id=1, keypoints=[0, 0, 1], score=1.),
-     'missing "image_id"'),
-    (dict(image_id='a', category_id=1, keypoints=[0, 0], score=1.),
-     r'\[x1, y1, c1'),
-    (dict(image_id='a', category_id=1, keypoints='x', score=1.),
-     'list of numbers'),
-    (dict(image_id='a', category_id=1, keypoints=[0, 0, 1], score=1.,
-          box=[0, 0, 1]), '"box" must have 4'),
-    (dict(image_id=[1], category_id=1, keypoints=[0, 0, 1], score=1.),
-     'file name or an int'),
+    (dict(category_id=1, keypoints=[0, 0, 1], score=1.), 'missing "image_id"'),
+    (dict(image_id='a', category_id=1, keypoints=[0, 0],
+          score=1.), r'\[x1, y1, c1'),
+    (dict(image_id='a', category_id=1, keypoints='x',
+          score=1.), 'list of numbers'),
+    (dict(
+        image_id='a',
+        category_id=1,
+        keypoints=[0, 0, 1],
+        score=1.,
+        box=[0, 0, 1]), '"box" must have 4'),
+    (dict(image_id=[1], category_id=1, keypoints=[0, 0, 1],
+          score=1.), 'file name or an int'),
 ])
 def test_reader_rejects_malformed_records(record, message):
     with pytest.raises(ValueError, match=message):

@@ -124,8 +124,7 @@ def test_arrays_match_paths(pm, inferencer):
 
 def test_video(pm, inferencer, tmp_path):
     video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES)
-    out = run(
-        inferencer, video, batch_size=3, out_dir=str(tmp_path / 'out'))
+    out = run(inferencer, video, batch_size=3, out_dir=str(tmp_path / 'out'))
     assert out['image_ids'] == [0, 1, 2, 3]
     assert out['img_paths'] == ['0.jpg', '1.jpg', '2.jpg', '3.jpg']
     for people in out['predictions']:
@@ -156,7 +155,8 @@ def test_detection_file_mode(pm, pose_config, pose_checkpoint):
     for image_id, people in zip(out['image_ids'], out['predictions']):
         # no pose NMS: one person per box, in descending box score
         np.testing.assert_allclose([p['bbox'] for p in people],
-                                   dets[image_id].bboxes, rtol=1e-6)
+                                   dets[image_id].bboxes,
+                                   rtol=1e-6)
         np.testing.assert_allclose([p['bbox_score'] for p in people],
                                    dets[image_id].scores)
     thresholded = run(inferencer, pm.COCO_IMAGES[:1], bbox_thr=0.5)
@@ -168,8 +168,10 @@ def test_detection_file_mode(pm, pose_config, pose_checkpoint):
 
 
 def test_given_boxes_and_empty_images(pm, inferencer):
-    boxes = [np.array([[10, 20, 110, 220, 0.9], [300, 50, 400, 300, 0.4]]),
-             np.zeros((0, 4))]
+    boxes = [
+        np.array([[10, 20, 110, 220, 0.9], [300, 50, 400, 300, 0.4]]),
+        np.zeros((0, 4))
+    ]
     out = run(inferencer, pm.COCO_IMAGES[:2], bboxes=boxes, batch_size=2)
     assert out['predictions'][1] == []
     # two far-apart boxes: two people (listed in pose-NMS pick order)
@@ -178,8 +180,7 @@ def test_given_boxes_and_empty_images(pm, inferencer):
                                            [300, 50, 400, 300]]
     assert [p['idx'] for p in people] == [[0], [1]]
     np.testing.assert_allclose([p['bbox_score'] for p in people], [0.9, 0.4])
-    none = run(inferencer, pm.COCO_IMAGES[:2], bbox_thr=2.0,
-               return_vis=True)
+    none = run(inferencer, pm.COCO_IMAGES[:2], bbox_thr=2.0, return_vis=True)
     assert none['predictions'] == [[], []]
 
 
@@ -196,15 +197,14 @@ def test_alphapose_json_round_trip(pm, inferencer, tmp_path):
     people = [p for r in results for p in r['predictions']]
     for name, persons in zip(names, people):
         image = loaded[name]
-        np.testing.assert_allclose(image.keypoints,
-                                   [p['keypoints'] for p in persons],
-                                   rtol=1e-6)
-        np.testing.assert_allclose(image.scores,
-                                   [p['score'] for p in persons], rtol=1e-6)
+        np.testing.assert_allclose(
+            image.keypoints, [p['keypoints'] for p in persons], rtol=1e-6)
+        np.testing.assert_allclose(
+            image.scores, [p['score'] for p in persons], rtol=1e-6)
         assert image.idx == [p['idx'] for p in persons]
         x1, y1, x2, y2 = persons[0]['bbox']
-        np.testing.assert_allclose(image.boxes[0], [x1, y1, x2 - x1, y2 - y1],
-                                   rtol=1e-5)
+        np.testing.assert_allclose(
+            image.boxes[0], [x1, y1, x2 - x1, y2 - y1], rtol=1e-5)
 
 
 def test_default_pose_nms_and_errors(pm, pose_config, pose_checkpoint,
@@ -233,10 +233,14 @@ def test_whole_image_fallback_and_whole_image_detector(pm, inferencer,
                                                        pose_checkpoint):
     shapes = [mmcv.imread(p).shape[:2] for p in pm.COCO_IMAGES[:2]]
     # every detector box filtered out: nobody, unless the fallback is on
-    assert run(inferencer, pm.COCO_IMAGES[:2],
-               bbox_thr=2.0)['predictions'] == [[], []]
-    out = run(inferencer, pm.COCO_IMAGES[:2], bbox_thr=2.0,
-              whole_image_fallback=True)
+    assert run(
+        inferencer, pm.COCO_IMAGES[:2], bbox_thr=2.0)['predictions'] == [[],
+                                                                         []]
+    out = run(
+        inferencer,
+        pm.COCO_IMAGES[:2],
+        bbox_thr=2.0,
+        whole_image_fallback=True)
     whole = RMPEInferencer(
         pose_config,
         pose_checkpoint,
@@ -245,8 +249,8 @@ def test_whole_image_fallback_and_whole_image_detector(pm, inferencer,
         pose_nms=KEEP_ALL_NMS)
     assert whole.detector is None
     same = run(whole, pm.COCO_IMAGES[:2])
-    for people, other, (h, w) in zip(out['predictions'],
-                                     same['predictions'], shapes):
+    for people, other, (h, w) in zip(out['predictions'], same['predictions'],
+                                     shapes):
         assert len(people) == 1
         assert people[0]['bbox'] == [0, 0, w, h]
         assert people[0]['bbox_score'] == 1.0
@@ -254,8 +258,8 @@ def test_whole_image_fallback_and_whole_image_detector(pm, inferencer,
         assert other == people
     # images that keep boxes are not affected by the fallback
     plain = run(inferencer, pm.COCO_IMAGES[:2])
-    assert run(inferencer, pm.COCO_IMAGES[:2],
-               whole_image_fallback=True) == plain
+    assert run(
+        inferencer, pm.COCO_IMAGES[:2], whole_image_fallback=True) == plain
 
 
 def test_overlapped_video_equals_sequential(pm, inferencer, tmp_path):
@@ -284,8 +288,8 @@ def test_overlapped_video_equals_sequential(pm, inferencer, tmp_path):
     inferencer.timer.reset()
     folder = run(inferencer, pm.COCO_IMAGES, overlap=True)
     assert folder == run(inferencer, pm.COCO_IMAGES)
-    assert {'load', 'detector', 'pose_preprocess', 'pose',
-            'pose_nms'} <= set(inferencer.timer.as_dict())
+    assert {'load', 'detector', 'pose_preprocess', 'pose', 'pose_nms'} <= set(
+        inferencer.timer.as_dict())
 
 
 def test_input_errors_name_the_file(pm, inferencer, tmp_path):

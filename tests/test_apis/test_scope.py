@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 from mmengine.registry import DefaultScope, init_default_scope
-
 from mmpose.registry import TRANSFORMS
+
 from rmpe_mm.apis import current_scope, scope_guard
 
 #: Pose NMS that keeps every cluster (random-weight joint scores are small).
@@ -60,8 +60,7 @@ def test_detector_first(pm, det_config, det_checkpoint, tiny_inferencer):
     assert current_scope() == 'mmdet'  # left as found
 
 
-def test_pose_model_first(pm, det_config, det_checkpoint,
-                          tiny_inferencer):
+def test_pose_model_first(pm, det_config, det_checkpoint, tiny_inferencer):
     """The inferencer is built, then other code switches to mmdet; the
     inferencer still runs and gives the same poses."""
     init_default_scope('mmpose')

@@ -12,12 +12,12 @@ STAGE2_ONLY = ('type', 'stn', 'parallel_sppe', 'parallel_loss_weight')
 
 #: dataset -> (1a SPPE, 1b parallel SPPE, 2 RMPE)
 RECIPES = {
-    'mpii': ('sppe_hg8_8xb32-210e_mpii-256x256',
-             'parallel-sppe_hg4_8xb32-210e_mpii-256x256',
-             'rmpe_sstn-hg8_8xb32-60e_mpii-256x256'),
-    'coco': ('sppe_hg8_8xb32-210e_coco-256x192',
-             'parallel-sppe_hg4_8xb32-210e_coco-256x192',
-             'rmpe_sstn-hg8_8xb32-60e_coco-256x192'),
+    'mpii': ('sppe_hourglass52-8stack_8xb32-210e_mpii-256x256',
+             'parallel-sppe_hourglass52-4stack_8xb32-210e_mpii-256x256',
+             'rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256'),
+    'coco': ('sppe_hourglass52-8stack_8xb32-210e_coco-256x192',
+             'parallel-sppe_hourglass52-4stack_8xb32-210e_coco-256x192',
+             'rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192'),
 }
 
 
@@ -57,7 +57,7 @@ def test_stage2_is_stage1_plus_sstn_and_parallel_sppe(dataset):
     assert 'PoseGuidedProposals' in sppe_steps
     assert 'PoseGuidedProposals' not in parallel_steps
     assert rmpe_steps == sppe_steps[:-1] + [
-        'GenerateCentreTarget', 'PackPoseInputs'
+        'GenerateCenterTarget', 'PackPoseInputs'
     ]
     # one data and test protocol
     for key in ('val_dataloader', 'test_dataloader', 'val_evaluator',

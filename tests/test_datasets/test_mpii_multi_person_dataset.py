@@ -7,16 +7,16 @@ import pytest
 from mmengine.registry import init_default_scope
 
 from rmpe_mm.datasets import MpiiMultiPersonDataset
-from rmpe_mm.datasets.mpii_mp_format import MpiiImageGT
+from rmpe_mm.datasets.mpii_multi_person_format import MpiiImageGT
 
-ROOT = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'data',
-                'mpii')
+ROOT = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'data', 'mpii')
 ANN = osp.join(ROOT, 'test_mpii_multi.json')
 DET = osp.join(ROOT, 'test_mpii_det.json')
 META_KEYS = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
-             'img_shape', 'input_size', 'input_center', 'input_scale',
-             'flip', 'flip_direction', 'flip_indices', 'raw_ann_info',
-             'dataset_name', 'mpii_gt')
+             'img_shape', 'input_size', 'input_center', 'input_scale', 'flip',
+             'flip_direction', 'flip_indices', 'raw_ann_info', 'dataset_name',
+             'mpii_gt')
 
 
 def build(**kwargs):
@@ -41,13 +41,13 @@ def test_training_samples_carry_head_box_and_group():
     # r_ankle not annotated in the first sample -> invisible
     assert info['keypoints_visible'][0, 0] == 0
     assert info['keypoints_visible'][0, 1] == 1
-    np.testing.assert_allclose(info['head_bbox'][0], ann['head_bbox'],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        info['head_bbox'][0], ann['head_bbox'], rtol=1e-6)
     assert info['group_id'] == ann['group_id']
     assert info['raw_ann_info']['group_id'] == ann['group_id']
     x, y, w, h = ann['bbox']
-    np.testing.assert_allclose(info['bbox'][0], [x, y, x + w, y + h],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        info['bbox'][0], [x, y, x + w, y + h], rtol=1e-5)
     assert 'mpii_gt' not in info  # training samples stay light
 
 

@@ -1,10 +1,9 @@
 """load_mpii_annotations: the release or the toolkit's annolist_test_multi,
 told apart by the variable the file holds. (The release's own fields are
-tested in test_mpii_mp_converter.py.)"""
+tested in test_mpii_multi_person_converter.py.)"""
 import numpy as np
 import pytest
-from mpii_mat_factory import (line_pose, person, write_annolist,
-                              write_release)
+from mpii_mat_factory import line_pose, person, write_annolist, write_release
 from scipy.io import savemat
 
 from rmpe_mm.datasets.mpii_release import (OCCLUDED, VISIBLE,
@@ -46,10 +45,14 @@ def test_annolist_test_multi(tmp_path, names):
 
 
 def test_release_is_detected(tmp_path):
-    path = write_release(str(tmp_path / 'release.mat'), [
-        dict(name='a.jpg', train=True, single=[],
-             rects=[person(line_pose(1, 2, 1, 1), HEAD)])
-    ])
+    path = write_release(
+        str(tmp_path / 'release.mat'), [
+            dict(
+                name='a.jpg',
+                train=True,
+                single=[],
+                rects=[person(line_pose(1, 2, 1, 1), HEAD)])
+        ])
     found = load_mpii_annotations(path)
     assert found.variable == 'RELEASE' and found.entries == []
     assert [i.name for i in found.images] == ['a.jpg']
@@ -58,13 +61,17 @@ def test_release_is_detected(tmp_path):
 def test_errors_name_the_field(tmp_path):
     bad = person({16: (1., 2., 1)}, HEAD)
     path = write_annolist(str(tmp_path / 'bad.mat'), [[], [bad]])
-    with pytest.raises(ValueError, match=r'annolist_test_multi\(2\)'
-                       r'.annorect\(1\).annopoints.point\(1\).id must be an '
-                       'integer in 0..15, got 16'):
+    with pytest.raises(
+            ValueError,
+            match=r'annolist_test_multi\(2\)'
+            r'.annorect\(1\).annopoints.point\(1\).id must be an '
+            'integer in 0..15, got 16'):
         load_mpii_annotations(path)
     savemat(str(tmp_path / 'other.mat'), {'foo': np.zeros(2)})
-    with pytest.raises(ValueError, match=r"neither 'RELEASE'.*nor "
-                       r"'annolist_test_multi'.*\['foo'\]"):
+    with pytest.raises(
+            ValueError,
+            match=r"neither 'RELEASE'.*nor "
+            r"'annolist_test_multi'.*\['foo'\]"):
         load_mpii_annotations(str(tmp_path / 'other.mat'))
     with pytest.raises(FileNotFoundError):
         load_mpii_annotations(str(tmp_path / 'missing.mat'))

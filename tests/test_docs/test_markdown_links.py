@@ -15,8 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Folders that hold no documentation of ours.
-SKIPPED_DIRS = {'.git', '.venv', 'work_dirs', 'data', 'node_modules',
-                '.pytest_cache', '.hypothesis'}
+SKIPPED_DIRS = {
+    '.git', '.venv', 'work_dirs', 'data', 'node_modules', '.pytest_cache',
+    '.hypothesis'
+}
 LINK = re.compile(r'!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
 FENCE = re.compile(r'^\s*(```|~~~)')
 #: README budget (issue 13: "README under ~10 KB, the rest in docs/").
@@ -101,13 +103,15 @@ def missing_paths(path: Path, root: Path = ROOT) -> List[str]:
             options = [name]
             brace = re.search(r'\{([^}]*)\}', name)
             if brace:
-                options = [name[:brace.start()] + alt + name[brace.end():]
-                           for alt in brace.group(1).split(',')]
+                options = [
+                    name[:brace.start()] + alt + name[brace.end():]
+                    for alt in brace.group(1).split(',')
+                ]
             bases = [root, path.parent]
-            if not any(list(base.glob(option)) or (base / option).exists()
-                       for option in options for base in bases):
-                problems.append(
-                    f'{path.relative_to(root)}:{number}: `{name}`')
+            if not any(
+                    list(base.glob(option)) or (base / option).exists()
+                    for option in options for base in bases):
+                problems.append(f'{path.relative_to(root)}:{number}: `{name}`')
     return problems
 
 
@@ -149,8 +153,9 @@ def test_link_checker_reports_missing_file_and_anchor(tmp_path):
                     '```\n[in code](missing2.md)\n```\n')
     problems = broken_links(page, root=tmp_path)
     assert len(problems) == 2
-    assert github_anchors('# A\n## A\n# A b\n# A\n') == {'a', 'a-1', 'a-b',
-                                                          'a-2'}
+    assert github_anchors('# A\n## A\n# A b\n# A\n') == {
+        'a', 'a-1', 'a-b', 'a-2'
+    }
     assert 'missing.md (no such file)' in problems[0]
     assert '#nope' in problems[1]
 
@@ -167,8 +172,7 @@ def test_cited_method_sections_exist():
                     r'docs/method\.md,?\s+(?:sections?|sec\.|s\.)\s*'
                     r'(\d+)(?:-(\d+))?', text):
                 for number in filter(None, (first, last)):
-                    cited.append((source.relative_to(ROOT).as_posix(),
-                                  number))
+                    cited.append((source.relative_to(ROOT).as_posix(), number))
     assert cited, 'no citation of docs/method.md found'
     missing = [c for c in cited if c[1] not in sections]
     assert missing == []

@@ -8,12 +8,11 @@ import rmpe_mm  # noqa: F401  (torch.load of MMEngine checkpoints)
 
 def test_two_process_cpu_training(run_torchrun, tmp_path):
     work_dir = str(tmp_path)
-    _, log = run_torchrun('tools/train.py',
-                          'tests/configs/'
-                          'td-hm_hg1_1xb2-3e_mpii-sample-64x64.py',
-                          '--launcher',
-                          'pytorch', '--work-dir', work_dir, '--cfg-options',
-                          'train_cfg.max_epochs=1')
+    _, log = run_torchrun(
+        'tools/train.py', 'tests/configs/'
+        'td-hm_hourglass52_1xb2-3e_mpii-sample-64x64.py', '--launcher',
+        'pytorch', '--work-dir', work_dir, '--cfg-options',
+        'train_cfg.max_epochs=1')
     assert 'Distributed training: True' in log
     assert "dist_cfg: {'backend': 'gloo'}" in log
     # 5 samples, batch 2, split over 2 ranks: 2 iterations per epoch

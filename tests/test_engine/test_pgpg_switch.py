@@ -1,5 +1,5 @@
 """Switching PGPG on after N epochs
-(tests/configs/sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py).
+(tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py).
 
 The config reuses MMDetection's ``PipelineSwitchHook``; this trains the tiny
 sample config for 2 epochs and checks that epoch 1 runs on ground-truth boxes
@@ -15,7 +15,7 @@ from rmpe_mm.datasets.pgpg import PGPGFitConfig, fit_pgpg_from_files
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(REPO, 'tests', 'configs',
-                  'sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py')
+                  'sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py')
 COCO = osp.join(REPO, 'tests', 'data', 'coco')
 
 

@@ -6,7 +6,7 @@ from mmengine.config import Config
 
 from rmpe_mm.engine import merge_test_args, merge_train_args
 
-CONFIG = 'tests/configs/td-hm_hg1_1xb2-3e_mpii-sample-64x64.py'
+CONFIG = 'tests/configs/td-hm_hourglass52_1xb2-3e_mpii-sample-64x64.py'
 
 
 @pytest.fixture(scope='module')
@@ -26,8 +26,8 @@ def cfg() -> Config:
 
 def test_train_args_defaults(train_cli, cfg):
     cfg = merge_train_args(cfg, train_cli.parse_args([CONFIG]))
-    assert cfg.work_dir == osp.join('./work_dirs',
-                                    'td-hm_hg1_1xb2-3e_mpii-sample-64x64')
+    assert cfg.work_dir == osp.join(
+        './work_dirs', 'td-hm_hourglass52_1xb2-3e_mpii-sample-64x64')
     assert cfg.launcher == 'none'
     assert not cfg.get('resume', False)
 
@@ -89,8 +89,9 @@ def test_test_args_errors(test_cli, cfg, tmp_path):
     ckpt.write_bytes(b'')
     with pytest.raises(ValueError, match='preds.json'):
         merge_test_args(
-            cfg, test_cli.parse_args([CONFIG, str(ckpt), '--dump',
-                                       'preds.json']))
+            cfg,
+            test_cli.parse_args([CONFIG,
+                                 str(ckpt), '--dump', 'preds.json']))
 
 
 def test_test_args_cfg_options_reach_evaluator_before_dump(test_cli, tmp_path):
@@ -101,8 +102,7 @@ def test_test_args_cfg_options_reach_evaluator_before_dump(test_cli, tmp_path):
     cfg = Config(
         dict(
             test_evaluator=dict(
-                type='MpiiMultiPersonMAP', ann_file='a.json',
-                pose_nms=None)))
+                type='MpiiMultiPersonMAP', ann_file='a.json', pose_nms=None)))
     args = test_cli.parse_args([
         'small_config.py',
         str(ckpt), '--dump', 'x.pkl', '--cfg-options',
@@ -126,7 +126,7 @@ def test_shared_tool_flags_and_local_rank(test_cli, monkeypatch):
         '--launcher', 'pytorch', '--local-rank', '2', '--cfg-options', 'a=1'
     ])
     assert (args.show_dir, args.interval, args.launcher) == ('vis', 3,
-                                                              'pytorch')
+                                                             'pytorch')
     assert args.cfg_options == {'a': 1}
     assert os.environ['LOCAL_RANK'] == '2'
     monkeypatch.setenv('LOCAL_RANK', '5')

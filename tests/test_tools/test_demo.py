@@ -18,8 +18,8 @@ def models(tmp_path_factory) -> dict:
     config = pm.write_pose_config(directory)
     return dict(
         pose_config=config,
-        pose_checkpoint=pm.save_pose_checkpoint(
-            config, str(directory / 'pose.pth')),
+        pose_checkpoint=pm.save_pose_checkpoint(config,
+                                                str(directory / 'pose.pth')),
         det_checkpoint=pm.save_det_checkpoint(str(directory / 'det.pth')))
 
 
@@ -55,9 +55,10 @@ def _check_outputs(summary: dict, names: list) -> None:
 
 def test_image(models, tmp_path, load_tool):
     out = str(tmp_path / 'out')
-    summary = load_tool('demo').main(
-        [pm.COCO_IMAGES[0], *_detector_args(models, out), '--pose-nms',
-         'none', '--draw-bbox'])
+    summary = load_tool('demo').main([
+        pm.COCO_IMAGES[0], *_detector_args(models, out), '--pose-nms', 'none',
+        '--draw-bbox'
+    ])
     assert summary['images'] == 1
     # no pose NMS: one person per detector box (the tiny detector: 1..5)
     assert 1 <= summary['people'] <= 5
@@ -75,8 +76,8 @@ def test_folder_with_detection_file(models, tmp_path, load_tool):
     summary = load_tool('demo').main([
         str(folder), '--pose-config', models['pose_config'],
         '--pose-checkpoint', models['pose_checkpoint'], '--det-file',
-        pm.COCO_DET_FILE, '--out-dir', out, '--bbox-thr', '0.3',
-        '--pose-nms', 'none', '--batch-size', '3'
+        pm.COCO_DET_FILE, '--out-dir', out, '--bbox-thr', '0.3', '--pose-nms',
+        'none', '--batch-size', '3'
     ])
     names = sorted(osp.basename(p) for p in pm.COCO_IMAGES)
     assert summary['images'] == 4
@@ -114,15 +115,15 @@ def test_default_pose_nms_and_errors(models, tmp_path, load_tool):
     assert summary['people'] == 0
     assert _load(summary['alphapose']) == []
     with pytest.raises(FileNotFoundError, match='input'):
-        demo.main([str(tmp_path / 'missing.jpg'),
-                   *_detector_args(models, str(tmp_path / 'o'))])
+        demo.main([
+            str(tmp_path / 'missing.jpg'),
+            *_detector_args(models, str(tmp_path / 'o'))
+        ])
     with pytest.raises(SystemExit):  # --det-config or --det-file needed
-        demo.main([pm.COCO_IMAGES[0], '--pose-config',
-                   models['pose_config']])
+        demo.main([pm.COCO_IMAGES[0], '--pose-config', models['pose_config']])
 
 
-def test_mmpose_option_names_overlap_and_fallback(models, tmp_path,
-                                                  load_tool):
+def test_mmpose_option_names_overlap_and_fallback(models, tmp_path, load_tool):
     demo = load_tool('demo')
     video = pm.write_video(str(tmp_path / 'clip.mp4'), pm.COCO_IMAGES)
     mmpose_names = [
@@ -132,23 +133,24 @@ def test_mmpose_option_names_overlap_and_fallback(models, tmp_path,
         '--pose-nms', 'none'
     ]
     overlapped = demo.main(
-        [video, *mmpose_names, '--out-dir', str(tmp_path / 'a')])
+        [video, *mmpose_names, '--out-dir',
+         str(tmp_path / 'a')])
     sequential = demo.main([
-        video, *mmpose_names, '--out-dir', str(tmp_path / 'b'),
-        '--sequential'
+        video, *mmpose_names, '--out-dir',
+        str(tmp_path / 'b'), '--sequential'
     ])
     assert overlapped['images'] == 4 and overlapped['people'] >= 4
     assert _load(overlapped['alphapose']) == _load(sequential['alphapose'])
     assert overlapped['seconds'] > 0
     # every box below --bbox-thr: the whole image, only when asked
     none = demo.main([
-        pm.COCO_IMAGES[0], *mmpose_names, '--out-dir', str(tmp_path / 'c'),
-        '--bbox-thr', '2'
+        pm.COCO_IMAGES[0], *mmpose_names, '--out-dir',
+        str(tmp_path / 'c'), '--bbox-thr', '2'
     ])
     assert none['people'] == 0
     whole = demo.main([
-        pm.COCO_IMAGES[0], *mmpose_names, '--out-dir', str(tmp_path / 'd'),
-        '--bbox-thr', '2', '--whole-image-fallback'
+        pm.COCO_IMAGES[0], *mmpose_names, '--out-dir',
+        str(tmp_path / 'd'), '--bbox-thr', '2', '--whole-image-fallback'
     ])
     h, w = cv2.imread(pm.COCO_IMAGES[0]).shape[:2]
     assert [r['box'] for r in _load(whole['alphapose'])] == [[0, 0, w, h]]
@@ -159,5 +161,6 @@ def test_unknown_detector_name_lists_close_matches(models, tmp_path,
     with pytest.raises(ValueError, match=r"close matches.*'rtmdet-m'"):
         load_tool('demo').main([
             pm.COCO_IMAGES[0], '--pose2d', models['pose_config'],
-            '--det-model', 'rtmdet-mm', '--out-dir', str(tmp_path)
+            '--det-model', 'rtmdet-mm', '--out-dir',
+            str(tmp_path)
         ])

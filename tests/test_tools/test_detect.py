@@ -15,8 +15,8 @@ def det_checkpoint(tmp_path_factory) -> str:
 
 def _args(det_checkpoint: str, out: str, *extra: str) -> list:
     return [
-        pm.DET_CONFIG, det_checkpoint, '--ann', pm.COCO_ANN_FILE,
-        '--img-root', pm.COCO_DIR, '--out', out, *extra
+        pm.DET_CONFIG, det_checkpoint, '--ann', pm.COCO_ANN_FILE, '--img-root',
+        pm.COCO_DIR, '--out', out, *extra
     ]
 
 
@@ -63,6 +63,8 @@ def test_detect_errors(det_checkpoint, tmp_path, load_tool):
 def test_detector_names_as_mmpose_takes_them(tmp_path, load_tool):
     detect = load_tool('detect')
     with pytest.raises(ValueError, match=r"close matches.*'rtmdet-t'"):
-        detect.main(['rtmdet-tt', 'none', '--ann', pm.COCO_ANN_FILE,
-                     '--img-root', pm.COCO_DIR, '--out',
-                     str(tmp_path / 'o.json')])
+        detect.main([
+            'rtmdet-tt', 'none', '--ann', pm.COCO_ANN_FILE, '--img-root',
+            pm.COCO_DIR, '--out',
+            str(tmp_path / 'o.json')
+        ])

@@ -8,8 +8,8 @@ import pytest
 
 def _args(det_checkpoint: str, out: str) -> list:
     return [
-        pm.DET_CONFIG, det_checkpoint, '--ann', pm.COCO_ANN_FILE,
-        '--img-root', pm.COCO_DIR, '--out', out
+        pm.DET_CONFIG, det_checkpoint, '--ann', pm.COCO_ANN_FILE, '--img-root',
+        pm.COCO_DIR, '--out', out
     ]
 
 
@@ -19,8 +19,12 @@ def test_detect_two_processes_match_one(tmp_path, load_tool, run_torchrun):
     one = str(tmp_path / 'one.json')
     load_tool('detect').main(_args(det_checkpoint, one))
     two = str(tmp_path / 'two.json')
-    stdout, _ = run_torchrun('tools/detect.py', *_args(det_checkpoint, two),
-                             '--launcher', 'pytorch', timeout=300)
+    stdout, _ = run_torchrun(
+        'tools/detect.py',
+        *_args(det_checkpoint, two),
+        '--launcher',
+        'pytorch',
+        timeout=300)
     # one writer (rank 0) for two processes
     assert stdout.count('(2 processes)') == 1, stdout[-2000:]
     with open(one) as f1, open(two) as f2:

@@ -11,12 +11,12 @@ import os.path as osp
 
 import numpy as np
 import pytest
-from scipy.io import loadmat, savemat
-from mpii_mat_factory import (line_pose, person, write_annolist,
-                              write_groups, write_release)
+from mpii_mat_factory import (line_pose, person, write_annolist, write_groups,
+                              write_release)
 from mpii_official_literal import evaluate_ap
+from scipy.io import loadmat, savemat
 
-from rmpe_mm.datasets.mpii_mp_converter import convert_mpii_release
+from rmpe_mm.datasets.mpii_multi_person_converter import convert_mpii_release
 from rmpe_mm.datasets.mpii_release import load_mpii_groups, load_mpii_release
 from rmpe_mm.evaluation.metrics import MpiiMultiPersonMAP
 
@@ -40,10 +40,12 @@ def annolist_from_json(data: dict, path: str, order=None) -> str:
                         ann['group_id'] != group['id']:
                     continue
                 kpts = np.asarray(ann['keypoints']).reshape(16, 3)
-                rects.append(person(
-                    {j: (x + 1, y + 1, int(v == 2))
-                     for j, (x, y, v) in enumerate(kpts) if v > 0},
-                    tuple(np.asarray(ann['head_bbox']) + 1)))
+                rects.append(
+                    person(
+                        {
+                            j: (x + 1, y + 1, int(v == 2))
+                            for j, (x, y, v) in enumerate(kpts) if v > 0
+                        }, tuple(np.asarray(ann['head_bbox']) + 1)))
             groups.append(rects)
             names.append(img['file_name'])
     return write_annolist(path, groups, names)
@@ -63,17 +65,20 @@ def predictions(data: dict, rng: np.random.Generator) -> list:
         far = kpts[:, :2] + [60., 0.]
         for pose in (good, dup, far):
             samples.append(
-                dict(id=len(samples), img_id=ann['image_id'],
-                     pred_instances=dict(keypoints=pose[None],
-                                         keypoint_scores=scores[None],
-                                         bboxes=np.zeros((1, 4)),
-                                         bbox_scores=np.ones(1))))
+                dict(
+                    id=len(samples),
+                    img_id=ann['image_id'],
+                    pred_instances=dict(
+                        keypoints=pose[None],
+                        keypoint_scores=scores[None],
+                        bboxes=np.zeros((1, 4)),
+                        bbox_scores=np.ones(1))))
     return samples
 
 
 def metric_table(ann_file: str, samples: list, submission: str) -> dict:
-    metric = MpiiMultiPersonMAP(ann_file=ann_file, pose_nms=None,
-                                submission_file=submission)
+    metric = MpiiMultiPersonMAP(
+        ann_file=ann_file, pose_nms=None, submission_file=submission)
     metric.process(None, samples)
     return metric.compute_metrics(metric.results)
 
@@ -96,8 +101,8 @@ def test_round_trip_with_annolist_ground_truth(tmp_path, load_tool, capsys):
     # Pooling the groups in input order (images reversed) instead would
     # rank the ties differently and give other APs.
     num = len(data['images'])
-    reordered_gt = annolist_from_json(data, str(tmp_path / 'gt_rev.mat'),
-                                      order=range(num - 1, -1, -1))
+    reordered_gt = annolist_from_json(
+        data, str(tmp_path / 'gt_rev.mat'), order=range(num - 1, -1, -1))
     reordered_sub = str(tmp_path / 'sub_rev.mat')
     savemat(reordered_sub, {'pred': loadmat(sub)['pred'][:, ::-1]})
     in_input_order = evaluate_ap(reordered_gt, reordered_sub)
@@ -110,26 +115,34 @@ def release_images() -> list:
     images = []
     for k in range(4):
         rects = [
-            person(line_pose(100 + 200 * p + 7 * k, 50 + 3 * p, 2, 12),
-                   (95 + 200 * p + 7 * k, 10, 125 + 200 * p + 7 * k, 45),
-                   (130 + 200 * p + 7 * k, 140), 1.)
-            for p in range(2 + k % 2)
+            person(
+                line_pose(100 + 200 * p + 7 * k, 50 + 3 * p, 2, 12),
+                (95 + 200 * p + 7 * k, 10, 125 + 200 * p + 7 * k, 45),
+                (130 + 200 * p + 7 * k, 140), 1.) for p in range(2 + k % 2)
         ]
-        images.append(dict(name=f'm{k}.jpg', train=True, single=[],
-                           rects=rects))
-    images.append(dict(name='s.jpg', train=True, single=[1], rects=[
-        person(line_pose(50, 50, 2, 12), (45, 10, 75, 45), (80, 140), 1.)]))
+        images.append(
+            dict(name=f'm{k}.jpg', train=True, single=[], rects=rects))
+    images.append(
+        dict(
+            name='s.jpg',
+            train=True,
+            single=[1],
+            rects=[
+                person(
+                    line_pose(50, 50, 2, 12), (45, 10, 75, 45), (80, 140), 1.)
+            ]))
     return images
 
 
 def test_round_trip_with_release_ground_truth(tmp_path, load_tool):
     release = write_release(str(tmp_path / 'release.mat'), release_images())
-    groups = write_groups(str(tmp_path / 'groups.mat'),
-                          [[[1, 2]], [[1], [2, 3]], [[1, 2]], [[1, 2], [3]],
-                           [[1]]])
+    groups = write_groups(
+        str(tmp_path / 'groups.mat'),
+        [[[1, 2]], [[1], [2, 3]], [[1, 2]], [[1, 2], [3]], [[1]]])
     images = load_mpii_release(release)
     outputs, _ = convert_mpii_release(
-        images, load_mpii_groups(groups, images),
+        images,
+        load_mpii_groups(groups, images),
         val_names=[f'm{k}.jpg' for k in range(4)])
     val = str(tmp_path / 'val.json')
     with open(val, 'w') as f:
@@ -150,8 +163,7 @@ def test_command_line(tmp_path, run_python):
     with open(ANN) as f:
         data = json.load(f)
     sub = str(tmp_path / 'sub.mat')
-    table = metric_table(ANN, predictions(data, np.random.default_rng(2)),
-                         sub)
+    table = metric_table(ANN, predictions(data, np.random.default_rng(2)), sub)
     gt = annolist_from_json(data, str(tmp_path / 'gt.mat'))
     out = run_python('tools/eval_mpii.py', gt, sub)
     assert '5 groups, 15 predicted poses' in out

@@ -46,8 +46,7 @@ def test_fit_on_real_sample(tmp_path, capsys):
 
 
 def test_fit_on_planted_files(tmp_path, capsys):
-    pairs = make_planted_pairs(800, clusters=(0, 3), offset_scale=0.5,
-                               seed=3)
+    pairs = make_planted_pairs(800, clusters=(0, 3), offset_scale=0.5, seed=3)
     files = write_planted_coco(pairs, str(tmp_path))
     out = tmp_path / 'model.json'
     _tool().main([
@@ -59,8 +58,8 @@ def test_fit_on_planted_files(tmp_path, capsys):
     ids = model.assign_atoms(pairs.keypoints, pairs.visible)
     for j in range(2):
         truth = np.bincount(pairs.labels[ids == j]).argmax()
-        np.testing.assert_allclose(model.atom_mixtures[j].mean(),
-                                   PLANTED_MEANS[truth], atol=0.01)
+        np.testing.assert_allclose(
+            model.atom_mixtures[j].mean(), PLANTED_MEANS[truth], atol=0.01)
 
 
 def test_cli_errors(tmp_path):

@@ -1,6 +1,6 @@
 """The SSTN sample configs through the tools, as a user runs them.
 
-MPII: train (SSTN + frozen parallel SPPE + PGPG + centre targets), resume,
+MPII: train (SSTN + frozen parallel SPPE + PGPG + center targets), resume,
 test on detections with pose NMS and the MPII mAP. COCO: train, test on the
 samples' real detector boxes with PPNMSCocoMetric, dump the predictions and
 tune the pose NMS on the dump. HRNet: MMPose's config with the STN added by
@@ -22,7 +22,7 @@ def _train(run_python, config, work_dir, epochs):
 
 
 def test_sstn_mpii_sample_trains_resumes_and_tests(run_python, tmp_path):
-    config = 'tests/configs/rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py'
+    config = 'tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py'
     work_dir = str(tmp_path)
     log = _train(run_python, config, work_dir, 1)
     # both branches train: the SPPE through the SDTN, the STN also through
@@ -43,7 +43,7 @@ def test_sstn_mpii_sample_trains_resumes_and_tests(run_python, tmp_path):
 
 
 def test_sstn_coco_sample_with_ppnms_and_tuning(run_python, tmp_path):
-    config = 'tests/configs/rmpe_sstn-hg2_1xb2-3e_coco-sample-64x48.py'
+    config = 'tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_coco-sample-64x48.py'
     work_dir = str(tmp_path)
     _train(run_python, config, work_dir, 1)
     out = tmp_path / 'metrics.json'
@@ -81,12 +81,13 @@ def test_sstn_added_to_an_mmpose_config_builds_and_trains(repo_root):
     model = MODELS.build(cfg.model)
     model.init_weights()
     model.train()
-    inputs = get_packed_inputs(batch_size=1,
-                               num_keypoints=17,
-                               img_shape=(128, 96),
-                               input_size=(96, 128),
-                               heatmap_size=(24, 32),
-                               with_heatmap=True)
+    inputs = get_packed_inputs(
+        batch_size=1,
+        num_keypoints=17,
+        img_shape=(128, 96),
+        input_size=(96, 128),
+        heatmap_size=(24, 32),
+        with_heatmap=True)
     data = model.data_preprocessor(inputs, training=True)
     losses = model.loss(data['inputs'], data['data_samples'])
     total = sum(v for k, v in losses.items() if 'loss' in k)
@@ -98,10 +99,10 @@ def test_sstn_added_to_an_mmpose_config_builds_and_trains(repo_root):
 
 
 @pytest.mark.parametrize('name', [
-    'mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256',
-    'mpii/sppe_hg8_8xb32-210e_mpii-256x256',
-    'coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192',
-    'coco/sppe_hg8_8xb32-210e_coco-256x192'
+    'mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256',
+    'mpii/sppe_hourglass52-8stack_8xb32-210e_mpii-256x256',
+    'coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192',
+    'coco/sppe_hourglass52-8stack_8xb32-210e_coco-256x192'
 ])
 def test_headline_configs_name_their_fitted_pgpg_model(name, repo_root):
     """The headline recipes name the PGPG model of their fitting step (not
@@ -110,8 +111,10 @@ def test_headline_configs_name_their_fitted_pgpg_model(name, repo_root):
     tests/test_configs/test_all_configs.py.)"""
     path = osp.join(repo_root, 'configs', 'rmpe', f'{name}.py')
     cfg = Config.fromfile(path)
-    pgpg = [s for s in cfg.train_dataloader.dataset.pipeline
-            if s['type'] == 'PoseGuidedProposals']
+    pgpg = [
+        s for s in cfg.train_dataloader.dataset.pipeline
+        if s['type'] == 'PoseGuidedProposals'
+    ]
     assert len(pgpg) == 1
     assert pgpg[0]['model_file'] == cfg.pgpg_model_file
     assert cfg.pgpg_model_file.endswith('.json')
@@ -131,16 +134,17 @@ def test_documented_entry_point_trains(run_python, tmp_path, repo_root,
     steps = [s['type'] for s in cfg.train_dataloader.dataset.pipeline]
     pgpg = ('train_dataloader.dataset.pipeline.'
             f'{steps.index("PoseGuidedProposals")}')
-    log = run_python(
-        'tools/train.py', config, '--work-dir', str(tmp_path / 'run'),
-        '--no-validate', '--cfg-options', 'load_from=None',
-        'model.parallel_sppe.checkpoint=None', 'train_cfg.max_epochs=1',
-        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        'train_dataloader.dataset.data_root=tests/data/mpii/',
-        'train_dataloader.dataset.ann_file=test_mpii_multi.json',
-        'train_dataloader.dataset.data_prefix.img=',
-        'train_dataloader.dataset.indices=2', f'{pgpg}.model_file={fitted_pgpg}')
+    log = run_python('tools/train.py', config, '--work-dir',
+                     str(tmp_path / 'run'), '--no-validate', '--cfg-options',
+                     'load_from=None', 'model.parallel_sppe.checkpoint=None',
+                     'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
+                     'train_dataloader.num_workers=0',
+                     'train_dataloader.persistent_workers=False',
+                     'train_dataloader.dataset.data_root=tests/data/mpii/',
+                     'train_dataloader.dataset.ann_file=test_mpii_multi.json',
+                     'train_dataloader.dataset.data_prefix.img=',
+                     'train_dataloader.dataset.indices=2',
+                     f'{pgpg}.model_file={fitted_pgpg}')
     for key in ('loss_kpt', 'loss_parallel'):
         assert key in log, key
     assert osp.isfile(tmp_path / 'run' / 'epoch_1.pth')

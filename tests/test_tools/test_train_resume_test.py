@@ -12,7 +12,7 @@ import torch
 
 import rmpe_mm  # noqa: F401  (torch.load of MMEngine checkpoints)
 
-CONFIG = 'tests/configs/td-hm_hg1_1xb2-3e_mpii-sample-64x64.py'
+CONFIG = 'tests/configs/td-hm_hourglass52_1xb2-3e_mpii-sample-64x64.py'
 COLUMNS = [
     'Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'Total'
 ]

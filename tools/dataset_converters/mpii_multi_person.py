@@ -8,11 +8,11 @@ Usage::
         --groups-file data/mpii/annotations/groups_v12.mat \\
         --img-root data/mpii/images [--with-test]
 
-writes ``mpii_mp_train.json`` and ``mpii_mp_val.json`` (and, with
-``--with-test``, ``mpii_mp_test.json``: test images and their groups, in the
+writes ``mpii_multi_person_train.json`` and ``mpii_multi_person_val.json`` (and, with
+``--with-test``, ``mpii_multi_person_test.json``: test images and their groups, in the
 order the official submission needs) into the output folder, and prints what
 was converted, skipped or derived. Every choice (coordinates, groups, boxes,
-sizes, split) is documented in :mod:`rmpe_mm.datasets.mpii_mp_converter`.
+sizes, split) is documented in :mod:`rmpe_mm.datasets.mpii_multi_person_converter`.
 """
 import argparse
 import json
@@ -20,8 +20,8 @@ import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
-from rmpe_mm.datasets.mpii_mp_converter import (ConvertOptions,
-                                                convert_mpii_release)
+from rmpe_mm.datasets.mpii_multi_person_converter import (ConvertOptions,
+                                                          convert_mpii_release)
 from rmpe_mm.datasets.mpii_release import load_mpii_groups, load_mpii_release
 
 
@@ -61,8 +61,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--with-test',
         action='store_true',
-        help='also write mpii_mp_test.json (needs --groups-file)')
-    parser.add_argument('--prefix', default='mpii_mp')
+        help='also write mpii_multi_person_test.json (needs --groups-file)')
+    parser.add_argument('--prefix', default='mpii_multi_person')
     return parser.parse_args(argv)
 
 
@@ -91,8 +91,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         train_multi_only=args.train_multi_only)
     val_names = None if args.val_list is None else read_names(args.val_list)
     outputs, stats = convert_mpii_release(
-        images, groups, options, val_names=val_names,
-        with_test=args.with_test)
+        images, groups, options, val_names=val_names, with_test=args.with_test)
     os.makedirs(args.out_dir, exist_ok=True)
     for split, data in outputs.items():
         path = osp.join(args.out_dir, f'{args.prefix}_{split}.json')

@@ -9,22 +9,23 @@
 # Expected layout (convert with the tool; detections: COCO results format,
 # category 1, e.g. from any MMDetection person detector):
 #   data/mpii/images/*.jpg
-#   data/mpii/annotations/mpii_mp_{train,val}.json
-#   data/mpii/person_detection_results/mpii_mp_val_det.json
+#   data/mpii/annotations/mpii_multi_person_{train,val}.json
+#   data/mpii/person_detection_results/mpii_multi_person_val_det.json
 _base_ = ['mmpose::_base_/datasets/mpii.py']  # metainfo: joints, flip pairs
 
 dataset_type = 'MpiiMultiPersonDataset'
 data_mode = 'topdown'
 data_root = 'data/mpii/'
-mpii_mp_val_ann = 'annotations/mpii_mp_val.json'
-mpii_mp_det_file = 'person_detection_results/mpii_mp_val_det.json'
+mpii_multi_person_val_ann = 'annotations/mpii_multi_person_val.json'
+mpii_multi_person_det_file = 'person_detection_results/mpii_multi_person_val_det.json'
 
 # PackPoseInputs meta keys that also carry each image's ground truth
 # (`mpii_gt`) to MpiiMultiPersonMAP, so the metric can run without ann_file.
-mpii_mp_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
-                     'img_shape', 'input_size', 'input_center', 'input_scale',
-                     'flip', 'flip_direction', 'flip_indices', 'raw_ann_info',
-                     'dataset_name', 'mpii_gt')
+mpii_multi_person_meta_keys = ('id', 'img_id', 'img_path', 'category_id',
+                               'ori_shape', 'img_shape', 'input_size',
+                               'input_center', 'input_scale', 'flip',
+                               'flip_direction', 'flip_indices',
+                               'raw_ann_info', 'dataset_name', 'mpii_gt')
 
 # `__name`: a helper of this file (MMEngine leaves names that start with
 # `__` out of the config)
@@ -39,22 +40,25 @@ __eval_loader = dict(
     batch_size=32,
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False, round_up=False))
-__val_dataset = dict(__dataset, ann_file=mpii_mp_val_ann, test_mode=True)
+__val_dataset = dict(
+    __dataset, ann_file=mpii_multi_person_val_ann, test_mode=True)
 
 train_dataloader = dict(
     __loader,
     batch_size=64,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(__dataset, ann_file='annotations/mpii_mp_train.json'))
+    dataset=dict(
+        __dataset, ann_file='annotations/mpii_multi_person_train.json'))
 # validation during training: ground-truth boxes, no pose NMS needed
 val_dataloader = dict(__eval_loader, dataset=__val_dataset)
 # testing: the RMPE pipeline, detector boxes + parametric pose NMS
 test_dataloader = dict(
     __eval_loader,
-    dataset=dict(__val_dataset, bbox_file=data_root + mpii_mp_det_file))
+    dataset=dict(
+        __val_dataset, bbox_file=data_root + mpii_multi_person_det_file))
 
 __metric = dict(
-    type='MpiiMultiPersonMAP', ann_file=data_root + mpii_mp_val_ann)
+    type='MpiiMultiPersonMAP', ann_file=data_root + mpii_multi_person_val_ann)
 val_evaluator = dict(__metric, pose_nms=None)
 test_evaluator = dict(
     __metric, pose_nms=dict(type='ParametricPoseNMS', preset='paper_mpii'))

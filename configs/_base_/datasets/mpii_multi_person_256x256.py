@@ -4,7 +4,7 @@
 # picks its training pipeline here:
 #   gt_box_pipeline  ground-truth boxes (the parallel SPPE, stage 1b)
 #   pgpg_pipeline    PGPG proposals (the SPPE, stage 1a)
-#   rmpe_pipeline    PGPG proposals + centre-located targets (stage 2)
+#   rmpe_pipeline    PGPG proposals + center-located targets (stage 2)
 # e.g. train_dataloader = dict(dataset=dict(pipeline=_base_.pgpg_pipeline)).
 # Validation and testing use `val_pipeline` (set below).
 _base_ = ['./mpii_multi_person.py']
@@ -27,9 +27,9 @@ __load = [
 __augment = [dict(type='RandomFlip', direction='horizontal')]
 __gt_box = [dict(type='RandomBBoxTransform', shift_prob=0)]
 # PGPG replaces the ground-truth box by a proposal after the flip and keeps
-# the GT box (gt_bbox_center/scale) for GenerateCentreTarget;
+# the GT box (gt_bbox_center/scale) for GenerateCenterTarget;
 # RandomPairedBBoxTransform zooms/rotates both boxes alike, so the fed crop
-# and the centre-located crop differ by the proposal error alone.
+# and the center-located crop differ by the proposal error alone.
 __proposals = [
     dict(
         type='PoseGuidedProposals',
@@ -39,15 +39,15 @@ __proposals = [
 ]
 __crop = [dict(type='TopdownAffine', input_size=codec['input_size'])]
 __target = [dict(type='GenerateTarget', encoder=codec)]
-__centre_target = [
-    dict(type='GenerateCentreTarget', encoder=codec, use_rotation=True)
+__center_target = [
+    dict(type='GenerateCenterTarget', encoder=codec, use_rotation=True)
 ]
 __pack = [dict(type='PackPoseInputs')]
 
 gt_box_pipeline = __load + __augment + __gt_box + __crop + __target + __pack
 pgpg_pipeline = __load + __augment + __proposals + __crop + __target + __pack
 rmpe_pipeline = (
-    __load + __augment + __proposals + __crop + __target + __centre_target +
+    __load + __augment + __proposals + __crop + __target + __center_target +
     __pack)
 val_pipeline = __load + __crop + __pack
 

@@ -13,9 +13,7 @@ model = dict(
     neck=dict(in_channels=[32, 64, 128], out_channels=32),
     bbox_head=dict(num_classes=1, in_channels=32, feat_channels=32),
     test_cfg=dict(
-        score_thr=0.0,
-        nms=dict(type='nms', iou_threshold=0.6),
-        max_per_img=5))
+        score_thr=0.0, nms=dict(type='nms', iou_threshold=0.6), max_per_img=5))
 
 test_pipeline = [
     dict(type='LoadImageFromFile', backend_args=None),

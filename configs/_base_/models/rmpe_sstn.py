@@ -1,7 +1,7 @@
 # RMPE's stage-2 additions to an SPPE config (docs/method.md, sections 1-2):
 # the symmetric STN (a ResNet-18 localisation net seeing the full crop; the
 # SDTN acts on every stack's heatmaps) and the frozen parallel SPPE on the
-# STN output, supervised with centre-located targets. A stage-2 config
+# STN output, supervised with center-located targets. A stage-2 config
 # inherits its stage-1 SPPE config and this file, and merges `rmpe` into
 # the SPPE model together with its parallel SPPE (a full pose-estimator
 # config + its checkpoint):

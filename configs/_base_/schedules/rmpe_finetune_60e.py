@@ -14,8 +14,7 @@ finetune_train_cfg = dict(max_epochs=60, val_interval=10)
 finetune_optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-4))
 finetune_param_scheduler = [
     dict(
-        type='LinearLR', begin=0, end=500, start_factor=0.001,
-        by_epoch=False),
+        type='LinearLR', begin=0, end=500, start_factor=0.001, by_epoch=False),
     dict(
         type='MultiStepLR',
         begin=0,

@@ -10,8 +10,7 @@ train_cfg = dict(max_epochs=210, val_interval=10)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=5e-4))
 param_scheduler = [
     dict(
-        type='LinearLR', begin=0, end=500, start_factor=0.001,
-        by_epoch=False),
+        type='LinearLR', begin=0, end=500, start_factor=0.001, by_epoch=False),
     dict(
         type='MultiStepLR',
         begin=0,

@@ -10,9 +10,9 @@
 # `model` dict below merges into MMPose's. To also train with the frozen
 # parallel SPPE, add
 #   parallel_sppe=dict(type='TopdownPoseEstimator', ..., checkpoint=PATH)
-# to `model` and dict(type='GenerateCentreTarget', encoder=codec) after
+# to `model` and dict(type='GenerateCenterTarget', encoder=codec) after
 # GenerateTarget in the train pipeline (see
-# rmpe_sstn-hg8_8xb32-60e_coco-256x192.py).
+# rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py).
 _base_ = [
     'mmpose::body_2d_keypoint/topdown_heatmap/coco/'
     'td-hm_hrnet-w32_8xb64-210e_coco-256x192.py',

@@ -5,8 +5,8 @@
 # boxes, testing on detector boxes + parametric pose NMS (paper MPII preset)
 # + the official MPII multi-person mAP. Expected layout:
 #   data/mpii/images/*.jpg
-#   data/mpii/annotations/mpii_mp_{train,val}.json
-#   data/mpii/person_detection_results/mpii_mp_val_det.json
+#   data/mpii/annotations/mpii_multi_person_{train,val}.json
+#   data/mpii/person_detection_results/mpii_multi_person_val_det.json
 #   python tools/train.py \
 #       configs/rmpe/mpii/td-hm_hourglass52_8xb64-210e_mpii-256x256.py
 _base_ = [
@@ -20,36 +20,36 @@ _base_ = [
 find_unused_parameters = True
 
 data_root = 'data/mpii/'
-train_ann = 'annotations/mpii_mp_train.json'
-val_ann = 'annotations/mpii_mp_val.json'
-det_file = 'person_detection_results/mpii_mp_val_det.json'
+train_ann = 'annotations/mpii_multi_person_train.json'
+val_ann = 'annotations/mpii_multi_person_val.json'
+det_file = 'person_detection_results/mpii_multi_person_val_det.json'
 img_prefix = 'images/'
 
 default_hooks = dict(checkpoint=dict(save_best='Total', rule='greater'))
 
 # MMPose's MPII datasets replaced (`_delete_`) by the multi-person one
-mpii_mp_dataset = dict(
+mpii_multi_person_dataset = dict(
     _delete_=True,
     type='MpiiMultiPersonDataset',
     data_root=data_root,
     data_prefix=dict(img=img_prefix))
 train_dataloader = dict(
     dataset=dict(
-        mpii_mp_dataset,
+        mpii_multi_person_dataset,
         ann_file=train_ann,
         bbox_file=None,
         test_mode=False,
         pipeline=_base_.train_pipeline))
 val_dataloader = dict(
     dataset=dict(
-        mpii_mp_dataset,
+        mpii_multi_person_dataset,
         ann_file=val_ann,
         bbox_file=None,
         test_mode=True,
         pipeline=_base_.val_pipeline))
 test_dataloader = dict(
     dataset=dict(
-        mpii_mp_dataset,
+        mpii_multi_person_dataset,
         ann_file=val_ann,
         bbox_file=data_root + det_file,
         test_mode=True,

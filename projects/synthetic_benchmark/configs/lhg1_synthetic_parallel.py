@@ -1,6 +1,6 @@
 # Synthetic benchmark, RMPE stage 1b: the parallel SPPE, a smaller copy of
 # the SPPE (1 stack, 32 channels; the paper: 4 vs 8 stacks), trained on
-# ground-truth boxes so that it knows what a centred person looks like. The
+# ground-truth boxes so that it knows what a centered person looks like. The
 # SSTN + parallel configs load its checkpoint, frozen
 # (model.parallel_sppe.checkpoint). The SPPE's stage-1 schedule, without the
 # LR drop, for `parallel_epochs` (SYNTHETIC_PARALLEL_EPOCHS).
@@ -18,5 +18,4 @@ param_scheduler = [
     dict(_base_.param_scheduler[1], end=max_epochs, milestones=[max_epochs])
 ]
 default_hooks = dict(checkpoint=dict(interval=max_epochs))
-model = dict(
-    backbone=_base_.parallel_backbone, head=_base_.parallel_head)
+model = dict(backbone=_base_.parallel_backbone, head=_base_.parallel_head)

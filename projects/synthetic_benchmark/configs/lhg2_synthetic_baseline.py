@@ -32,7 +32,8 @@
 #   seed           SYNTHETIC_SEED           randomness.seed
 _base_ = [
     '../../../configs/_base_/default_runtime.py',
-    './_base_/synthetic_mpii_mp.py', './_base_/synthetic_light_hourglass.py'
+    './_base_/synthetic_mpii_multi_person.py',
+    './_base_/synthetic_light_hourglass.py'
 ]
 
 # ---- schedule ---------------------------------------------------------------
@@ -51,8 +52,7 @@ train_cfg = dict(
     by_epoch=True, max_epochs=max_epochs, val_interval=stage1_epochs)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3))
 param_scheduler = [
-    dict(
-        type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
+    dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
     dict(
         type='MultiStepLR',
         begin=0,

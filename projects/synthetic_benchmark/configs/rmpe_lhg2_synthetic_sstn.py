@@ -17,7 +17,5 @@ model = dict(type='RMPEPoseEstimator', stn=_base_.stn)
 max_epochs = _base_.stage2_epochs
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-4))
-param_scheduler = [
-    dict(type='ConstantLR', factor=1.0, by_epoch=True)
-]
+param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=True)]
 default_hooks = dict(checkpoint=dict(interval=max_epochs))

@@ -1,7 +1,7 @@
 # Synthetic benchmark, ablation row "+ parallel SPPE": RMPE stage 2 as in
 # rmpe_lhg2_synthetic_sstn.py plus the frozen parallel SPPE
 # (lhg1_synthetic_parallel.py, `parallel_checkpoint`) on the STN output,
-# supervised with centre-located targets (docs/method.md section 2); tested
+# supervised with center-located targets (docs/method.md section 2); tested
 # on the SIMULATED detections without pose NMS. The parallel branch is
 # training-only.
 #   python tools/train.py \

@@ -52,8 +52,8 @@ def _text(name: str, value: Any) -> str:
     if name in INT_VARIABLES:
         if value is None and name == 'train_people':
             return 'None'
-        if isinstance(value, bool) or not isinstance(value, int) or (
-                value < (0 if name == 'seed' else 1)):
+        if isinstance(value, bool) or not isinstance(
+                value, int) or (value < (0 if name == 'seed' else 1)):
             raise ValueError(f'config variable {name} must be an integer '
                              f'{">= 0" if name == "seed" else ">= 1"}, got '
                              f'{value!r}')
@@ -82,9 +82,9 @@ def to_environment(values: Mapping[str, Any]) -> Dict[str, str]:
     return {VARIABLES[k]: _text(k, v) for k, v in values.items()}
 
 
-def environment_for(values: Mapping[str, Any],
-                    base: Optional[Mapping[str, str]] = None
-                    ) -> Dict[str, str]:
+def environment_for(
+        values: Mapping[str, Any],
+        base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """``base`` (default: this process's environment) with every
     :data:`VARIABLES` entry removed, then ``values`` set: a run depends on
     its own values only, never on a variable left in the shell."""

@@ -6,10 +6,11 @@ from typing import Callable, Dict, Tuple
 import cv2
 import numpy as np
 
-from rmpe_mm.datasets.mpii_mp_format import MPII_JOINT_NAMES, MPII_LIMBS
+from rmpe_mm.datasets.mpii_multi_person_format import (MPII_JOINT_NAMES,
+                                                       MPII_LIMBS)
 
 Color = Tuple[int, int, int]
-#: Joint colours by side (BGR): left green, right orange, centre blue.
+#: Joint colours by side (BGR): left green, right orange, center blue.
 SIDE_COLORS: Dict[str, Color] = dict(
     l=(0, 200, 0), r=(0, 140, 255), c=(255, 160, 60))
 
@@ -37,11 +38,11 @@ class ZoomedCanvas:
         if zoom < 1:
             raise ValueError(f'zoom must be >= 1, got {zoom}')
         self.zoom = zoom
-        self.image = cv2.resize(image, None, fx=zoom, fy=zoom,
-                                interpolation=cv2.INTER_NEAREST)
+        self.image = cv2.resize(
+            image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_NEAREST)
 
     def point(self, x: float, y: float) -> Tuple[int, int]:
-        """Pixel centre ``(x, y)`` of the image -> integer drawing pixel."""
+        """Pixel center ``(x, y)`` of the image -> integer drawing pixel."""
         return (int(round((x + 0.5) * self.zoom - 0.5)),
                 int(round((y + 0.5) * self.zoom - 0.5)))
 
@@ -68,7 +69,11 @@ class ZoomedCanvas:
                          self.point(*points[b]), color(a, b), thickness,
                          cv2.LINE_AA)
 
-    def dot(self, x: float, y: float, radius: int, color: Color,
+    def dot(self,
+            x: float,
+            y: float,
+            radius: int,
+            color: Color,
             thickness: int = -1) -> None:
         """A joint dot (``thickness=-1``: filled; else a ring)."""
         cv2.circle(self.image, self.point(x, y), radius, color, thickness,

@@ -2,15 +2,15 @@
 import numpy as np
 import pytest
 
-from rmpe_mm.datasets.mpii_mp_format import MPII_JOINT_NAMES
+from rmpe_mm.datasets.mpii_multi_person_format import MPII_JOINT_NAMES
 from synthetic_benchmark.drawing import SIDE_COLORS, ZoomedCanvas, side_color
 
 
-def test_canvas_zooms_a_copy_and_maps_pixel_centres():
+def test_canvas_zooms_a_copy_and_maps_pixel_centers():
     image = np.zeros((4, 5, 3), np.uint8)
     canvas = ZoomedCanvas(image, 3)
     assert canvas.image.shape == (12, 15, 3)
-    assert canvas.point(0, 0) == (1, 1)  # centre of the 3x3 block
+    assert canvas.point(0, 0) == (1, 1)  # center of the 3x3 block
     assert canvas.point(4, 3) == (13, 10)
     canvas.dot(2, 1, 1, (255, 255, 255))
     assert canvas.image[4, 7].tolist() == [255, 255, 255]

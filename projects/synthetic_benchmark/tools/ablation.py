@@ -36,9 +36,11 @@ import sys
 import time
 from typing import Dict, List, Optional, Sequence
 
-from synthetic_benchmark.orchestration import (
-    StepRunner, ablation_markdown, ablation_plan,
-    ensure_pgpg_model, ensure_synthetic_data, plot_rows)
+from synthetic_benchmark.orchestration import (StepRunner, ablation_markdown,
+                                               ablation_plan,
+                                               ensure_pgpg_model,
+                                               ensure_synthetic_data,
+                                               plot_rows)
 from synthetic_benchmark.orchestration.cli import (add_schedule_arguments,
                                                    settings_from_args)
 from synthetic_benchmark.orchestration.plan import (NUM_MAIN_ROWS,
@@ -50,8 +52,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='RMPE ablation (Table 3) on the synthetic benchmark')
     add_schedule_arguments(parser, 'ablation')
-    parser.add_argument('--work-dir', default='work_dirs/ablation',
-                        help='output directory (default: %(default)s)')
+    parser.add_argument(
+        '--work-dir',
+        default='work_dirs/ablation',
+        help='output directory (default: %(default)s)')
     return parser.parse_args(argv)
 
 
@@ -77,8 +81,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     record_settings(root, settings, args.force)
     runner = StepRunner(os.getcwd(), verbose=args.verbose)
     command = 'python projects/synthetic_benchmark/tools/ablation.py ' + (
-        ' '.join(shlex.quote(a)
-                 for a in (sys.argv[1:] if argv is None else argv)))
+        ' '.join(
+            shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)))
     say = runner.echo
     say(f'[ablation] {command}\n[ablation] settings: {settings.to_dict()}')
     timings_file = osp.join(root, 'timings.json')
@@ -96,11 +100,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 f'(total {(time.perf_counter() - start) / 60:.1f} min)')
 
     say('[ablation] data')
-    note('data', ensure_synthetic_data(
-        runner, settings.data_root, osp.join(root, 'make_data.log')))
-    note('pgpg_fit', ensure_pgpg_model(
-        runner, settings.data_root, settings.pgpg_file, settings.seed,
-        osp.join(root, 'fit_pgpg.log')))
+    note(
+        'data',
+        ensure_synthetic_data(runner, settings.data_root,
+                              osp.join(root, 'make_data.log')))
+    note(
+        'pgpg_fit',
+        ensure_pgpg_model(runner, settings.data_root, settings.pgpg_file,
+                          settings.seed, osp.join(root, 'fit_pgpg.log')))
     trains, tests = ablation_plan(settings, root)
     steps = len(trains) + len(tests)
     for i, run in enumerate(trains, 1):
@@ -116,15 +123,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     plot_file = osp.join(root, 'ablation.png')
     plot_rows(rows, plot_file,
               f'RMPE ablation, synthetic benchmark (seed {settings.seed})')
-    text = ablation_markdown(rows, NUM_MAIN_ROWS, command,
-                             settings.to_dict(), timings, plot_file)
+    text = ablation_markdown(rows, NUM_MAIN_ROWS, command, settings.to_dict(),
+                             timings, plot_file)
     with open(osp.join(root, 'ablation.md'), 'w') as f:
         f.write(text)
     with open(osp.join(root, 'results.json'), 'w') as f:
-        json.dump(dict(settings=settings.to_dict(), command=command,
-                       timings=timings,
-                       rows=[dict(key=k, label=lab, metrics=m)
-                             for k, lab, m in rows]), f, indent=1)
+        json.dump(
+            dict(
+                settings=settings.to_dict(),
+                command=command,
+                timings=timings,
+                rows=[dict(key=k, label=lab, metrics=m)
+                      for k, lab, m in rows]),
+            f,
+            indent=1)
     say('\n' + text)
     say(f'[ablation] wrote {osp.join(root, "ablation.md")} and {plot_file} '
         f'({(time.perf_counter() - start) / 60:.1f} min)')

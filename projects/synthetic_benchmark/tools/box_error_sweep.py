@@ -38,10 +38,19 @@ from synthetic_benchmark.orchestration import (BenchmarkSettings, StepRunner,
 from synthetic_benchmark.orchestration.cli import (add_schedule_arguments,
                                                    settings_from_args)
 from synthetic_benchmark.orchestration.plan import record_settings
-from synthetic_benchmark.orchestration.sweep import (
-    DEFAULT_SCALES, collect_totals, ensure_level_detections, level_meta_file,
-    link_stage1, load_json, offset_rms, paired_differences, plot_sweep,
-    result_file, row_label, summarise, sweep_markdown, sweep_plan)
+# yapf: disable
+from synthetic_benchmark.orchestration.sweep import (DEFAULT_SCALES,
+                                                     collect_totals,
+                                                     ensure_level_detections,
+                                                     level_meta_file,
+                                                     link_stage1, load_json,
+                                                     offset_rms,
+                                                     paired_differences,
+                                                     plot_sweep, result_file,
+                                                     row_label, summarise,
+                                                     sweep_markdown,
+                                                     sweep_plan)
+# yapf: enable
 from synthetic_benchmark.paths import PROJECT_ROOT
 
 #: The repository holding the project (its shipped test data).
@@ -58,37 +67,54 @@ COCO_SAMPLE = tuple(
     osp.join(REPO_ROOT, 'tests', 'data', 'coco', name)
     for name in ('test_coco.json', 'test_coco_det_AP_H_56.json'))
 PAIRS = (('pgpg', 'plain', '+ PGPG vs plain'),
-         ('sstn', 'pgpg', '+ SSTN vs + PGPG'),
-         ('sstn_parallel', 'pgpg', '+ SSTN + parallel vs + PGPG'),
+         ('sstn', 'pgpg', '+ SSTN vs + PGPG'), ('sstn_parallel', 'pgpg',
+                                                '+ SSTN + parallel vs + PGPG'),
          ('sstn_parallel', 'sstn', 'parallel SPPE (vs + SSTN)'),
-         ('sstn_parallel_ppnms', 'pgpg_ppnms',
-          'Full RMPE vs + PGPG + PPNMS'))
+         ('sstn_parallel_ppnms', 'pgpg_ppnms', 'Full RMPE vs + PGPG + PPNMS'))
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
-                        help='training seeds (default: %(default)s)')
-    parser.add_argument('--scales', type=float, nargs='+',
-                        default=list(DEFAULT_SCALES),
-                        help='box-error levels, multiples of the calibrated '
-                        'detector error (default: %(default)s)')
+    parser.add_argument(
+        '--seeds',
+        type=int,
+        nargs='+',
+        default=[0, 1, 2],
+        help='training seeds (default: %(default)s)')
+    parser.add_argument(
+        '--scales',
+        type=float,
+        nargs='+',
+        default=list(DEFAULT_SCALES),
+        help='box-error levels, multiples of the calibrated '
+        'detector error (default: %(default)s)')
     add_schedule_arguments(parser, 'box_error_sweep', seed_flag=False)
-    parser.add_argument('--jobs', type=int, default=1,
-                        help='seeds trained at once (default: %(default)s)')
-    parser.add_argument('--train-only', action='store_true',
-                        help='stop after training')
-    parser.add_argument('--stage2-options', nargs='+', default=[],
-                        metavar='KEY=VALUE',
-                        help='extra --cfg-options of the two SSTN runs (an '
-                        'investigation: use another --work-dir with '
-                        '--stage1-from)')
-    parser.add_argument('--stage1-from', default=None, metavar='DIR',
-                        help="reuse another sweep's stage-1 runs and their "
-                        'results (symbolic links; same seeds and epochs)')
-    parser.add_argument('--work-dir', default='work_dirs/box_error_sweep',
-                        help='output directory (default: %(default)s)')
+    parser.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='seeds trained at once (default: %(default)s)')
+    parser.add_argument(
+        '--train-only', action='store_true', help='stop after training')
+    parser.add_argument(
+        '--stage2-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
+        help='extra --cfg-options of the two SSTN runs (an '
+        'investigation: use another --work-dir with '
+        '--stage1-from)')
+    parser.add_argument(
+        '--stage1-from',
+        default=None,
+        metavar='DIR',
+        help="reuse another sweep's stage-1 runs and their "
+        'results (symbolic links; same seeds and epochs)')
+    parser.add_argument(
+        '--work-dir',
+        default='work_dirs/box_error_sweep',
+        help='output directory (default: %(default)s)')
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f'--jobs must be >= 1, got {args.jobs}')
@@ -97,8 +123,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def seed_settings(args: argparse.Namespace,
-                  seed: int) -> BenchmarkSettings:
+def seed_settings(args: argparse.Namespace, seed: int) -> BenchmarkSettings:
     """Sweep defaults < --quick < explicit flags, for one seed."""
     return settings_from_args(args, seed=seed)
 
@@ -119,8 +144,7 @@ def prepare_seed(runner: StepRunner, args: argparse.Namespace,
     return runs
 
 
-def train_seed(runner: StepRunner, seed: int, runs: List,
-               root: str) -> None:
+def train_seed(runner: StepRunner, seed: int, runs: List, root: str) -> None:
     """Train one seed's runs in order (subprocesses; thread-safe)."""
     for i, run in enumerate(runs, 1):
         start = time.perf_counter()
@@ -152,17 +176,19 @@ def evaluate_seed(args: argparse.Namespace, seed: int,
                 os.makedirs(osp.dirname(path), exist_ok=True)
                 with open(path, 'w') as f:
                     json.dump(result, f, indent=1)
-                print(f'[sweep] seed {seed} {model.key} x{scale:g}: Total '
-                      f'{result["raw"]["Total"]:.1f} / PPNMS '
-                      f'{result["ppnms"]["Total"]:.1f} '
-                      f'({time.perf_counter() - start:.0f} s)', flush=True)
+                print(
+                    f'[sweep] seed {seed} {model.key} x{scale:g}: Total '
+                    f'{result["raw"]["Total"]:.1f} / PPNMS '
+                    f'{result["ppnms"]["Total"]:.1f} '
+                    f'({time.perf_counter() - start:.0f} s)',
+                    flush=True)
             out.setdefault(model.key, {})[f'x{scale:g}'] = result
     return out
 
 
-def evaluate_level(model, scale: float, det_file: str,
-                   result: Optional[Dict], annotations: Dict[int, Dict],
-                   args: argparse.Namespace, root: str) -> Dict:
+def evaluate_level(model, scale: float, det_file: str, result: Optional[Dict],
+                   annotations: Dict[int, Dict], args: argparse.Namespace,
+                   root: str) -> Dict:
     """Metrics (and STN diagnostics) of one model at one level; only the
     parts ``result`` (an earlier, cached evaluation) lacks are computed."""
     from synthetic_benchmark.orchestration.evaluate import (
@@ -170,11 +196,14 @@ def evaluate_level(model, scale: float, det_file: str,
     test = model.test
     meta = load_json(level_meta_file(args.data_root, scale))
     if result is None:
-        ev = evaluate_on_detections(test.config, test.variables,
-                                    test.cfg_options, test.checkpoint,
-                                    det_file,
-                                    osp.join(root, 'sweep', 'logs'),
-                                    probe_stn=model.is_sstn)
+        ev = evaluate_on_detections(
+            test.config,
+            test.variables,
+            test.cfg_options,
+            test.checkpoint,
+            det_file,
+            osp.join(root, 'sweep', 'logs'),
+            probe_stn=model.is_sstn)
         result = dict(raw=ev['raw'], ppnms=ev['ppnms'])
         if model.is_sstn:
             gt_boxes = {k: a['bbox'] for k, a in annotations.items()}
@@ -188,14 +217,16 @@ def evaluate_level(model, scale: float, det_file: str,
     return result
 
 
-def diagnostics_markdown(results: Dict[int, Dict], scales: Sequence[float]
-                         ) -> str:
+def diagnostics_markdown(results: Dict[int, Dict],
+                         scales: Sequence[float]) -> str:
     """STN statistics per model and level, mean over seeds."""
-    lines = ['| STN model | level | corr(t_x, t*_x) | corr(t_y, t*_y) | '
-             'centre error: identity -> STN | reduction | mean det A | '
-             'mean (A_xx, A_yy) | parallel loss: fed -> ideal crop | '
-             'ideal lowers it |',
-             '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+    lines = [
+        '| STN model | level | corr(t_x, t*_x) | corr(t_y, t*_y) | '
+        'center error: identity -> STN | reduction | mean det A | '
+        'mean (A_xx, A_yy) | parallel loss: fed -> ideal crop | '
+        'ideal lowers it |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+    ]
     for key in ('sstn', 'sstn_parallel'):
         for s in scales:
             stats = [results[seed][key][f'x{s:g}']['stn'] for seed in results]
@@ -210,16 +241,16 @@ def diagnostics_markdown(results: Dict[int, Dict], scales: Sequence[float]
             probe = probe_cells(results, key, s)
             lines.append(
                 f'| {key} | x{s:g} | {mean("corr_tx"):.2f} | '
-                f'{mean("corr_ty"):.2f} | {mean("centre_err_identity"):.3f} '
-                f'-> {mean("centre_err_stn"):.3f} | '
-                f'{100 * mean("centre_err_reduction"):+.0f} % | '
+                f'{mean("corr_ty"):.2f} | {mean("center_err_identity"):.3f} '
+                f'-> {mean("center_err_stn"):.3f} | '
+                f'{100 * mean("center_err_reduction"):+.0f} % | '
                 f'{mean("det_mean"):.3f} | ({sx:.3f}, {sy:.3f}) | {probe} |')
     lines.append('')
-    lines.append('t, A: the STN map (normalised crop coordinates); t*: the '
-                 'translation that would show the centre-located crop of '
-                 'the detection\'s person; centre error: rms |t*| (identity '
+    lines.append('t, A: the STN map (normalized crop coordinates); t*: the '
+                 'translation that would show the center-located crop of '
+                 'the detection\'s person; center error: rms |t*| (identity '
                  'STN) and rms |t - t*| (this STN); parallel loss: the frozen '
-                 'parallel SPPE\'s MSE (x1e3) against the centre-located '
+                 'parallel SPPE\'s MSE (x1e3) against the center-located '
                  'target on the crop as fed and warped by the ideal map '
                  '[diag(S_g/S) | t*], and the share of crops it lowers; mean '
                  'over seeds.')
@@ -228,8 +259,10 @@ def diagnostics_markdown(results: Dict[int, Dict], scales: Sequence[float]
 
 def probe_cells(results: Dict[int, Dict], key: str, scale: float) -> str:
     """The parallel-SPPE probe cells of a diagnostics row."""
-    probes = [results[seed][key][f'x{scale:g}'].get('parallel_probe')
-              for seed in results]
+    probes = [
+        results[seed][key][f'x{scale:g}'].get('parallel_probe')
+        for seed in results
+    ]
     if key != 'sstn_parallel' or any(p is None or not p['num']
                                      for p in probes):
         return ' | '
@@ -241,12 +274,13 @@ def probe_cells(results: Dict[int, Dict], key: str, scale: float) -> str:
 
 def calibration_lines(level_rms: Dict[float, float]) -> List[str]:
     """The calibration check printed with the tables."""
-    from rmpe_mm.datasets.pgpg.pairs import load_matched_pairs
     import numpy as np
+
+    from rmpe_mm.datasets.pgpg.pairs import load_matched_pairs
     pairs = load_matched_pairs(*COCO_SAMPLE, progress=False)
     coco = float(np.sqrt((pairs.offsets**2).mean(axis=0)).mean())
     return [
-        f'Calibration: rms normalised box offset of the simulated detector '
+        f'Calibration: rms normalized box offset of the simulated detector '
         f'at x1 = {level_rms.get(1.0, float("nan")):.3f}; the RMPE '
         f'reference code\'s published Gaussian (fitted on MPII detections): '
         f'{REFERENCE_RMS:.3f}; the real detector boxes of the COCO sample '
@@ -270,17 +304,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 for s, runs in plans.items()
         ]:
             future.result()
-    print(f'[sweep] training done ({(time.perf_counter() - start) / 60:.1f} '
-          'min)', flush=True)
+    print(
+        f'[sweep] training done ({(time.perf_counter() - start) / 60:.1f} '
+        'min)',
+        flush=True)
     if args.train_only:
         return 0
     scales = sorted(set(args.scales))
-    level_files = {s: ensure_level_detections(args.data_root, s)
-                   for s in scales}
-    level_rms = {s: offset_rms(load_json(level_meta_file(args.data_root, s)))
-                 for s in scales}
-    results = {seed: evaluate_seed(args, seed, level_files)
-               for seed in args.seeds}
+    level_files = {
+        s: ensure_level_detections(args.data_root, s)
+        for s in scales
+    }
+    level_rms = {
+        s: offset_rms(load_json(level_meta_file(args.data_root, s)))
+        for s in scales
+    }
+    results = {
+        seed: evaluate_seed(args, seed, level_files)
+        for seed in args.seeds
+    }
     totals = collect_totals(results, scales)
     labels: Dict[str, str] = {}
     _, models = sweep_plan(seed_settings(args, args.seeds[0]), args.work_dir)
@@ -292,12 +334,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     plot_sweep(totals, labels, scales, level_rms, plot_file,
                f'RMPE vs box error, synthetic benchmark, seeds {args.seeds}')
     text = '\n\n'.join([
-        '## mAP vs box error', sweep_markdown(totals, labels, scales,
-                                              level_rms, args.seeds),
-        '## Paired differences (Total mAP points)',
-        paired_differences(totals, PAIRS, scales),
-        '## STN diagnostics', diagnostics_markdown(results, scales),
-        *calibration_lines(level_rms),
+        '## mAP vs box error',
+        sweep_markdown(totals, labels, scales, level_rms,
+                       args.seeds), '## Paired differences (Total mAP points)',
+        paired_differences(totals, PAIRS, scales), '## STN diagnostics',
+        diagnostics_markdown(results, scales), *calibration_lines(level_rms),
         f'Settings: {seed_settings(args, args.seeds[0]).to_dict()} '
         f'(seed varies); SSTN-run options: {args.stage2_options or "none"}; '
         f'plot: {plot_file}'
@@ -305,11 +346,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with open(osp.join(args.work_dir, 'sweep.md'), 'w') as f:
         f.write(text + '\n')
     with open(osp.join(args.work_dir, 'results.json'), 'w') as f:
-        json.dump(dict(scales=scales, rms=level_rms, seeds=args.seeds,
-                       results=results), f, indent=1)
+        json.dump(
+            dict(
+                scales=scales,
+                rms=level_rms,
+                seeds=args.seeds,
+                results=results),
+            f,
+            indent=1)
     print('\n' + text, flush=True)
-    print(f'[sweep] wrote {args.work_dir}/sweep.md and {plot_file} '
-          f'({(time.perf_counter() - start) / 60:.1f} min)', flush=True)
+    print(
+        f'[sweep] wrote {args.work_dir}/sweep.md and {plot_file} '
+        f'({(time.perf_counter() - start) / 60:.1f} min)',
+        flush=True)
     return 0
 
 

@@ -46,12 +46,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(
         description='RMPE main job on the synthetic benchmark (CPU)')
-    parser.add_argument('--work-dir', default='work_dirs/main_job',
-                        help='output directory (default: %(default)s)')
+    parser.add_argument(
+        '--work-dir',
+        default='work_dirs/main_job',
+        help='output directory (default: %(default)s)')
     add_schedule_arguments(parser, 'main_job')
-    parser.add_argument('--num-vis', type=int, default=None,
-                        help='render only the first N val images '
-                        '(default: all)')
+    parser.add_argument(
+        '--num-vis',
+        type=int,
+        default=None,
+        help='render only the first N val images '
+        '(default: all)')
     return parser.parse_args(argv)
 
 
@@ -82,12 +87,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     trains, test = main_job_plan(settings, root)
     total = len(trains) + 4
     say(f'[main_job] (1/{total}) synthetic data in {settings.data_root}')
-    note('data', ensure_synthetic_data(
-        runner, settings.data_root, osp.join(root, 'make_data.log')))
+    note(
+        'data',
+        ensure_synthetic_data(runner, settings.data_root,
+                              osp.join(root, 'make_data.log')))
     say(f'[main_job] (2/{total}) PGPG fit on the train split')
-    note('pgpg_fit', ensure_pgpg_model(
-        runner, settings.data_root, settings.pgpg_file, settings.seed,
-        osp.join(root, 'fit_pgpg.log')))
+    note(
+        'pgpg_fit',
+        ensure_pgpg_model(runner, settings.data_root, settings.pgpg_file,
+                          settings.seed, osp.join(root, 'fit_pgpg.log')))
     for i, run in enumerate(trains, 3):
         say(f'[main_job] ({i}/{total}) train {run.name}: {run.config}, '
             f'{run.epochs} epochs')
@@ -98,15 +106,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     say(f'[main_job] ({total}/{total}) rendering predictions')
     vis_dir = osp.join(root, 'vis')
     t0 = time.perf_counter()
-    files = render_predictions(test.dump_file(root), vis_dir,
-                               max_images=args.num_vis)
+    files = render_predictions(
+        test.dump_file(root), vis_dir, max_images=args.num_vis)
     contact_sheet(files[:8], osp.join(root, 'vis_sheet.png'))
     note('render', time.perf_counter() - t0)
     with open(test.metrics_file(root)) as f:
         metrics = json.load(f)
     with open(timings_file, 'w') as f:
-        json.dump(dict(settings=settings.to_dict(), timings=timings,
-                       metrics=metrics), f, indent=1)
+        json.dump(
+            dict(
+                settings=settings.to_dict(), timings=timings, metrics=metrics),
+            f,
+            indent=1)
     say('\nMPII multi-person AP (%), val split, simulated detections, '
         'full RMPE with parametric pose NMS:')
     say(format_mpii_ap_table({k: metrics[k] for k in TABLE_KEYS}))

@@ -62,36 +62,57 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Make the SIMULATED multi-person pose dataset '
         '(drawn people + simulated detector).')
-    parser.add_argument('--out-dir', default='data/synthetic',
-                        help='dataset root (default: data/synthetic)')
-    parser.add_argument('--config', help='JSON file with any subset of '
-                        'generator_config.json (nested scene / appearance / '
-                        'detector sections)')
+    parser.add_argument(
+        '--out-dir',
+        default='data/synthetic',
+        help='dataset root (default: data/synthetic)')
+    parser.add_argument(
+        '--config',
+        help='JSON file with any subset of '
+        'generator_config.json (nested scene / appearance / '
+        'detector sections)')
     add = parser.add_argument
-    add('--num-train', type=int,
+    add('--num-train',
+        type=int,
         help=f'training images (default {_DEFAULT.num_train})')
-    add('--num-val', type=int,
+    add('--num-val',
+        type=int,
         help=f'validation images (default {_DEFAULT.num_val})')
     add('--seed', type=int, help=f'master seed (default {_DEFAULT.seed})')
-    add('--img-size', type=int, nargs='+', metavar='N',
+    add('--img-size',
+        type=int,
+        nargs='+',
+        metavar='N',
         help='image size: N (square) or W H (default '
         f'{_DEFAULT.scene.img_size[0]})')
-    add('--min-people', type=int,
+    add('--min-people',
+        type=int,
         help=f'fewest people per image (default {_DEFAULT.scene.min_people})')
-    add('--max-people', type=int,
+    add('--max-people',
+        type=int,
         help=f'most people per image (default {_DEFAULT.scene.max_people})')
-    add('--miss-rate', type=float, help='simulated detector miss rate '
+    add('--miss-rate',
+        type=float,
+        help='simulated detector miss rate '
         f'(default {_DEFAULT.detector.miss_rate})')
-    add('--duplicate-rate', type=float,
+    add('--duplicate-rate',
+        type=float,
         help='probability of a duplicate box per detected person (default '
         f'{_DEFAULT.detector.duplicate_rate})')
-    add('--fp-per-image', type=float, help='mean false positives per image '
+    add('--fp-per-image',
+        type=float,
+        help='mean false positives per image '
         f'(default {_DEFAULT.detector.fp_per_image})')
-    add('--image-ext', choices=('.jpg', '.png'),
+    add('--image-ext',
+        choices=('.jpg', '.png'),
         help=f'image format (default {_DEFAULT.appearance.image_ext})')
-    add('--force', action='store_true',
+    add('--force',
+        action='store_true',
         help='replace a finished dataset made with other settings')
-    add('--preview', type=int, default=0, metavar='N',
+    add('--preview',
+        type=int,
+        default=0,
+        metavar='N',
         help='also render the first N train images with their annotations '
         'and detections (default 0)')
     add('--preview-dir', help='where previews go (default OUT/preview)')
@@ -114,8 +135,7 @@ def build_config(args: argparse.Namespace) -> GeneratorConfig:
             target[key] = value
     if args.img_size is not None:
         if len(args.img_size) not in (1, 2):
-            raise ValueError(
-                f'--img-size takes N or W H, got {args.img_size}')
+            raise ValueError(f'--img-size takes N or W H, got {args.img_size}')
         size = args.img_size * (3 - len(args.img_size))
         cfg.setdefault('scene', {})['img_size'] = size[:2]
     return GeneratorConfig.from_dict(cfg)
@@ -151,13 +171,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f'{args.out_dir} already holds this synthetic dataset '
                   f'({CONFIG_FILE} matches); nothing to do.')
             return 0
-        print(f'{args.out_dir} holds a synthetic dataset made with other '
-              'settings; use --force to replace it.', file=sys.stderr)
+        print(
+            f'{args.out_dir} holds a synthetic dataset made with other '
+            'settings; use --force to replace it.',
+            file=sys.stderr)
         return 1
     print(NOTICE)
     start = time.perf_counter()
-    result = generate_dataset(args.out_dir, config, overwrite=args.force,
-                              progress=not args.no_progress)
+    result = generate_dataset(
+        args.out_dir,
+        config,
+        overwrite=args.force,
+        progress=not args.no_progress)
     print(f'wrote {config.num_train} train + {config.num_val} val images '
           f'to {args.out_dir} in {time.perf_counter() - start:.1f} s')
     for split in ('train', 'val'):

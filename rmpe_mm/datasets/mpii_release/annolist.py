@@ -8,9 +8,9 @@ from .people import check_missing_visibility, parse_rects
 from .records import ANNOLIST_VAR, VISIBLE, MpiiAnnolistEntry
 
 
-def load_mpii_annolist(mat_path: str,
-                       missing_visibility: int = VISIBLE
-                       ) -> List[MpiiAnnolistEntry]:
+def load_mpii_annolist(
+        mat_path: str,
+        missing_visibility: int = VISIBLE) -> List[MpiiAnnolistEntry]:
     """Read the toolkit's ``annolist_test_multi`` ground truth.
 
     Args:
@@ -37,9 +37,9 @@ def load_mpii_annolist(mat_path: str,
     ]
 
 
-def iter_mpii_annolist(mat_path: str,
-                       var: str) -> Iterator[Tuple[int, Any, str,
-                                                   Optional[str]]]:
+def iter_mpii_annolist(
+        mat_path: str,
+        var: str) -> Iterator[Tuple[int, Any, str, Optional[str]]]:
     """The entries of an annolist-like struct array (``annolist_test_multi``
     or a submission's ``pred``) with their optional ``image.name``.
 
@@ -55,6 +55,7 @@ def iter_mpii_annolist(mat_path: str,
             mat_elements(load_mat_variable(mat_path, [var])), 1):
         where = f'{var}({i})'
         images = mat_elements(mat_field(entry, 'image'))
-        name = (mat_string(mat_field(images[0], 'name'),
-                           f'{where}.image.name') if images else None)
+        name = (
+            mat_string(mat_field(images[0], 'name'), f'{where}.image.name')
+            if images else None)
         yield i, entry, where, name

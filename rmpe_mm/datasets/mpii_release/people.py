@@ -3,9 +3,8 @@ from typing import Any, Iterator, List, Tuple
 
 import numpy as np
 
-from rmpe_mm.datasets.mpii_mp_format import NUM_MPII_JOINTS
-from rmpe_mm.utils.matlab_struct import (mat_elements, mat_field,
-                                         mat_number)
+from rmpe_mm.datasets.mpii_multi_person_format import NUM_MPII_JOINTS
+from rmpe_mm.utils.matlab_struct import mat_elements, mat_field, mat_number
 from .records import OCCLUDED, VISIBLE, MpiiRect
 
 
@@ -50,8 +49,7 @@ def iter_mpii_points(annopoints: Any,
                 raise ValueError(f'{p_where}.id {joint_id} appears twice')
             seen.add(joint_id)
             xy = [
-                mat_number(mat_field(point, c), f'{p_where}.{c}')
-                for c in 'xy'
+                mat_number(mat_field(point, c), f'{p_where}.{c}') for c in 'xy'
             ]
             if None in xy:
                 raise ValueError(f'{p_where} needs both x and y, got {xy}')
@@ -84,8 +82,10 @@ def _parse_rect(rect: Any, index: int, missing_visibility: int,
         ]
         if None not in xy:
             objpos = np.asarray(xy, dtype=np.float64)
-    head = [mat_number(mat_field(rect, c), f'{where}.{c}')
-            for c in ('x1', 'y1', 'x2', 'y2')]
+    head = [
+        mat_number(mat_field(rect, c), f'{where}.{c}')
+        for c in ('x1', 'y1', 'x2', 'y2')
+    ]
     if any(h is None for h in head) and any(h is not None for h in head):
         raise ValueError(f'{where}: head box x1 y1 x2 y2 is incomplete: '
                          f'{head}')

@@ -9,9 +9,9 @@ from .people import check_missing_visibility, parse_rects, rect_indices
 from .records import RELEASE_VAR, VISIBLE, MpiiReleaseImage
 
 
-def load_mpii_release(mat_path: str,
-                      missing_visibility: int = VISIBLE
-                      ) -> List[MpiiReleaseImage]:
+def load_mpii_release(
+        mat_path: str,
+        missing_visibility: int = VISIBLE) -> List[MpiiReleaseImage]:
     """Read ``RELEASE`` from the official MPII annotation ``.mat``.
 
     Args:
@@ -46,8 +46,8 @@ def load_mpii_release(mat_path: str,
             f'same length, got {len(annolist)}, {len(img_train)}, '
             f'{len(single)}')
     images = []
-    for i, (anno, train, singles) in enumerate(
-            zip(annolist, img_train, single), 1):
+    for i, (anno, train,
+            singles) in enumerate(zip(annolist, img_train, single), 1):
         where = f'RELEASE.annolist({i})'
         images.append(
             _parse_image(anno, i, train, singles, missing_visibility, where))

@@ -5,7 +5,7 @@ configurable default):
 
 - neck = mean of the *annotated* shoulders, pelvis = mean of the *annotated*
   hips (one shoulder and one hip suffice);
-- origin = midpoint of neck and pelvis (torso centre); torso length =
+- origin = midpoint of neck and pelvis (torso center); torso length =
   ``||neck - pelvis||``; aligned joint = ``(joint - origin) / torso length``;
   no rotation (a lying person keeps its orientation, which matters for its
   box offsets);
@@ -41,7 +41,7 @@ class AlignedPoses(NamedTuple):
             annotated or where the pose is not aligned.
         mask (np.ndarray): (N, K) bool, annotated joints of aligned poses.
         valid (np.ndarray): (N,) bool, poses that could be aligned.
-        origin (np.ndarray): (N, 2) torso centres in pixels (0 if invalid).
+        origin (np.ndarray): (N, 2) torso centers in pixels (0 if invalid).
         torso_length (np.ndarray): (N,) torso lengths in pixels (0 if
             invalid).
     """
@@ -134,8 +134,9 @@ def align_poses(keypoints: np.ndarray,
     neck, has_neck = _masked_mean(kpts[:, shoulders], mask[:, shoulders])
     pelvis, has_pelvis = _masked_mean(kpts[:, hips], mask[:, hips])
     torso = np.sqrt(((neck - pelvis)**2).sum(axis=1))
-    valid = (has_neck & has_pelvis & (torso >= min_torso)
-             & (mask.sum(axis=1) >= min_keypoints))
+    valid = (
+        has_neck & has_pelvis & (torso >= min_torso)
+        & (mask.sum(axis=1) >= min_keypoints))
     origin = 0.5 * (neck + pelvis) * valid[:, None]
     torso = torso * valid
     mask = mask & valid[:, None]

@@ -1,7 +1,7 @@
-"""Box geometry for PGPG: IoU, normalised offsets and their inverse.
+"""Box geometry for PGPG: IoU, normalized offsets and their inverse.
 
 All boxes are ``(x1, y1, x2, y2)`` in pixels (xyxy). The PGPG offset of a
-detected box ``d`` from its ground-truth box ``g`` is normalised by the
+detected box ``d`` from its ground-truth box ``g`` is normalized by the
 ground-truth side lengths (docs/method.md, section 4)::
 
     ((x1d - x1g) / wg, (y1d - y1g) / hg, (x2d - x2g) / wg, (y2d - y2g) / hg)
@@ -63,12 +63,13 @@ def paired_box_iou(boxes_a: np.ndarray, boxes_b: np.ndarray) -> np.ndarray:
     inter = wh[..., 0] * wh[..., 1]
     size_a = np.clip(boxes_a[..., 2:] - boxes_a[..., :2], 0, None)
     size_b = np.clip(boxes_b[..., 2:] - boxes_b[..., :2], 0, None)
-    union = (size_a[..., 0] * size_a[..., 1] + size_b[..., 0] * size_b[..., 1]
-             - inter)
+    union = (
+        size_a[..., 0] * size_a[..., 1] + size_b[..., 0] * size_b[..., 1] -
+        inter)
     return inter / np.maximum(union, 1e-12)
 
 
-def normalised_offsets(det_boxes: np.ndarray,
+def normalized_offsets(det_boxes: np.ndarray,
                        gt_boxes: np.ndarray) -> np.ndarray:
     """PGPG offsets of detected boxes from their ground-truth boxes.
 
@@ -94,11 +95,11 @@ def normalised_offsets(det_boxes: np.ndarray,
 
 
 def apply_offsets(gt_boxes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`normalised_offsets`: boxes from GT boxes and offsets.
+    """Inverse of :func:`normalized_offsets`: boxes from GT boxes and offsets.
 
     Args:
         gt_boxes (np.ndarray): xyxy boxes in shape (..., 4).
-        offsets (np.ndarray): Normalised offsets broadcastable to
+        offsets (np.ndarray): Normalized offsets broadcastable to
             ``gt_boxes``.
 
     Returns:

@@ -97,20 +97,19 @@ class FitReport:
         ]
         for a in self.atoms:
             mean = ' '.join(f'{v:+.3f}' for v in a['offset_mean'])
-            lines.append(
-                f'{a["atom"]:4d}  {a["count"]:5d}  {a["source"]:7s}  '
-                f'{a["num_components"]:5d}  {a["mean_ll"]:7.3f}  '
-                f'{a["gain_over_global"]:+.3f}  {mean}')
+            lines.append(f'{a["atom"]:4d}  {a["count"]:5d}  {a["source"]:7s}  '
+                         f'{a["num_components"]:5d}  {a["mean_ll"]:7.3f}  '
+                         f'{a["gain_over_global"]:+.3f}  {mean}')
         return '\n'.join(lines)
 
 
-def _atom_boxes(gt_boxes: np.ndarray, origin: np.ndarray,
-                torso: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+def _atom_boxes(gt_boxes: np.ndarray, origin: np.ndarray, torso: np.ndarray,
+                labels: np.ndarray, k: int) -> np.ndarray:
     """Mean GT box of each atom in aligned coordinates (k, 4)."""
     aligned = (gt_boxes - np.tile(origin, 2)) / torso[:, None]
     return np.stack([
-        aligned[labels == j].mean(axis=0) if (labels == j).any() else
-        np.zeros(4) for j in range(k)
+        aligned[labels == j].mean(axis=0) if
+        (labels == j).any() else np.zeros(4) for j in range(k)
     ])
 
 
@@ -119,8 +118,8 @@ def _fit_atoms(offsets: np.ndarray, labels: np.ndarray,
                progress: bool) -> Tuple[List[OffsetMixture], List[dict]]:
     """Fit one mixture per atom (global fallback); return mixtures, rows."""
     mixtures, rows = [], []
-    for j in tqdm(range(cfg.num_atoms), desc='atom mixtures',
-                  disable=not progress):
+    for j in tqdm(
+            range(cfg.num_atoms), desc='atom mixtures', disable=not progress):
         x = offsets[labels == j]
         if len(x) >= cfg.min_samples:
             mix = fit_offset_mixture(x, cfg.num_components, cfg.seed,
@@ -129,8 +128,9 @@ def _fit_atoms(offsets: np.ndarray, labels: np.ndarray,
             mix = OffsetMixture(global_mixture.weights, global_mixture.means,
                                 global_mixture.covariances, 'global')
         own = float(mix.log_likelihood(x).mean()) if len(x) else float('nan')
-        glob = (float(global_mixture.log_likelihood(x).mean())
-                if len(x) else float('nan'))
+        glob = (
+            float(global_mixture.log_likelihood(x).mean())
+            if len(x) else float('nan'))
         rows.append(
             dict(
                 atom=j,
@@ -139,26 +139,26 @@ def _fit_atoms(offsets: np.ndarray, labels: np.ndarray,
                 num_components=mix.num_components,
                 mean_ll=own,
                 gain_over_global=own - glob,
-                offset_mean=(x.mean(axis=0) if len(x) else np.full(
-                    4, np.nan)).tolist()))
+                offset_mean=(x.mean(
+                    axis=0) if len(x) else np.full(4, np.nan)).tolist()))
         mixtures.append(mix)
     return mixtures, rows
 
 
-def fit_pgpg(keypoints: np.ndarray,
-             visible: np.ndarray,
-             offsets: np.ndarray,
-             gt_boxes: Optional[np.ndarray] = None,
-             cfg: Optional[PGPGFitConfig] = None,
-             progress: bool = True,
-             meta: Optional[Dict[str, Any]] = None
-             ) -> Tuple[PGPGModel, FitReport]:
+def fit_pgpg(
+        keypoints: np.ndarray,
+        visible: np.ndarray,
+        offsets: np.ndarray,
+        gt_boxes: Optional[np.ndarray] = None,
+        cfg: Optional[PGPGFitConfig] = None,
+        progress: bool = True,
+        meta: Optional[Dict[str, Any]] = None) -> Tuple[PGPGModel, FitReport]:
     """Fit atomic poses and their offset mixtures from matched pairs.
 
     Args:
         keypoints (np.ndarray): (P, K, 2) GT joints in pixels.
         visible (np.ndarray): (P, K) annotation flags (> 0 = annotated).
-        offsets (np.ndarray): (P, 4) normalised offsets of the matched
+        offsets (np.ndarray): (P, 4) normalized offsets of the matched
             detections.
         gt_boxes (np.ndarray, optional): (P, 4) xyxy GT boxes, only used for
             the atoms' reference boxes in the figure.
@@ -195,11 +195,16 @@ def fit_pgpg(keypoints: np.ndarray,
     sel = aligned.valid
     x = aligned.coords[sel].reshape(num_aligned, -1)
     mask = np.repeat(aligned.mask[sel], 2, axis=1)
-    km = masked_kmeans(x, mask, cfg.num_atoms, n_init=cfg.kmeans_n_init,
-                       seed=cfg.seed, progress=progress)
-    global_mixture = fit_offset_mixture(offsets, cfg.num_components,
-                                        cfg.seed, cfg.reg_covar,
-                                        cfg.gmm_n_init, 'global')
+    km = masked_kmeans(
+        x,
+        mask,
+        cfg.num_atoms,
+        n_init=cfg.kmeans_n_init,
+        seed=cfg.seed,
+        progress=progress)
+    global_mixture = fit_offset_mixture(offsets, cfg.num_components, cfg.seed,
+                                        cfg.reg_covar, cfg.gmm_n_init,
+                                        'global')
     mixtures, rows = _fit_atoms(offsets[sel], km.labels, global_mixture, cfg,
                                 progress)
     boxes = None
@@ -210,7 +215,7 @@ def fit_pgpg(keypoints: np.ndarray,
     model_meta = dict(fit_config=asdict(cfg), **(meta or {}))
     model = PGPGModel(
         global_mixture,
-        atoms=km.centres.reshape(cfg.num_atoms, -1, 2),
+        atoms=km.centers.reshape(cfg.num_atoms, -1, 2),
         atom_mixtures=mixtures,
         torso_joints=torso,
         min_keypoints=cfg.min_keypoints,
@@ -229,15 +234,15 @@ def fit_pgpg(keypoints: np.ndarray,
     return model, report
 
 
-def fit_pgpg_from_files(ann_file: str,
-                        det_file: str,
-                        cfg: Optional[PGPGFitConfig] = None,
-                        iou_thr: float = 0.5,
-                        match: str = 'hungarian',
-                        min_score: float = 0.0,
-                        category_id: int = 1,
-                        progress: bool = True
-                        ) -> Tuple[PGPGModel, FitReport, Any]:
+def fit_pgpg_from_files(
+        ann_file: str,
+        det_file: str,
+        cfg: Optional[PGPGFitConfig] = None,
+        iou_thr: float = 0.5,
+        match: str = 'hungarian',
+        min_score: float = 0.0,
+        category_id: int = 1,
+        progress: bool = True) -> Tuple[PGPGModel, FitReport, Any]:
     """Match a detection file to a GT file and fit a PGPG model.
 
     Args:
@@ -266,8 +271,8 @@ def fit_pgpg_from_files(ann_file: str,
     meta = dict(
         ann_file=str(ann_file),
         det_file=str(det_file),
-        matching=dict(pairs.stats, min_score=min_score,
-                      category_id=category_id))
+        matching=dict(
+            pairs.stats, min_score=min_score, category_id=category_id))
     model, report = fit_pgpg(pairs.keypoints, pairs.visible, pairs.offsets,
                              pairs.gt_boxes, cfg, progress, meta)
     report.pairs_stats = pairs.stats

@@ -6,7 +6,7 @@ without the repository's ``tools/`` as
 
 Matches detections to ground-truth people (one-to-one, IoU > --iou-thr),
 aligns the GT poses (common origin, unit torso), clusters them into --num-atoms
-atomic poses and fits a --num-components Gaussian mixture to the normalised
+atomic poses and fits a --num-components Gaussian mixture to the normalized
 box offsets of each atom (docs/method.md section 4)::
 
     python -m rmpe_mm.datasets.pgpg.fit_cli ANN_FILE DET_FILE --out pgpg.json \
@@ -35,41 +35,66 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('ann_file', help='COCO-style GT keypoint file')
     parser.add_argument('det_file', help='detections, COCO results format')
     parser.add_argument('--out', required=True, help='model file (.json)')
-    parser.add_argument('--num-atoms', '-k', type=int,
-                        default=defaults.num_atoms,
-                        help='number of atomic poses (default: %(default)s)')
-    parser.add_argument('--num-components', type=int,
-                        default=defaults.num_components,
-                        help='Gaussian components per atom (default: '
-                        '%(default)s)')
-    parser.add_argument('--iou-thr', type=float, default=0.5,
-                        help='match if IoU > this (default: %(default)s)')
-    parser.add_argument('--match', choices=['hungarian', 'greedy'],
-                        default='hungarian',
-                        help='one-to-one matching rule (default: '
-                        '%(default)s)')
-    parser.add_argument('--min-samples', type=int,
-                        default=defaults.min_samples,
-                        help='poses an atom needs for its own mixture, else '
-                        'the global one (default: %(default)s)')
-    parser.add_argument('--min-keypoints', type=int,
-                        default=defaults.min_keypoints,
-                        help='annotated joints a pose needs to get an atom '
-                        '(default: %(default)s)')
-    parser.add_argument('--min-score', type=float, default=0.0,
-                        help='ignore detections below this score '
-                        '(default: %(default)s)')
-    parser.add_argument('--category-id', type=int, default=1,
-                        help='person category id (default: %(default)s)')
-    parser.add_argument('--kmeans-n-init', type=int,
-                        default=defaults.kmeans_n_init,
-                        help='k-means restarts (default: %(default)s)')
-    parser.add_argument('--seed', type=int, default=defaults.seed,
-                        help='random seed (default: %(default)s)')
+    parser.add_argument(
+        '--num-atoms',
+        '-k',
+        type=int,
+        default=defaults.num_atoms,
+        help='number of atomic poses (default: %(default)s)')
+    parser.add_argument(
+        '--num-components',
+        type=int,
+        default=defaults.num_components,
+        help='Gaussian components per atom (default: '
+        '%(default)s)')
+    parser.add_argument(
+        '--iou-thr',
+        type=float,
+        default=0.5,
+        help='match if IoU > this (default: %(default)s)')
+    parser.add_argument(
+        '--match',
+        choices=['hungarian', 'greedy'],
+        default='hungarian',
+        help='one-to-one matching rule (default: '
+        '%(default)s)')
+    parser.add_argument(
+        '--min-samples',
+        type=int,
+        default=defaults.min_samples,
+        help='poses an atom needs for its own mixture, else '
+        'the global one (default: %(default)s)')
+    parser.add_argument(
+        '--min-keypoints',
+        type=int,
+        default=defaults.min_keypoints,
+        help='annotated joints a pose needs to get an atom '
+        '(default: %(default)s)')
+    parser.add_argument(
+        '--min-score',
+        type=float,
+        default=0.0,
+        help='ignore detections below this score '
+        '(default: %(default)s)')
+    parser.add_argument(
+        '--category-id',
+        type=int,
+        default=1,
+        help='person category id (default: %(default)s)')
+    parser.add_argument(
+        '--kmeans-n-init',
+        type=int,
+        default=defaults.kmeans_n_init,
+        help='k-means restarts (default: %(default)s)')
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=defaults.seed,
+        help='random seed (default: %(default)s)')
     parser.add_argument('--figure', help='write the atomic-pose figure here')
     parser.add_argument('--report', help='write the fit report (JSON) here')
-    parser.add_argument('--quiet', action='store_true',
-                        help='no progress bars')
+    parser.add_argument(
+        '--quiet', action='store_true', help='no progress bars')
     return parser.parse_args(argv)
 
 
@@ -113,8 +138,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'report saved to {args.report}')
     if args.figure:
         labels = model.assign_atoms(pairs.keypoints, pairs.visible)
-        plot_pgpg_model(model, args.figure, _skeleton(args.ann_file),
-                        pairs.offsets, labels, seed=args.seed)
+        plot_pgpg_model(
+            model,
+            args.figure,
+            _skeleton(args.ann_file),
+            pairs.offsets,
+            labels,
+            seed=args.seed)
         print(f'figure saved to {args.figure}')
     return 0
 

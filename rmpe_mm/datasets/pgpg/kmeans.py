@@ -2,14 +2,14 @@
 
 Aligned poses have unannotated joints, which plain k-means (e.g.
 scikit-learn's) cannot take. This k-means uses the partial-distance rule:
-the squared distance between a pose and a centre is summed over the pose's
+the squared distance between a pose and a center is summed over the pose's
 observed coordinates and rescaled by ``D / observed`` (D = 2K), so poses with
-few joints are comparable to complete ones. Centres are per-coordinate means
+few joints are comparable to complete ones. Centers are per-coordinate means
 over the observed entries of their members (a coordinate no member observes
 keeps its previous value). k-means++ seeding with the same distance, a
 seed's unobserved entries filled from its nearest neighbours; the best of
 ``n_init`` restarts (lowest inertia) is kept; an empty cluster is re-seeded
-with the pose farthest from its centre.
+with the pose farthest from its center.
 """
 from typing import NamedTuple, Optional
 
@@ -21,26 +21,26 @@ class KMeansResult(NamedTuple):
     """Result of :func:`masked_kmeans`.
 
     Attributes:
-        centres (np.ndarray): (k, D) centres, sorted by member count
+        centers (np.ndarray): (k, D) centers, sorted by member count
             (descending).
         labels (np.ndarray): (N,) cluster index of each sample.
-        inertia (float): Sum of partial squared distances to the centres.
+        inertia (float): Sum of partial squared distances to the centers.
         n_iter (int): Lloyd iterations of the kept restart.
     """
-    centres: np.ndarray
+    centers: np.ndarray
     labels: np.ndarray
     inertia: float
     n_iter: int
 
 
 def masked_sq_distances(x: np.ndarray, mask: np.ndarray,
-                        centres: np.ndarray) -> np.ndarray:
-    """Partial squared distances of samples to centres.
+                        centers: np.ndarray) -> np.ndarray:
+    """Partial squared distances of samples to centers.
 
     Args:
         x (np.ndarray): Samples in shape (N, D); unobserved entries ignored.
         mask (np.ndarray): (N, D) bool, observed entries.
-        centres (np.ndarray): Centres in shape (k, D).
+        centers (np.ndarray): Centers in shape (k, D).
 
     Returns:
         np.ndarray: (N, k) distances, rescaled by ``D / observed`` per
@@ -48,23 +48,23 @@ def masked_sq_distances(x: np.ndarray, mask: np.ndarray,
     """
     m = mask.astype(np.float64)
     xm = np.where(mask, x, 0.)
-    d2 = ((xm**2).sum(axis=1)[:, None] - 2. * xm @ centres.T +
-          m @ (centres**2).T)
+    d2 = ((xm**2).sum(axis=1)[:, None] - 2. * xm @ centers.T +
+          m @ (centers**2).T)
     observed = m.sum(axis=1)
     factor = np.full_like(observed, np.inf)
     np.divide(x.shape[1], observed, out=factor, where=observed > 0)
     return np.maximum(d2, 0.) * factor[:, None]
 
 
-def _update_centres(x: np.ndarray, mask: np.ndarray, labels: np.ndarray,
-                    centres: np.ndarray) -> np.ndarray:
+def _update_centers(x: np.ndarray, mask: np.ndarray, labels: np.ndarray,
+                    centers: np.ndarray) -> np.ndarray:
     """Per-coordinate means of observed entries (old value if none)."""
-    k = centres.shape[0]
+    k = centers.shape[0]
     onehot = np.zeros((x.shape[0], k))
     onehot[np.arange(x.shape[0]), labels] = 1.
     sums = onehot.T @ np.where(mask, x, 0.)
     counts = onehot.T @ mask.astype(np.float64)
-    return np.where(counts > 0, sums / np.maximum(counts, 1), centres)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), centers)
 
 
 def _complete_seed(x: np.ndarray, mask: np.ndarray, idx: int,
@@ -93,51 +93,52 @@ def _complete_seed(x: np.ndarray, mask: np.ndarray, idx: int,
 
 def _kmeanspp(x: np.ndarray, mask: np.ndarray, k: int,
               rng: np.random.Generator) -> np.ndarray:
-    """k-means++ seeding with partial distances; returns (k, D) centres.
+    """k-means++ seeding with partial distances; returns (k, D) centers.
 
-    A seed's unobserved entries would leave its centre with arbitrary
+    A seed's unobserved entries would leave its center with arbitrary
     coordinates that no member can correct (a cluster of poses "missing
     the left wrist"); they are filled from the seed's nearest neighbours
     (:func:`_complete_seed`).
     """
     n = x.shape[0]
     num_neighbours = max(5, n // (4 * k))
-    centres = [_complete_seed(x, mask, int(rng.integers(n)), num_neighbours)]
-    closest = masked_sq_distances(x, mask, centres[0][None])[:, 0]
+    centers = [_complete_seed(x, mask, int(rng.integers(n)), num_neighbours)]
+    closest = masked_sq_distances(x, mask, centers[0][None])[:, 0]
     for _ in range(1, k):
         weights = np.nan_to_num(closest, posinf=0.)
         total = weights.sum()
-        idx = (int(rng.choice(n, p=weights / total))
-               if total > 0 else int(rng.integers(n)))
-        centres.append(_complete_seed(x, mask, idx, num_neighbours))
-        new = masked_sq_distances(x, mask, centres[-1][None])[:, 0]
+        idx = (
+            int(rng.choice(n, p=weights /
+                           total)) if total > 0 else int(rng.integers(n)))
+        centers.append(_complete_seed(x, mask, idx, num_neighbours))
+        new = masked_sq_distances(x, mask, centers[-1][None])[:, 0]
         closest = np.minimum(closest, new)
-    return np.stack(centres)
+    return np.stack(centers)
 
 
-def _lloyd(x: np.ndarray, mask: np.ndarray, centres: np.ndarray,
-           max_iter: int, tol: float) -> KMeansResult:
-    """Lloyd iterations from given centres."""
+def _lloyd(x: np.ndarray, mask: np.ndarray, centers: np.ndarray, max_iter: int,
+           tol: float) -> KMeansResult:
+    """Lloyd iterations from given centers."""
     labels = np.zeros(x.shape[0], dtype=np.int64)
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        dist = masked_sq_distances(x, mask, centres)
+        dist = masked_sq_distances(x, mask, centers)
         labels = dist.argmin(axis=1)
         closest = dist[np.arange(len(labels)), labels]
-        counts = np.bincount(labels, minlength=len(centres))
+        counts = np.bincount(labels, minlength=len(centers))
         for empty in np.nonzero(counts == 0)[0]:
             far = int(np.argmax(np.where(np.isfinite(closest), closest, -1)))
             labels[far] = empty
             closest[far] = 0.
-        new = _update_centres(x, mask, labels, centres)
-        shift = float(((new - centres)**2).sum())
-        centres = new
+        new = _update_centers(x, mask, labels, centers)
+        shift = float(((new - centers)**2).sum())
+        centers = new
         if shift <= tol:
             break
-    dist = masked_sq_distances(x, mask, centres)
+    dist = masked_sq_distances(x, mask, centers)
     labels = dist.argmin(axis=1)
     inertia = float(dist[np.arange(len(labels)), labels].sum())
-    return KMeansResult(centres, labels, inertia, n_iter)
+    return KMeansResult(centers, labels, inertia, n_iter)
 
 
 def masked_kmeans(x: np.ndarray,
@@ -157,14 +158,14 @@ def masked_kmeans(x: np.ndarray,
         k (int): Number of clusters.
         n_init (int): Restarts; the lowest inertia wins. Defaults to 10.
         max_iter (int): Lloyd iterations per restart. Defaults to 100.
-        tol (float): Stop when the summed squared centre shift is below it.
+        tol (float): Stop when the summed squared center shift is below it.
             Defaults to 1e-8.
         seed (int, optional): Seed of the restarts. Defaults to 0.
         progress (bool): Show a progress bar over restarts. Defaults to
             False.
 
     Returns:
-        KMeansResult: Centres sorted by cluster size (descending) and labels
+        KMeansResult: Centers sorted by cluster size (descending) and labels
         renumbered accordingly.
 
     Raises:
@@ -183,8 +184,8 @@ def masked_kmeans(x: np.ndarray,
         raise ValueError('every sample needs at least one observed entry')
     rng = np.random.default_rng(seed)
     best = None
-    for _ in tqdm(range(n_init), desc='k-means restarts',
-                  disable=not progress):
+    for _ in tqdm(
+            range(n_init), desc='k-means restarts', disable=not progress):
         init = _kmeanspp(x, mask, k, rng)
         result = _lloyd(x, mask, init, max_iter, tol)
         if best is None or result.inertia < best.inertia:
@@ -193,5 +194,5 @@ def masked_kmeans(x: np.ndarray,
     order = np.argsort(-counts, kind='stable')
     relabel = np.empty(k, dtype=np.int64)
     relabel[order] = np.arange(k)
-    return KMeansResult(best.centres[order], relabel[best.labels],
+    return KMeansResult(best.centers[order], relabel[best.labels],
                         best.inertia, best.n_iter)

@@ -21,11 +21,12 @@ from .boxes import box_iou_matrix
 MATCH_METHODS = ('hungarian', 'greedy')
 
 
-def match_boxes(gt_boxes: np.ndarray,
-                det_boxes: np.ndarray,
-                iou_thr: float = 0.5,
-                method: str = 'hungarian'
-                ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def match_boxes(
+        gt_boxes: np.ndarray,
+        det_boxes: np.ndarray,
+        iou_thr: float = 0.5,
+        method: str = 'hungarian'
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Match detections to ground-truth boxes one-to-one.
 
     Args:

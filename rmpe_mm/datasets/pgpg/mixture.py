@@ -1,4 +1,4 @@
-"""Gaussian mixtures over the 4-D normalised box offsets.
+"""Gaussian mixtures over the 4-D normalized box offsets.
 
 Fitting uses scikit-learn's ``GaussianMixture`` (full covariances); sampling
 and densities are done here from the stored parameters, so a saved model
@@ -11,13 +11,13 @@ import numpy as np
 OFFSET_DIM = 4
 
 # Pose-independent Gaussian of the reference code (docs/method.md section 4):
-# per-coordinate mean / std of (xmin, ymin, xmax, ymax) normalised offsets.
+# per-coordinate mean / std of (xmin, ymin, xmax, ymax) normalized offsets.
 PUBLISHED_MEAN = (-0.0142, 0.0043, 0.0154, -0.0013)
 PUBLISHED_STD = (0.1158, 0.0680, 0.1337, 0.0711)
 
 
 class OffsetMixture:
-    """A Gaussian mixture over normalised offsets, ready to sample.
+    """A Gaussian mixture over normalized offsets, ready to sample.
 
     Args:
         weights (Sequence[float]): Component weights (C,), summing to 1.
@@ -118,15 +118,17 @@ class OffsetMixture:
         z = np.stack([
             np.linalg.solve(self.cholesky[c], diff[:, c].T).T
             for c in range(self.num_components)
-        ], axis=1)
+        ],
+                     axis=1)
         log_det = 2 * np.log(np.diagonal(self.cholesky, axis1=1,
                                          axis2=2)).sum(axis=1)
         log_comp = (-0.5 * (z**2).sum(axis=-1) - 0.5 * log_det -
                     0.5 * OFFSET_DIM * np.log(2 * np.pi))
         log_comp = log_comp + np.log(np.maximum(self.weights, 1e-300))
         top = log_comp.max(axis=1, keepdims=True)
-        return (top + np.log(np.exp(log_comp - top).sum(axis=1,
-                                                        keepdims=True)))[:, 0]
+        return (top +
+                np.log(np.exp(log_comp - top).sum(axis=1, keepdims=True)))[:,
+                                                                           0]
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-serialisable parameters."""
@@ -154,7 +156,9 @@ class OffsetMixture:
 def published_mixture() -> OffsetMixture:
     """The reference code's pose-independent Gaussian (diagonal)."""
     cov = np.diag(np.square(PUBLISHED_STD))[None]
-    return OffsetMixture([1.0], np.asarray([PUBLISHED_MEAN]), cov,
+    return OffsetMixture([1.0],
+                         np.asarray([PUBLISHED_MEAN]),
+                         cov,
                          source='published')
 
 
@@ -167,7 +171,7 @@ def fit_offset_mixture(offsets: np.ndarray,
     """Fit a full-covariance Gaussian mixture with scikit-learn.
 
     Args:
-        offsets (np.ndarray): Normalised offsets in shape (N, 4).
+        offsets (np.ndarray): Normalized offsets in shape (N, 4).
         num_components (int): Number of components; reduced to N when there
             are fewer samples than components.
         seed (int): Random state of the EM initialisation. Defaults to 0.

@@ -157,11 +157,11 @@ class PGPGModel:
                 uses ``np.random``'s global state.
 
         Returns:
-            np.ndarray: (N, num, 4) normalised offsets.
+            np.ndarray: (N, num, 4) normalized offsets.
         """
-        return np.stack([
-            self.mixture_for(int(a)).sample(num, rng) for a in atom_ids
-        ]) if len(atom_ids) else np.zeros((0, num, 4))
+        return np.stack(
+            [self.mixture_for(int(a)).sample(num, rng)
+             for a in atom_ids]) if len(atom_ids) else np.zeros((0, num, 4))
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-serialisable form (with ``format`` and ``version``)."""
@@ -170,8 +170,8 @@ class PGPGModel:
             format=PGPG_FORMAT,
             version=PGPG_VERSION,
             num_keypoints=self.num_keypoints,
-            torso_joints=([list(t) for t in self.torso_joints]
-                          if has_atoms else None),
+            torso_joints=([list(t)
+                           for t in self.torso_joints] if has_atoms else None),
             min_keypoints=self.min_keypoints,
             min_torso=self.min_torso,
             atoms=self.atoms.tolist() if has_atoms else None,

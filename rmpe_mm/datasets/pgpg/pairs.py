@@ -23,7 +23,7 @@ from typing import Any, Dict, List, NamedTuple, Optional
 import numpy as np
 from tqdm import tqdm
 
-from .boxes import normalised_offsets, xywh_to_xyxy
+from .boxes import normalized_offsets, xywh_to_xyxy
 from .matching import match_boxes
 
 
@@ -35,7 +35,7 @@ class MatchedPairs(NamedTuple):
         visible (np.ndarray): (P, K) GT visibility flags (COCO v).
         gt_boxes (np.ndarray): (P, 4) GT boxes, xyxy.
         det_boxes (np.ndarray): (P, 4) matched detections, xyxy.
-        offsets (np.ndarray): (P, 4) normalised offsets.
+        offsets (np.ndarray): (P, 4) normalized offsets.
         ious (np.ndarray): (P,) IoU of each pair.
         image_ids (np.ndarray): (P,) image id of each pair.
         stats (dict): Counts (GT people, detections, matches, images).
@@ -155,14 +155,15 @@ def load_matched_pairs(ann_file: str,
         FileNotFoundError: If a file is missing.
         ValueError: On malformed files or a keypoint count mismatch.
     """
-    gt = _gt_by_image(read_json(ann_file, 'annotation file'), ann_file,
-                      num_keypoints)
-    dets = _det_by_image(read_json(det_file, 'detection file'), det_file,
-                         category_id, min_score)
+    gt = _gt_by_image(
+        read_json(ann_file, 'annotation file'), ann_file, num_keypoints)
+    dets = _det_by_image(
+        read_json(det_file, 'detection file'), det_file, category_id,
+        min_score)
     rows: Dict[str, list] = defaultdict(list)
     num_gt = sum(len(v) for v in gt.values())
-    for image_id, anns in tqdm(gt.items(), desc='matching', disable=not
-                               progress):
+    for image_id, anns in tqdm(
+            gt.items(), desc='matching', disable=not progress):
         gt_boxes = xywh_to_xyxy([a['bbox'] for a in anns])
         det_boxes = xywh_to_xyxy(dets.get(image_id, []))
         gi, di, ious = match_boxes(gt_boxes, det_boxes, iou_thr, match)
@@ -189,5 +190,5 @@ def load_matched_pairs(ann_file: str,
         match=match)
     return MatchedPairs(
         np.stack(rows['keypoints']), np.stack(rows['visible']), gt_arr,
-        det_arr, normalised_offsets(det_arr, gt_arr), np.asarray(rows['iou']),
+        det_arr, normalized_offsets(det_arr, gt_arr), np.asarray(rows['iou']),
         np.asarray(rows['image']), stats)

@@ -18,8 +18,12 @@ def _draw_pose(ax, pose: np.ndarray,
     """Draw an aligned pose (K, 2) with image-style y axis."""
     if skeleton:
         for a, b in skeleton:
-            ax.plot(pose[[a, b], 0], pose[[a, b], 1], '-', color='tab:green',
-                    lw=1.5)
+            ax.plot(
+                pose[[a, b], 0],
+                pose[[a, b], 1],
+                '-',
+                color='tab:green',
+                lw=1.5)
     ax.plot(pose[:, 0], pose[:, 1], 'o', color='tab:green', ms=2.5)
 
 
@@ -65,14 +69,15 @@ def plot_pgpg_model(model: PGPGModel,
         top, bottom = axes[0, j], axes[1, j]
         mix = model.atom_mixtures[j]
         samples = mix.sample(num_proposals, rng)
-        box = (model.atom_boxes[j] if model.atom_boxes is not None else
-               np.array([-1., -2., 1., 2.]))
+        box = (
+            model.atom_boxes[j]
+            if model.atom_boxes is not None else np.array([-1., -2., 1., 2.]))
         for prop in apply_offsets(box[None], samples):
             _draw_box(top, prop, color='tab:red', lw=0.5, alpha=0.4)
         _draw_box(top, box, color='k', lw=1.2)
         _draw_pose(top, model.atoms[j], skeleton)
-        top.set_title(f'atom {j} (n={model.atom_counts[j]}, {mix.source})',
-                      fontsize=7)
+        top.set_title(
+            f'atom {j} (n={model.atom_counts[j]}, {mix.source})', fontsize=7)
         top.set_aspect('equal')
         top.invert_yaxis()
         top.axis('off')
@@ -81,10 +86,22 @@ def plot_pgpg_model(model: PGPGModel,
             bottom.plot(own[:, 0], own[:, 1], '.', color='0.6', ms=2)
             bottom.plot(own[:, 2], own[:, 3], '.', color='0.6', ms=2)
         many = mix.sample(500, rng)
-        bottom.plot(many[:, 0], many[:, 1], '.', color='tab:blue', ms=1,
-                    alpha=0.5, label='(x1, y1)')
-        bottom.plot(many[:, 2], many[:, 3], '.', color='tab:red', ms=1,
-                    alpha=0.5, label='(x2, y2)')
+        bottom.plot(
+            many[:, 0],
+            many[:, 1],
+            '.',
+            color='tab:blue',
+            ms=1,
+            alpha=0.5,
+            label='(x1, y1)')
+        bottom.plot(
+            many[:, 2],
+            many[:, 3],
+            '.',
+            color='tab:red',
+            ms=1,
+            alpha=0.5,
+            label='(x2, y2)')
         bottom.set_xlim(-0.5, 0.5)
         bottom.set_ylim(0.5, -0.5)
         bottom.tick_params(labelsize=6)
@@ -92,7 +109,7 @@ def plot_pgpg_model(model: PGPGModel,
             bottom.set_xlabel('x offset / w', fontsize=7)
             bottom.set_ylabel('y offset / h', fontsize=7)
             bottom.legend(fontsize=6, markerscale=4, loc='lower left')
-    fig.suptitle('PGPG atomic poses and proposal offset distributions',
-                 fontsize=9)
+    fig.suptitle(
+        'PGPG atomic poses and proposal offset distributions', fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

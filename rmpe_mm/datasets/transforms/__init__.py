@@ -1,10 +1,10 @@
 """rmpe_mm.datasets.transforms."""
-from .centre_target import GenerateCentreTarget
+from .center_target import GenerateCenterTarget
 from .paired_bbox_transform import RandomPairedBBoxTransform
 from .pose_guided_proposals import PoseGuidedProposals
 from .random_jitter_proposals import RandomJitterProposals
 
 __all__ = [
-    'GenerateCentreTarget', 'PoseGuidedProposals', 'RandomJitterProposals',
+    'GenerateCenterTarget', 'PoseGuidedProposals', 'RandomJitterProposals',
     'RandomPairedBBoxTransform'
 ]

@@ -2,7 +2,6 @@
 from typing import Dict, Optional
 
 import numpy as np
-
 from mmpose.datasets.transforms import RandomBBoxTransform
 from mmpose.registry import TRANSFORMS
 
@@ -12,7 +11,7 @@ class RandomPairedBBoxTransform(RandomBBoxTransform):
     """``RandomBBoxTransform`` moving the ground-truth box with the fed box.
 
     RMPE's parallel SPPE is supervised with the pose in the crop of the
-    ground-truth box (``GenerateCentreTarget``), the main SPPE with the pose
+    ground-truth box (``GenerateCenterTarget``), the main SPPE with the pose
     in the crop actually fed (a proposal). The two crops must differ by the
     proposal's box error alone (docs/method.md, section 2): augmentation
     that a real detector does not cause has to act on both. MMPose's
@@ -25,18 +24,18 @@ class RandomPairedBBoxTransform(RandomBBoxTransform):
     distribution, same random stream as ``RandomBBoxTransform``) and applies
     them as one *camera* change to both boxes:
 
-    - scale ``s``: both boxes are scaled about the ground-truth centre
-      ``c_g`` (the fed centre becomes ``c_g + s (c_p - c_g)``, both sizes
-      are multiplied by ``s``), so the proposal error, normalised by the box
+    - scale ``s``: both boxes are scaled about the ground-truth center
+      ``c_g`` (the fed center becomes ``c_g + s (c_p - c_g)``, both sizes
+      are multiplied by ``s``), so the proposal error, normalized by the box
       size, is unchanged;
-    - shift: both centres move by the same pixels,
+    - shift: both centers move by the same pixels,
       ``offset * gt_bbox_scale`` (MMPose: ``offset * bbox_scale``);
     - rotation: written to ``bbox_rotation`` as MMPose does; ``TopdownAffine``
-      rotates the fed crop and ``GenerateCentreTarget(use_rotation=True)``
+      rotates the fed crop and ``GenerateCenterTarget(use_rotation=True)``
       the ground-truth crop by it.
 
     For a sample whose proposal equals its ground-truth box the two crops,
-    hence the ordinary and the centre-located targets, stay identical.
+    hence the ordinary and the center-located targets, stay identical.
     Without ``gt_bbox_center``/``gt_bbox_scale`` (no proposal transform
     before it) it is exactly ``RandomBBoxTransform``. Place it after the
     proposal transform (``PoseGuidedProposals``/``RandomJitterProposals``)

@@ -4,8 +4,8 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
-
 from mmpose.registry import TRANSFORMS
+
 from ..pgpg.boxes import apply_offsets
 from ..pgpg.model import PGPGModel
 from .proposal_utils import (check_positive, check_probability, clip_boxes,
@@ -19,7 +19,7 @@ class PoseGuidedProposals(BaseTransform):
 
     For each instance: find its atomic pose (nearest atom of a fitted
     :class:`~rmpe_mm.datasets.pgpg.PGPGModel`, from ``tools/fit_pgpg.py``),
-    draw a normalised offset ``(dx1, dy1, dx2, dy2)`` from that atom's
+    draw a normalized offset ``(dx1, dy1, dx2, dy2)`` from that atom's
     Gaussian mixture and move the tight GT box's corners by
     ``(dx1 w, dy1 h, dx2 w, dy2 h)``. Poses without an atom (missing torso
     joints) and models without atoms use the global mixture. Without
@@ -45,7 +45,7 @@ class PoseGuidedProposals(BaseTransform):
     and before ``RandomBBoxTransform``/``TopdownAffine``. To switch it on
     late in training (AlphaPose: epoch 140 of 200), reuse MMDetection's
     pipeline switch hook with a second pipeline that contains it (see
-    ``tests/configs/sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py``)::
+    ``tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py``)::
 
         custom_hooks = [dict(type='mmdet.PipelineSwitchHook',
                              switch_epoch=140,
@@ -112,8 +112,9 @@ class PoseGuidedProposals(BaseTransform):
         if int(max_tries) < 1:
             raise ValueError(f'max_tries must be >= 1, got {max_tries}')
         self.model_file = model_file
-        self.model = (PGPGModel.published()
-                      if model_file is None else PGPGModel.load(model_file))
+        self.model = (
+            PGPGModel.published()
+            if model_file is None else PGPGModel.load(model_file))
         self.padding = float(padding)
         self.prob = float(prob)
         self.patch_prob = float(patch_prob)
@@ -176,8 +177,9 @@ class PoseGuidedProposals(BaseTransform):
         candidates = np.where(is_patch[:, None, None], patch[:, None],
                               candidates)
         if self.clip_to_image:
-            candidates = clip_boxes(
-                candidates, image_shape(results, type(self).__name__))
+            candidates = clip_boxes(candidates,
+                                    image_shape(results,
+                                                type(self).__name__))
         proposals, found = first_valid(candidates, gt, self.min_iou)
         return write_proposals(results, gt, proposals, draw['apply'],
                                is_patch & found, self.padding)

@@ -6,7 +6,7 @@ offsets are defined on tight boxes (detector box vs. tight GT box), so the
 transforms (1) recover the tight GT box as ``center +- scale / (2 p)``
 (this also follows a preceding ``RandomHalfBody``), (2) draw a tight proposal
 around it, and (3) write back ``bbox`` = the tight proposal,
-``bbox_center`` = its centre and ``bbox_scale`` = ``p`` times its size, so the
+``bbox_center`` = its center and ``bbox_scale`` = ``p`` times its size, so the
 crop is enlarged exactly as ``GetBBoxCenterScale`` enlarges a detection at
 test time. ``padding`` must equal ``GetBBoxCenterScale``'s.
 """
@@ -19,7 +19,7 @@ from ..pgpg.boxes import paired_box_iou
 
 def tight_boxes(center: np.ndarray, scale: np.ndarray,
                 padding: float) -> np.ndarray:
-    """Tight xyxy boxes (N, 4) from enlarged centre/scale (N, 2)."""
+    """Tight xyxy boxes (N, 4) from enlarged center/scale (N, 2)."""
     half = np.asarray(scale, np.float64) / (2.0 * padding)
     center = np.asarray(center, np.float64)
     return np.concatenate([center - half, center + half], axis=1)
@@ -68,7 +68,7 @@ def write_proposals(results: Dict, gt: np.ndarray, proposals: np.ndarray,
     ``bbox_center``/``bbox_scale``; kept if already present, i.e. the first
     proposal transform's GT wins) and ``proposal_is_patch``; replaces
     ``bbox`` (xyxy), ``bbox_center`` and ``bbox_scale`` where ``replaced``
-    (elsewhere the incoming centre/scale are kept bit-exact and ``bbox`` is
+    (elsewhere the incoming center/scale are kept bit-exact and ``bbox`` is
     the tight GT box).
 
     Args:

@@ -4,8 +4,8 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
-
 from mmpose.registry import TRANSFORMS
+
 from .proposal_utils import (check_positive, check_probability, clip_boxes,
                              first_valid, image_shape, tight_boxes,
                              write_proposals)
@@ -17,7 +17,7 @@ class RandomJitterProposals(BaseTransform):
 
     The paper's "random jittering" baseline (ablation: 77.9 vs 80.8 mAP with
     PGPG) gives no formula; this documented default jitters location and
-    aspect ratio independently of the pose: the tight GT box's centre moves
+    aspect ratio independently of the pose: the tight GT box's center moves
     by ``U(-shift_factor, shift_factor)`` times its width / height, and its
     width and height are multiplied by independent ``U(scale_range)``
     factors. Of up to ``max_tries`` draws the first with IoU > ``min_iou``
@@ -47,7 +47,7 @@ class RandomJitterProposals(BaseTransform):
         padding (float): ``GetBBoxCenterScale`` padding. Defaults to 1.25.
         prob (float): Probability of replacing an instance's box. Defaults
             to 1.0.
-        shift_factor (float): Maximum centre shift as a fraction of the GT
+        shift_factor (float): Maximum center shift as a fraction of the GT
             width / height. Defaults to 0.2.
         scale_range (Tuple[float, float]): Range of the independent width
             and height factors. Defaults to (0.7, 1.3).
@@ -113,12 +113,13 @@ class RandomJitterProposals(BaseTransform):
         half = 0.5 * draw['scale'] * size
         candidates = np.concatenate([center - half, center + half], axis=-1)
         if self.clip_to_image:
-            candidates = clip_boxes(
-                candidates, image_shape(results, type(self).__name__))
+            candidates = clip_boxes(candidates,
+                                    image_shape(results,
+                                                type(self).__name__))
         proposals, _ = first_valid(candidates, gt, self.min_iou)
         is_patch = np.zeros(gt.shape[0], dtype=bool)
-        return write_proposals(results, gt, proposals, draw['apply'],
-                               is_patch, self.padding)
+        return write_proposals(results, gt, proposals, draw['apply'], is_patch,
+                               self.padding)
 
     def __repr__(self) -> str:
         """Print the options."""

@@ -20,8 +20,8 @@ class SaveMetricsHook(Hook):
     priority = 'LOWEST'
 
     def __init__(self, out_file: str) -> None:
-        if not out_file.endswith(('.json', '.yaml', '.yml', '.pkl',
-                                  '.pickle')):
+        if not out_file.endswith(
+            ('.json', '.yaml', '.yml', '.pkl', '.pickle')):
             raise ValueError(
                 'out_file must end with .json, .yaml, .yml, .pkl or .pickle, '
                 f'got {out_file!r}')

@@ -19,9 +19,8 @@ __all__ = [
     'evaluate_mpii_groups', 'format_mpii_ap_table', 'match_group',
     'pose_anchors', 'summarize_mpii_ap', 'voc_ap', 'MpiiFileEvaluation',
     'evaluate_mpii_files', 'MpiiSubmissionGroup', 'read_mpii_submission',
-    'write_mpii_submission',
-    'ParametricPoseNMS', 'BatchedPoseNMSResult', 'PoseNMSResult',
-    'PoseNMSType', 'batched_parametric_pose_nms', 'build_pose_nms',
-    'parametric_pose_nms', 'POSE_NMS_PRESETS', 'PoseNMSParams',
-    'load_pose_nms_params_file', 'resolve_pose_nms_params'
+    'write_mpii_submission', 'ParametricPoseNMS', 'BatchedPoseNMSResult',
+    'PoseNMSResult', 'PoseNMSType', 'batched_parametric_pose_nms',
+    'build_pose_nms', 'parametric_pose_nms', 'POSE_NMS_PRESETS',
+    'PoseNMSParams', 'load_pose_nms_params_file', 'resolve_pose_nms_params'
 ]

@@ -10,7 +10,7 @@ files' own (MATLAB) coordinates, with the protocol of
   does (same length; image names compared where both files have them); or
 - the release ``RELEASE``: the submission's ``image.name`` select the
   images, each image's consecutive entries are its multi-person groups, in
-  the order :func:`~rmpe_mm.datasets.mpii_mp_converter.form_groups` gives
+  the order :func:`~rmpe_mm.datasets.mpii_multi_person_converter.form_groups` gives
   them (``groups_v12.mat`` groups without a single person, or one group of
   the non-single people without ``groups_file``), the order the converter's
   JSON and :class:`MpiiMultiPersonMAP`'s submission use.
@@ -28,8 +28,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
-from rmpe_mm.datasets.mpii_mp_converter import form_groups
-from rmpe_mm.datasets.mpii_mp_format import NUM_MPII_JOINTS
+from rmpe_mm.datasets.mpii_multi_person_converter import form_groups
+from rmpe_mm.datasets.mpii_multi_person_format import NUM_MPII_JOINTS
 from rmpe_mm.datasets.mpii_release import (ANNOLIST_VAR, MpiiAnnolistEntry,
                                            MpiiRect, MpiiReleaseImage,
                                            load_mpii_annotations,
@@ -99,19 +99,21 @@ def rects_to_gt(rects: Sequence[MpiiRect],
     visibility = np.asarray([r.visibility for r in kept], np.int64)
     heads = np.asarray([r.head_bbox for r in kept], np.float64)
     return (joints.reshape(-1, NUM_MPII_JOINTS, 2),
-            visibility.reshape(-1, NUM_MPII_JOINTS),
-            heads.reshape(-1, 4)), skipped
+            visibility.reshape(-1, NUM_MPII_JOINTS), heads.reshape(-1,
+                                                                   4)), skipped
 
 
-def _collect(parts: Sequence[Tuple[GroupGT, List[str]]]
-             ) -> Tuple[List[GroupGT], List[str]]:
+def _collect(
+    parts: Sequence[Tuple[GroupGT,
+                          List[str]]]) -> Tuple[List[GroupGT], List[str]]:
     """Split :func:`rects_to_gt` results into groups and skipped people."""
     return [gt for gt, _ in parts], [p for _, skip in parts for p in skip]
 
 
-def annolist_groups(entries: Sequence[MpiiAnnolistEntry],
-                    submission: Sequence[MpiiSubmissionGroup]
-                    ) -> Tuple[List[GroupGT], List[str]]:
+def annolist_groups(
+    entries: Sequence[MpiiAnnolistEntry],
+    submission: Sequence[MpiiSubmissionGroup]
+) -> Tuple[List[GroupGT], List[str]]:
     """Ground truth of each submission entry, by position.
 
     Returns:
@@ -136,10 +138,11 @@ def annolist_groups(entries: Sequence[MpiiAnnolistEntry],
     return _collect(parts)
 
 
-def release_groups(images: Sequence[MpiiReleaseImage],
-                   submission: Sequence[MpiiSubmissionGroup],
-                   official: Optional[Sequence[Sequence[Sequence[int]]]]
-                   ) -> Tuple[List[GroupGT], List[str]]:
+def release_groups(
+    images: Sequence[MpiiReleaseImage],
+    submission: Sequence[MpiiSubmissionGroup],
+    official: Optional[Sequence[Sequence[Sequence[int]]]]
+) -> Tuple[List[GroupGT], List[str]]:
     """Ground truth of each submission entry, by image name and group order.
 
     Args:
@@ -192,21 +195,20 @@ def release_groups(images: Sequence[MpiiReleaseImage],
         rects = {r.index: r for r in image.rects}
         where = f'RELEASE.annolist({image.index})'
         parts += [
-            rects_to_gt([rects[i] for i in group], where)
-            for group in members
+            rects_to_gt([rects[i] for i in group], where) for group in members
         ]
         done.add(name)
         start = stop
     return _collect(parts)
 
 
-def evaluate_mpii_files(gt_file: str,
-                        pred_file: str,
-                        groups_file: Optional[str] = None,
-                        thr: float = PCKH_THRESHOLD,
-                        head_size_factor: float = HEAD_SIZE_FACTOR,
-                        count_unpredicted_groups: bool = False
-                        ) -> MpiiFileEvaluation:
+def evaluate_mpii_files(
+        gt_file: str,
+        pred_file: str,
+        groups_file: Optional[str] = None,
+        thr: float = PCKH_THRESHOLD,
+        head_size_factor: float = HEAD_SIZE_FACTOR,
+        count_unpredicted_groups: bool = False) -> MpiiFileEvaluation:
     """Score a submission ``.mat`` against a ground-truth ``.mat``.
 
     Args:

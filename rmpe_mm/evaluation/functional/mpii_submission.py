@@ -20,9 +20,8 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 from scipy.io import savemat
 
-from rmpe_mm.datasets.mpii_mp_format import NUM_MPII_JOINTS
-from rmpe_mm.datasets.mpii_release import (iter_mpii_annolist,
-                                           iter_mpii_points)
+from rmpe_mm.datasets.mpii_multi_person_format import NUM_MPII_JOINTS
+from rmpe_mm.datasets.mpii_release import iter_mpii_annolist, iter_mpii_points
 from rmpe_mm.utils.matlab_struct import mat_elements, mat_field, mat_number
 
 #: Variable of the submission file.
@@ -52,10 +51,9 @@ def _pose_score(scores: np.ndarray) -> float:
     return float(finite.mean()) if finite.size else 0.0
 
 
-def write_mpii_submission(
-        path: str,
-        groups: Sequence[Tuple[str, np.ndarray, np.ndarray]],
-        coord_offset: float = 1.0) -> str:
+def write_mpii_submission(path: str,
+                          groups: Sequence[Tuple[str, np.ndarray, np.ndarray]],
+                          coord_offset: float = 1.0) -> str:
     """Save predictions in the toolkit's ``pred`` layout.
 
     Args:
@@ -146,8 +144,8 @@ def read_mpii_submission(path: str,
             r_where = f'{where}.annorect({r + 1})'
             for jid, point, p_where, xy in iter_mpii_points(
                     mat_field(rect, 'annopoints'), r_where):
-                score = mat_number(mat_field(point, 'score'),
-                                   f'{p_where}.score')
+                score = mat_number(
+                    mat_field(point, 'score'), f'{p_where}.score')
                 if score is None:
                     raise ValueError(f'{p_where} has no score')
                 kpts[r, jid] = np.asarray(xy) + coord_offset

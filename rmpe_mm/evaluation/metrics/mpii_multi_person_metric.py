@@ -10,8 +10,8 @@ from mmengine.fileio import get_local_path, load
 from mmengine.logging import print_log
 from mmpose.registry import METRICS
 
-from rmpe_mm.datasets.mpii_mp_format import (NUM_MPII_JOINTS, MpiiImageGT,
-                                             parse_mpii_mp_json)
+from rmpe_mm.datasets.mpii_multi_person_format import (
+    NUM_MPII_JOINTS, MpiiImageGT, parse_mpii_multi_person_json)
 from ..functional.mpii_map import (HEAD_SIZE_FACTOR, MPII_ANCHOR_IDS,
                                    MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES,
                                    PCKH_THRESHOLD, MpiiAPAccumulator,
@@ -22,8 +22,8 @@ from ..functional.mpii_submission import write_mpii_submission
 from ..functional.pose_nms import PoseNMSType, build_pose_nms
 
 _Poses = Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-_Group = Tuple[str, np.ndarray, np.ndarray,
-               Tuple[np.ndarray, np.ndarray, np.ndarray]]
+_Group = Tuple[str, np.ndarray, np.ndarray, Tuple[np.ndarray, np.ndarray,
+                                                  np.ndarray]]
 
 
 @METRICS.register_module()
@@ -60,7 +60,7 @@ class MpiiMultiPersonMAP(BaseMetric):
         head_size_factor (float): Head size = factor * head-box diagonal.
             Default: 0.6.
         group_assignment (str): Where group boxes overlap, ``'nearest'``
-            (box centre nearest to the pelvis-thorax midpoint) or
+            (box center nearest to the pelvis-thorax midpoint) or
             ``'first'``. Default: ``'nearest'`` (RMPE does not say).
         group_anchor_fallback (bool): Locate a pose without a finite
             pelvis and thorax by the mean of its finite hips and shoulders,
@@ -180,16 +180,17 @@ class MpiiMultiPersonMAP(BaseMetric):
                     acc.add(self._match(kpts, scores, gt_group))
         if self.submission_file is not None:
             write_mpii_submission(self.submission_file, submission)
-            print_log(f'MPII submission written to {self.submission_file}',
-                      logger='current')
+            print_log(
+                f'MPII submission written to {self.submission_file}',
+                logger='current')
         for message in self._pose_warnings(counts):
             print_log(message, logger='current', level=logging.WARNING)
         if self.format_only:
             return {}
         ap = acc.compute()
         table = summarize_mpii_ap(ap, MPII_EVAL_JOINT_IDS)
-        per_joint = ', '.join(
-            f'{n} {a:.1f}' for n, a in zip(MPII_EVAL_JOINT_NAMES, ap))
+        per_joint = ', '.join(f'{n} {a:.1f}'
+                              for n, a in zip(MPII_EVAL_JOINT_NAMES, ap))
         print_log(
             f'MPII multi-person AP ({len(submission)} groups)\n'
             f'{format_mpii_ap_table(table)}\nper joint: {per_joint}\n'
@@ -230,8 +231,8 @@ class MpiiMultiPersonMAP(BaseMetric):
             head_size_factor=self.head_size_factor,
             count_unpredicted_groups=self.count_unpredicted_groups)
 
-    def _image_groups(self, gt: MpiiImageGT, poses: Optional[_Poses]
-                      ) -> Tuple[List[_Group], Counter]:
+    def _image_groups(self, gt: MpiiImageGT,
+                      poses: Optional[_Poses]) -> Tuple[List[_Group], Counter]:
         """The groups of one image after NMS and group assignment.
 
         Returns:
@@ -263,8 +264,8 @@ class MpiiMultiPersonMAP(BaseMetric):
     def _nms(self, poses: Optional[_Poses]) -> Tuple[np.ndarray, np.ndarray]:
         """Keypoints and scores of one image after the pose NMS."""
         if poses is None or len(poses[0]) == 0:
-            return (np.zeros((0, NUM_MPII_JOINTS, 2)),
-                    np.zeros((0, NUM_MPII_JOINTS)))
+            return (np.zeros(
+                (0, NUM_MPII_JOINTS, 2)), np.zeros((0, NUM_MPII_JOINTS)))
         kpts, kpt_scores, bboxes, bbox_scores = poses
         if self.pose_nms is None:
             return kpts, kpt_scores
@@ -272,17 +273,18 @@ class MpiiMultiPersonMAP(BaseMetric):
             raise ValueError('pose NMS needs pred_instances.bboxes; set '
                              'pose_nms=None for predictions without boxes')
         result = self.pose_nms(bboxes, bbox_scores, kpts, kpt_scores)
-        return (np.asarray(result.keypoints, dtype=np.float64).reshape(
-            -1, NUM_MPII_JOINTS, 2),
-                np.asarray(result.keypoint_scores, dtype=np.float64).reshape(
-                    -1, NUM_MPII_JOINTS))
+        return (np.asarray(result.keypoints,
+                           dtype=np.float64).reshape(-1, NUM_MPII_JOINTS, 2),
+                np.asarray(result.keypoint_scores,
+                           dtype=np.float64).reshape(-1, NUM_MPII_JOINTS))
 
     def _ground_truth(self, results: List[dict]) -> Dict[int, MpiiImageGT]:
         """Per-image GT from ``ann_file`` or from the samples' ``mpii_gt``."""
         if self.ann_file is not None:
             if self._ann_gt is None:
                 with get_local_path(self.ann_file) as local_path:
-                    self._ann_gt = parse_mpii_mp_json(load(local_path))
+                    self._ann_gt = parse_mpii_multi_person_json(
+                        load(local_path))
             return self._ann_gt
         gts: Dict[int, MpiiImageGT] = {}
         for entry in results:
@@ -311,10 +313,12 @@ class MpiiMultiPersonMAP(BaseMetric):
         stacked = {}
         for img_id, entries in per_image.items():
             has_boxes = all(e['bboxes'] is not None for e in entries)
-            stacked[img_id] = (
-                np.concatenate([e['keypoints'] for e in entries]),
-                np.concatenate([e['keypoint_scores'] for e in entries]),
-                np.concatenate([e['bboxes'] for e in entries])
-                if has_boxes else None,
-                np.concatenate([e['bbox_scores'] for e in entries]))
+            stacked[img_id] = (np.concatenate([
+                e['keypoints'] for e in entries
+            ]), np.concatenate([
+                e['keypoint_scores'] for e in entries
+            ]), np.concatenate([e['bboxes']
+                                for e in entries]) if has_boxes else None,
+                               np.concatenate(
+                                   [e['bbox_scores'] for e in entries]))
         return stacked

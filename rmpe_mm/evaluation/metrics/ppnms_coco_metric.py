@@ -95,9 +95,12 @@ class PPNMSCocoMetric(CocoMetric):
         preds, gts = zip(*results)
         cands = _flatten_predictions(preds)
         num_k = cands['keypoints'].shape[1]
-        out = self.pose_nms(cands['bboxes'], cands['bbox_scores'],
-                            cands['keypoints'], cands['keypoint_scores'],
-                            image_ids=cands['group'])
+        out = self.pose_nms(
+            cands['bboxes'],
+            cands['bbox_scores'],
+            cands['keypoints'],
+            cands['keypoint_scores'],
+            image_ids=cands['group'])
         keep = np.asarray(out.keep)
         if self.ppnms_score_mode == 'alphapose':
             scores = np.asarray(out.scores, dtype=np.float64)
@@ -132,8 +135,8 @@ class PPNMSCocoMetric(CocoMetric):
             if i < len(new_preds):
                 padded.append((new_preds[i], gt))
             else:
-                pred = dict(empty, id=('ppnms-empty', i),
-                            img_id=preds[i]['img_id'])
+                pred = dict(
+                    empty, id=('ppnms-empty', i), img_id=preds[i]['img_id'])
                 padded.append((pred, gt))
         return padded
 
@@ -168,12 +171,14 @@ def _flatten_predictions(preds: Sequence[dict]) -> Dict[str, np.ndarray]:
     img_ids = [_scalar_id(p['img_id']) for p, _ in rows]
     # ground-truth-box samples carry their category as a (1,) array
     cat_ids = [_scalar_id(p['category_id']) for p, _ in rows]
-    xywh = np.array([np.asarray(p['bbox'][i], dtype=np.float64)
-                     for p, i in rows]).reshape(len(rows), 4)
+    xywh = np.array([
+        np.asarray(p['bbox'][i], dtype=np.float64) for p, i in rows
+    ]).reshape(len(rows), 4)
     pairs = OrderedDict()
-    group = np.array(
-        [pairs.setdefault((im, c), len(pairs)) for im, c in zip(img_ids,
-                                                                  cat_ids)])
+    group = np.array([
+        pairs.setdefault((im, c), len(pairs))
+        for im, c in zip(img_ids, cat_ids)
+    ])
     return dict(
         img_ids=img_ids,
         category_ids=cat_ids,
@@ -183,9 +188,9 @@ def _flatten_predictions(preds: Sequence[dict]) -> Dict[str, np.ndarray]:
                               axis=1),
         bbox_scores=np.array(
             [float(np.asarray(p['bbox_scores'])[i]) for p, i in rows]),
-        keypoints=np.stack(
-            [np.asarray(p['keypoints'][i], dtype=np.float64)
-             for p, i in rows]),
+        keypoints=np.stack([
+            np.asarray(p['keypoints'][i], dtype=np.float64) for p, i in rows
+        ]),
         keypoint_scores=np.stack([
             np.asarray(p['keypoint_scores'][i], dtype=np.float64)
             for p, i in rows

@@ -5,12 +5,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
-from torch import Tensor, nn
-
 from mmpose.models.backbones.base_backbone import BaseBackbone
 from mmpose.models.backbones.resnet import BasicBlock, Bottleneck, ResLayer
 from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptMultiConfig
+from torch import Tensor, nn
 
 #: Residual units the hourglass can be built from.
 BLOCKS: Dict[str, type] = dict(basic=BasicBlock, bottleneck=Bottleneck)
@@ -42,7 +41,7 @@ class HourglassLevel(BaseModule):
         blocks (Sequence[int]): Residual units per level, same length.
         block (type): Residual unit class (``BasicBlock`` or
             ``Bottleneck``).
-        norm_cfg (dict): Normalisation layer config.
+        norm_cfg (dict): Normalization layer config.
     """
 
     def __init__(self, channels: Sequence[int], blocks: Sequence[int],
@@ -105,7 +104,7 @@ class LightHourglassNet(BaseBackbone):
         block (str): ``'basic'`` (two ``3x3`` convs, as MMPose's
             ``HourglassNet``) or ``'bottleneck'`` (Newell's unit). Defaults
             to ``'basic'``.
-        norm_cfg (dict, optional): Normalisation config. Defaults to None:
+        norm_cfg (dict, optional): Normalization config. Defaults to None:
             ``dict(type='BN', requires_grad=True)``.
         init_cfg (dict | list[dict], optional): Initialisation config.
             Defaults to None: the layers' own initialisation (``ConvModule``:
@@ -137,18 +136,23 @@ class LightHourglassNet(BaseBackbone):
         self._check_args(num_stacks, downsample_times, stem_channels,
                          stem_stride, stage_channels, stage_blocks,
                          feat_channels, block)
-        norm_cfg = (dict(type='BN', requires_grad=True)
-                    if norm_cfg is None else copy.deepcopy(norm_cfg))
+        norm_cfg = (
+            dict(type='BN', requires_grad=True)
+            if norm_cfg is None else copy.deepcopy(norm_cfg))
         unit = BLOCKS[block]
         width = int(stage_channels[0])
         self.num_stacks = int(num_stacks)
         self.stem_stride = int(stem_stride)
         self.stem = nn.Sequential(
-            ConvModule(3, stem_channels, 3, stride=2, padding=1,
-                       norm_cfg=norm_cfg),
-            ResLayer(unit, 1, stem_channels, width,
-                     stride=self.stem_stride // 2,
-                     norm_cfg=copy.deepcopy(norm_cfg)))
+            ConvModule(
+                3, stem_channels, 3, stride=2, padding=1, norm_cfg=norm_cfg),
+            ResLayer(
+                unit,
+                1,
+                stem_channels,
+                width,
+                stride=self.stem_stride // 2,
+                norm_cfg=copy.deepcopy(norm_cfg)))
         self.hourglasses = nn.ModuleList([
             HourglassLevel(stage_channels, stage_blocks, unit, norm_cfg)
             for _ in range(num_stacks)
@@ -158,14 +162,14 @@ class LightHourglassNet(BaseBackbone):
             for _ in range(num_stacks)
         ])
         self.merges = nn.ModuleList([
-            ConvModule(feat_channels, width, 1, norm_cfg=norm_cfg,
-                       act_cfg=None) for _ in range(num_stacks - 1)
+            ConvModule(
+                feat_channels, width, 1, norm_cfg=norm_cfg, act_cfg=None)
+            for _ in range(num_stacks - 1)
         ])
 
     @staticmethod
-    def _check_args(num_stacks: int, downsample_times: int,
-                    stem_channels: int, stem_stride: int,
-                    stage_channels: Sequence[int],
+    def _check_args(num_stacks: int, downsample_times: int, stem_channels: int,
+                    stem_stride: int, stage_channels: Sequence[int],
                     stage_blocks: Sequence[int], feat_channels: int,
                     block: str) -> None:
         """Raise ValueError naming the first bad argument."""
@@ -179,8 +183,8 @@ class LightHourglassNet(BaseBackbone):
         if block not in BLOCKS:
             raise ValueError(f'block must be one of {sorted(BLOCKS)}, got '
                              f'{block!r}')
-        for name, seq in (('stage_channels', stage_channels),
-                          ('stage_blocks', stage_blocks)):
+        for name, seq in (('stage_channels', stage_channels), ('stage_blocks',
+                                                               stage_blocks)):
             if len(seq) != downsample_times + 1:
                 raise ValueError(
                     f'{name} needs downsample_times + 1 = '
@@ -205,8 +209,8 @@ class LightHourglassNet(BaseBackbone):
         """
         inter = self.stem(x)
         feats: List[Tensor] = []
-        for i, (hourglass, out_conv) in enumerate(
-                zip(self.hourglasses, self.out_convs)):
+        for i, (hourglass,
+                out_conv) in enumerate(zip(self.hourglasses, self.out_convs)):
             feat = out_conv(hourglass(inter))
             feats.append(feat)
             if i < self.num_stacks - 1:

@@ -5,16 +5,16 @@ predicts keypoints in the warped crop; ``theta`` maps them to the crop.
 """
 import numpy as np
 import torch
+from mmpose.utils.typing import InstanceList
 from torch import Tensor
 
-from mmpose.utils.typing import InstanceList
 from ..utils.affine import warped_to_crop_pixels
 
 
 def keypoints_to_crop(preds: InstanceList, theta: Tensor,
                       input_size) -> InstanceList:
     """Map each sample's predicted keypoints from the warped crop to the
-    crop (input-space pixels, pixel centres at integers), in place.
+    crop (input-space pixels, pixel centers at integers), in place.
 
     Args:
         preds (list[InstanceData]): One per sample, ``keypoints (I, K, 2+)``.

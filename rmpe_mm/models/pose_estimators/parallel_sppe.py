@@ -1,8 +1,8 @@
 """RMPE's frozen parallel SPPE: build it, load its weights, its loss.
 
-docs/method.md, section 2: a pose model trained on centre-located
+docs/method.md, section 2: a pose model trained on center-located
 targets, frozen, sees the STN's warped crop; its loss against the
-centre-located targets (``GenerateCentreTarget``) trains the STN only.
+center-located targets (``GenerateCenterTarget``) trains the STN only.
 """
 import copy
 import logging
@@ -10,20 +10,20 @@ from typing import Optional, Tuple
 
 from mmengine.logging import print_log
 from mmengine.structures import InstanceData, PixelData
-from torch import Tensor
-
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 from mmpose.utils.typing import ConfigType, OptConfigType, SampleList
-from rmpe_mm.datasets.transforms.centre_target import (CENTRE_HEATMAPS,
-                                                       CENTRE_WEIGHTS)
+from torch import Tensor
+
+from rmpe_mm.datasets.transforms.center_target import (CENTER_HEATMAPS,
+                                                       CENTER_WEIGHTS)
 from ..utils.checkpoint import load_submodule_weights
 from ..utils.head_loss import HEATMAP_HEAD_TYPES
 
 
 def build_parallel_sppe(
-        cfg: ConfigType
+    cfg: ConfigType
 ) -> Tuple[TopdownPoseEstimator, Optional[str], Optional[str]]:
     """Build the frozen parallel SPPE from its config.
 
@@ -60,8 +60,7 @@ def build_parallel_sppe(
     return model, checkpoint, prefix
 
 
-def load_parallel_sppe(model: TopdownPoseEstimator,
-                       checkpoint: Optional[str],
+def load_parallel_sppe(model: TopdownPoseEstimator, checkpoint: Optional[str],
                        prefix: Optional[str]) -> None:
     """Load the parallel SPPE's weights, or warn that there are none.
 
@@ -83,40 +82,40 @@ def load_parallel_sppe(model: TopdownPoseEstimator,
         level=logging.WARNING)
 
 
-def centre_sample(data_sample: PoseDataSample) -> PoseDataSample:
-    """A sample whose ordinary targets are the centre-located ones.
+def center_sample(data_sample: PoseDataSample) -> PoseDataSample:
+    """A sample whose ordinary targets are the center-located ones.
 
     Raises:
-        ValueError: The sample lacks the centre-located targets.
+        ValueError: The sample lacks the center-located targets.
     """
     fields = data_sample.get('gt_fields', None)
     labels = data_sample.get('gt_instance_labels', None)
-    if (fields is None or CENTRE_HEATMAPS not in fields or labels is None
-            or CENTRE_WEIGHTS not in labels):
+    if (fields is None or CENTER_HEATMAPS not in fields or labels is None
+            or CENTER_WEIGHTS not in labels):
         raise ValueError(
-            f'data sample lacks gt_fields.{CENTRE_HEATMAPS} / '
-            f'gt_instance_labels.{CENTRE_WEIGHTS}, which the parallel '
-            'SPPE needs: add GenerateCentreTarget to the train pipeline '
+            f'data sample lacks gt_fields.{CENTER_HEATMAPS} / '
+            f'gt_instance_labels.{CENTER_WEIGHTS}, which the parallel '
+            'SPPE needs: add GenerateCenterTarget to the train pipeline '
             '(after GenerateTarget)')
     return PoseDataSample(
-        gt_fields=PixelData(heatmaps=fields.get(CENTRE_HEATMAPS)),
+        gt_fields=PixelData(heatmaps=fields.get(CENTER_HEATMAPS)),
         gt_instance_labels=InstanceData(
-            keypoint_weights=labels.get(CENTRE_WEIGHTS)))
+            keypoint_weights=labels.get(CENTER_WEIGHTS)))
 
 
 def parallel_sppe_loss(model: TopdownPoseEstimator, warped: Tensor,
                        data_samples: SampleList, train_cfg: OptConfigType,
                        weight: float) -> dict:
-    """Frozen parallel SPPE on the STN output vs centre targets.
+    """Frozen parallel SPPE on the STN output vs center targets.
 
     Returns:
         dict: ``loss_parallel`` (the head's ``loss_kpt`` times ``weight``)
         and the head's other outputs with a ``parallel_`` prefix (losses
         times ``weight``).
     """
-    centre_samples = [centre_sample(d) for d in data_samples]
+    center_samples = [center_sample(d) for d in data_samples]
     raw = model.head.loss(
-        model.extract_feat(warped), centre_samples, train_cfg=train_cfg)
+        model.extract_feat(warped), center_samples, train_cfg=train_cfg)
     losses = dict()
     for key, value in raw.items():
         if key == 'loss_kpt':

@@ -3,13 +3,13 @@ import copy
 from typing import List, Optional, Tuple, Union
 
 from mmengine.structures import PixelData
-from torch import Tensor
-
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import MODELS
 from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
                                  OptMultiConfig, PixelDataList, SampleList)
+from torch import Tensor
+
 from ..utils.affine import (HEATMAP_MAPPINGS, affine_inverse,
                             theta_in_heatmap_frame, unwarp_heatmap_stages,
                             unwarp_heatmaps, warp_images)
@@ -27,7 +27,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     """Top-down estimator with RMPE's SSTN and parallel SPPE.
 
     ``inputs -> STN warp -> SPPE (backbone, neck, head) -> SDTN un-warp``.
-    The SSTN (docs/method.md, section 1) lets the model re-centre an
+    The SSTN (docs/method.md, section 1) lets the model re-center an
     imperfect box; the frozen parallel SPPE (section 2) supervises the STN
     during training only.
 
@@ -38,10 +38,10 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     as the head's own ``loss`` does
     (:func:`~rmpe_mm.models.utils.heatmap_head_loss`; heads overriding
     ``loss`` cannot be trained). With a parallel SPPE, it sees the warped
-    crop (no SDTN) and its head's loss against the centre-located targets
-    (``gt_fields.centre_heatmaps``,
-    ``gt_instance_labels.centre_keypoint_weights``, written by
-    ``GenerateCentreTarget``) is added as ``loss_parallel`` (times
+    crop (no SDTN) and its head's loss against the center-located targets
+    (``gt_fields.center_heatmaps``,
+    ``gt_instance_labels.center_keypoint_weights``, written by
+    ``GenerateCenterTarget``) is added as ``loss_parallel`` (times
     ``parallel_loss_weight``; its other outputs get a ``parallel_`` prefix,
     e.g. ``parallel_acc_pose``). ``stn_guarded`` (number of near-singular
     ``theta`` replaced by the identity in the batch) is logged too.
@@ -56,7 +56,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     ``models/utils/head_loss.py``: ``HeatmapHead``, ``CPMHead`` and
     subclasses) are fully supported. Any other head (RTMCC /
     SimCC, regression) is supported at inference only: its predicted
-    keypoints (input-space pixels, pixel centres at integers) are mapped
+    keypoints (input-space pixels, pixel centers at integers) are mapped
     back through the STN map, ``theta``, which is the point form of the
     SDTN; flip test runs the head once per branch and averages the mapped
     keypoints (flip ``x -> w - 1 - x``). Training such a model raises
@@ -68,7 +68,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     frozen: ``requires_grad=False`` and kept in eval mode by :meth:`train`,
     so its BatchNorm statistics never move. It receives the main model's
     preprocessed, warped input, so it must use the same input size and
-    normalisation; its head must be a heatmap head.
+    normalization; its head must be a heatmap head.
 
     When its weights are loaded: by :meth:`init_weights`, never at
     construction. MMEngine's ``Runner.train`` calls ``init_weights`` and
@@ -159,8 +159,8 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         self.parallel_sppe: Optional[TopdownPoseEstimator] = None
         if parallel_sppe is not None:
             (self.parallel_sppe, self.parallel_checkpoint,
-             self.parallel_checkpoint_prefix) = build_parallel_sppe(
-                 parallel_sppe)
+             self.parallel_checkpoint_prefix
+             ) = build_parallel_sppe(parallel_sppe)
 
     # ------------------------------------------------------------------
     # construction, initialisation, modes
@@ -217,12 +217,12 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         """The SDTN's map at the heatmap resolution.
 
         Args:
-            theta (Tensor): (N, 2, 3) STN maps (crop normalised coords).
+            theta (Tensor): (N, 2, 3) STN maps (crop normalized coords).
             input_size (tuple[int, int]): Crop size (w, h).
             heatmap_size (tuple[int, int]): Heatmap size (w, h).
 
         Returns:
-            Tensor: (N, 2, 3) ``theta^-1`` in heatmap normalised
+            Tensor: (N, 2, 3) ``theta^-1`` in heatmap normalized
             coordinates (``heatmap_mapping``).
         """
         return theta_in_heatmap_frame(
@@ -269,7 +269,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         Args:
             inputs (Tensor): (N, C, H, W) preprocessed crops.
             data_samples (list[PoseDataSample]): Batch samples with the
-                ordinary targets (and the centre-located ones when a
+                ordinary targets (and the center-located ones when a
                 parallel SPPE is configured).
 
         Returns:

@@ -7,10 +7,10 @@ import torch
 import torch.nn.functional as F
 from mmengine.logging import MessageHub, print_log
 from mmengine.model import BaseModule
-from torch import Tensor, nn
-
 from mmpose.registry import MODELS
 from mmpose.utils.typing import OptConfigType, OptMultiConfig
+from torch import Tensor, nn
+
 from ..utils.affine import guard_singular_theta
 
 #: Bias of the final linear layer: the identity map ``[[1, 0, 0], [0, 1, 0]]``.
@@ -33,7 +33,8 @@ def _project_scale_translation(theta: Tensor) -> Tensor:
     zero = torch.zeros_like(s)
     lin = torch.stack(
         [torch.stack([s, zero], dim=-1),
-         torch.stack([zero, s], dim=-1)], dim=1)
+         torch.stack([zero, s], dim=-1)],
+        dim=1)
     return torch.cat([lin, theta[:, :, 2:]], dim=2)
 
 
@@ -52,7 +53,7 @@ class STNLocalizer(BaseModule):
     and ``Linear(feat_channels, 6)`` whose weights are 0 and bias
     ``[1, 0, 0, 0, 1, 0]``: the network starts as the identity map, so an
     SSTN model starts exactly as its SPPE. ``theta`` is in PyTorch's
-    normalised (x, y) coordinates, ``align_corners=False`` (see
+    normalized (x, y) coordinates, ``align_corners=False`` (see
     :mod:`rmpe_mm.models.utils.affine`).
 
     Near-singular guard (documented behaviour): a sample whose ``theta`` has
@@ -105,17 +106,19 @@ class STNLocalizer(BaseModule):
                              f'{sorted(_CONSTRAINTS)}, got {constraint!r}')
         if min_abs_det < 0:
             raise ValueError(f'min_abs_det must be >= 0, got {min_abs_det}')
-        if input_size is not None and (len(input_size) != 2 or min(
-                int(v) for v in input_size) <= 0):
+        if input_size is not None and (len(input_size) != 2
+                                       or min(int(v)
+                                              for v in input_size) <= 0):
             raise ValueError(
                 f'input_size must be (w, h) > 0 or None, got {input_size}')
         if backbone is None:
             backbone = dict(type='ResNet', depth=18)
         self.backbone = MODELS.build(copy.deepcopy(backbone))
         self.fc = nn.Linear(feat_channels, 6)
-        self.input_size: Optional[Tuple[int, int]] = (
-            None if input_size is None else
-            (int(input_size[0]), int(input_size[1])))
+        self.input_size: Optional[Tuple[int,
+                                        int]] = (None if input_size is None
+                                                 else (int(input_size[0]),
+                                                       int(input_size[1])))
         self.constraint = constraint
         self.min_abs_det = float(min_abs_det)
         self.last_num_guarded = 0
@@ -141,7 +144,10 @@ class STNLocalizer(BaseModule):
         if tuple(x.shape[-2:]) == (h, w):
             return x
         return F.interpolate(
-            x, size=(h, w), mode='bilinear', align_corners=False,
+            x,
+            size=(h, w),
+            mode='bilinear',
+            align_corners=False,
             antialias=True)
 
     def predict_raw(self, x: Tensor) -> Tensor:
@@ -164,7 +170,7 @@ class STNLocalizer(BaseModule):
         """Predict the guarded ``theta`` of each crop.
 
         Args:
-            x (Tensor): (N, C, H, W) input crops (normalised images).
+            x (Tensor): (N, C, H, W) input crops (normalized images).
 
         Returns:
             Tensor: (N, 2, 3) theta, finite with ``|det A| >= min_abs_det``.
@@ -181,8 +187,8 @@ class STNLocalizer(BaseModule):
             return
         before = self.num_guarded_total
         self.num_guarded_total += num
-        MessageHub.get_current_instance().update_info(
-            'stn/num_guarded_total', self.num_guarded_total)
+        MessageHub.get_current_instance().update_info('stn/num_guarded_total',
+                                                      self.num_guarded_total)
         # warn at the first event and whenever the total passes 2^k
         if before == 0 or (self.num_guarded_total.bit_length() >
                            before.bit_length()):

@@ -10,8 +10,7 @@ from .head_loss import check_heatmap_head_loss, heatmap_head_loss
 __all__ = [
     'affine_det', 'affine_inverse', 'guard_singular_theta', 'identity_theta',
     'normalized_to_pixel', 'pixel_to_normalized', 'theta_in_heatmap_frame',
-    'transform_points',
-    'unwarp_heatmap_stages', 'unwarp_heatmaps', 'warp_images',
-    'warped_to_crop_pixels', 'find_prefix', 'load_submodule_weights',
-    'check_heatmap_head_loss', 'heatmap_head_loss'
+    'transform_points', 'unwarp_heatmap_stages', 'unwarp_heatmaps',
+    'warp_images', 'warped_to_crop_pixels', 'find_prefix',
+    'load_submodule_weights', 'check_heatmap_head_loss', 'heatmap_head_loss'
 ]

@@ -2,15 +2,15 @@
 
 Conventions (docs/method.md, section 1):
 
-- ``theta`` (N, 2, 3) = ``[A | t]`` maps *target* (output grid) normalised
-  coordinates to *source* (input) normalised coordinates,
+- ``theta`` (N, 2, 3) = ``[A | t]`` maps *target* (output grid) normalized
+  coordinates to *source* (input) normalized coordinates,
   ``[x_s, y_s]^T = A @ [x_t, y_t]^T + t``, in PyTorch's (x, y) order.
-- Normalised coordinates follow ``align_corners=False``: -1 and +1 are the
+- Normalized coordinates follow ``align_corners=False``: -1 and +1 are the
   outer borders of the image at every resolution. Every sampling call here
   uses ``align_corners=False``.
 - One ``theta`` is *not* exactly the same map on a crop and on its heatmaps
   under MMPose's codecs: ``MSRAHeatmap`` puts input pixel ``x`` at heatmap
-  pixel ``x * w / W`` (pixel centres at integers), which in normalised
+  pixel ``x * w / W`` (pixel centers at integers), which in normalized
   coordinates is a shift by ``1/w - 1/W``; ``UDPHeatmap`` scales by
   ``(w - 1) / (W - 1)``. :func:`theta_in_heatmap_frame` conjugates ``theta``
   by that change of frame, so the SDTN is exact at the heatmap resolution
@@ -85,9 +85,8 @@ def affine_det(theta: Tensor) -> Tensor:
     return theta[:, 0, 0] * theta[:, 1, 1] - theta[:, 0, 1] * theta[:, 1, 0]
 
 
-def affine_inverse(
-        theta: Tensor,
-        min_abs_det: float = DEFAULT_INVERSE_MIN_ABS_DET) -> Tensor:
+def affine_inverse(theta: Tensor,
+                   min_abs_det: float = DEFAULT_INVERSE_MIN_ABS_DET) -> Tensor:
     """Exact inverse affine map: the SDTN parameter ``gamma``.
 
     ``gamma = [A^-1 | -A^-1 t]``, computed in closed form for 2x2 ``A``
@@ -109,8 +108,8 @@ def affine_inverse(
             guard ``theta`` first (:func:`guard_singular_theta`).
     """
     det = affine_det(theta)
-    bad = ~torch.isfinite(theta).flatten(1).all(dim=1) | (det.abs() <=
-                                                          min_abs_det)
+    bad = ~torch.isfinite(theta).flatten(1).all(dim=1) | (
+        det.abs() <= min_abs_det)
     if bool(bad.any()):
         idx = torch.nonzero(bad).flatten().tolist()
         raise ValueError(
@@ -131,14 +130,14 @@ def affine_inverse(
 #: ``'scale'`` ``x_h = x * w / W`` (MMPose's ``MSRAHeatmap``,
 #: ``MegviiHeatmap``, ``SimCC``-style ratios), ``'udp'``
 #: ``x_h = x * (w - 1) / (W - 1)`` (``UDPHeatmap``), ``'normalized'`` the same
-#: normalised coordinates at both sizes (one ``theta`` for both; exact only
+#: normalized coordinates at both sizes (one ``theta`` for both; exact only
 #: if the codec maps pixel borders to borders).
 HEATMAP_MAPPINGS = ('scale', 'udp', 'normalized')
 
 
 def _frame_change(input_len: int, heatmap_len: int,
                   mapping: str) -> Tuple[float, float]:
-    """``(a, b)`` with ``v = a * u + b`` from input to heatmap normalised
+    """``(a, b)`` with ``v = a * u + b`` from input to heatmap normalized
     coordinates along one axis (``u = (2 x + 1) / W - 1``)."""
     big, small = float(input_len), float(heatmap_len)
     if mapping == 'scale':
@@ -159,7 +158,7 @@ def theta_in_heatmap_frame(theta: Tensor,
                            input_size: Sequence[int],
                            heatmap_size: Sequence[int],
                            mapping: str = 'scale') -> Tensor:
-    """Express an input-frame affine map in heatmap normalised coordinates.
+    """Express an input-frame affine map in heatmap normalized coordinates.
 
     With the per-axis change of frame ``v = a * u + b`` (see
     :data:`HEATMAP_MAPPINGS`), ``theta = [A | t]`` becomes
@@ -168,14 +167,14 @@ def theta_in_heatmap_frame(theta: Tensor,
     its inverse alike (conjugation commutes with inversion).
 
     Args:
-        theta (Tensor): (N, 2, 3) map in input-crop normalised coordinates.
+        theta (Tensor): (N, 2, 3) map in input-crop normalized coordinates.
         input_size (Sequence[int]): Crop size (w, h).
         heatmap_size (Sequence[int]): Heatmap size (w, h).
         mapping (str): One of :data:`HEATMAP_MAPPINGS`. Defaults to
             ``'scale'`` (MMPose's ``MSRAHeatmap``).
 
     Returns:
-        Tensor: (N, 2, 3) map in heatmap normalised coordinates.
+        Tensor: (N, 2, 3) map in heatmap normalized coordinates.
     """
     check_theta(theta)
     ax, bx = _frame_change(int(input_size[0]), int(heatmap_size[0]), mapping)
@@ -234,8 +233,7 @@ def _affine_sample(x: Tensor, theta: Tensor, name: str) -> Tensor:
     if theta.shape[0] != x.shape[0]:
         raise ValueError(f'theta has {theta.shape[0]} samples but {name} has '
                          f'{x.shape[0]}')
-    grid = F.affine_grid(
-        theta.to(x.dtype), list(x.shape), align_corners=False)
+    grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
     return F.grid_sample(
         x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
 
@@ -244,7 +242,7 @@ def warp_images(x: Tensor, theta: Tensor) -> Tensor:
     """STN warp: ``out(p_t) = x(theta @ [p_t, 1])``, same size as ``x``.
 
     Bilinear sampling, ``align_corners=False``, zeros outside the input
-    (zeros of the *normalised* input tensor, i.e. the data preprocessor's
+    (zeros of the *normalized* input tensor, i.e. the data preprocessor's
     mean colour for images).
 
     Args:
@@ -305,9 +303,9 @@ def unwarp_heatmap_stages(heatmaps: Sequence[Tensor],
 
 
 def pixel_to_normalized(points: Tensor, size: Sequence[int]) -> Tensor:
-    """Pixel coordinates to ``align_corners=False`` normalised coordinates.
+    """Pixel coordinates to ``align_corners=False`` normalized coordinates.
 
-    Pixel ``i`` is centred at coordinate ``i`` (OpenCV / MMPose keypoint
+    Pixel ``i`` is centered at coordinate ``i`` (OpenCV / MMPose keypoint
     convention), so ``u = (2 x + 1) / W - 1``.
 
     Args:
@@ -315,7 +313,7 @@ def pixel_to_normalized(points: Tensor, size: Sequence[int]) -> Tensor:
         size (Sequence[int]): Image size (w, h).
 
     Returns:
-        Tensor: (..., 2) normalised coordinates.
+        Tensor: (..., 2) normalized coordinates.
     """
     wh = points.new_tensor([float(size[0]), float(size[1])])
     return (2 * points + 1) / wh - 1
@@ -325,7 +323,7 @@ def normalized_to_pixel(points: Tensor, size: Sequence[int]) -> Tensor:
     """Inverse of :func:`pixel_to_normalized`.
 
     Args:
-        points (Tensor): (..., 2) normalised coordinates.
+        points (Tensor): (..., 2) normalized coordinates.
         size (Sequence[int]): Image size (w, h).
 
     Returns:
@@ -336,10 +334,10 @@ def normalized_to_pixel(points: Tensor, size: Sequence[int]) -> Tensor:
 
 
 def transform_points(points: Tensor, theta: Tensor) -> Tensor:
-    """Apply an affine map to normalised points: ``A @ p + t``.
+    """Apply an affine map to normalized points: ``A @ p + t``.
 
     Args:
-        points (Tensor): (N, K, 2) normalised points.
+        points (Tensor): (N, K, 2) normalized points.
         theta (Tensor): (N, 2, 3) affine parameters.
 
     Returns:
@@ -359,7 +357,7 @@ def warped_to_crop_pixels(points: Tensor, theta: Tensor,
     """Map pixel positions in the STN output back to the input crop.
 
     A joint seen at pixel ``q`` of the warped image lies at
-    ``theta @ [q, 1]`` in the crop (in normalised coordinates), which is the
+    ``theta @ [q, 1]`` in the crop (in normalized coordinates), which is the
     point form of the SDTN. Used for coordinate heads, whose predictions
     are points rather than heatmaps.
 
@@ -371,5 +369,5 @@ def warped_to_crop_pixels(points: Tensor, theta: Tensor,
     Returns:
         Tensor: (N, K, 2) pixel coordinates in the crop.
     """
-    normalised = pixel_to_normalized(points, size)
-    return normalized_to_pixel(transform_points(normalised, theta), size)
+    normalized = pixel_to_normalized(points, size)
+    return normalized_to_pixel(transform_points(normalized, theta), size)

@@ -9,12 +9,11 @@ on outputs given by the caller.
 from typing import List, Sequence, Union
 
 import torch
-from torch import Tensor, nn
-
 from mmpose.evaluation.functional import pose_pck_accuracy
 from mmpose.models.heads import CPMHead, HeatmapHead
 from mmpose.utils.tensor_utils import to_numpy
 from mmpose.utils.typing import ConfigType, SampleList
+from torch import Tensor, nn
 
 #: MMPose's heatmap heads (subclasses included, e.g. ViPNASHead): their
 #: outputs are heatmaps (a tensor or one per stage) that the SDTN un-warps,
@@ -44,8 +43,7 @@ def check_heatmap_head_loss(head: nn.Module) -> None:
 
 def heatmap_head_loss(head: Union[HeatmapHead, CPMHead],
                       outputs: Union[Tensor, Sequence[Tensor]],
-                      data_samples: SampleList,
-                      train_cfg: ConfigType) -> dict:
+                      data_samples: SampleList, train_cfg: ConfigType) -> dict:
     """``head.loss`` with ``outputs`` in place of ``head.forward(feats)``.
 
     Args:
@@ -71,9 +69,8 @@ def heatmap_head_loss(head: Union[HeatmapHead, CPMHead],
     loss_kpt = None
     for i, stage in enumerate(stages):
         loss_module = (
-            head.loss_module[i]
-            if isinstance(head.loss_module, nn.ModuleList) else
-            head.loss_module)
+            head.loss_module[i] if isinstance(head.loss_module, nn.ModuleList)
+            else head.loss_module)
         loss = loss_module(stage, gt_heatmaps, keypoint_weights)
         loss_kpt = loss if loss_kpt is None else loss_kpt + loss
     losses = dict(loss_kpt=loss_kpt)

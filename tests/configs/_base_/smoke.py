@@ -23,8 +23,7 @@ tiny_cpm_head = dict(
 # input_size=None: the full crop (32x32 would leave 1x1 maps: BN fails at
 # batch 1)
 tiny_stn = dict(
-    backbone=dict(
-        type='ResNet', depth=18, stem_channels=16, base_channels=16),
+    backbone=dict(type='ResNet', depth=18, stem_channels=16, base_channels=16),
     feat_channels=128,
     input_size=None)
 constant_lr = [dict(type='ConstantLR', factor=1.0, by_epoch=True)]

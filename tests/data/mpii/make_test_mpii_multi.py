@@ -16,7 +16,7 @@ one person each) and the 5 images. Outputs:
     MATLAB values (the converter shifts them by -1); ``joints_vis = 1``
     becomes "visible" (v = 2; the samples carry no occlusion flags),
     ``joints_vis = 0`` "not annotated";
-  * the samples have no head boxes: each is a square centred on the
+  * the samples have no head boxes: each is a square centered on the
     midpoint of head top and upper neck whose side is their distance
     (a stand-in, so PCKh is only approximately the real one here);
   * every person is "multi-person", so each image has one group of one
@@ -32,10 +32,9 @@ import os.path as osp
 
 import numpy as np
 
-from rmpe_mm.datasets.mpii_mp_converter import (ConvertOptions,
-                                                convert_mpii_release)
-from rmpe_mm.datasets.mpii_release import (VISIBLE, MpiiRect,
-                                           MpiiReleaseImage)
+from rmpe_mm.datasets.mpii_multi_person_converter import (ConvertOptions,
+                                                          convert_mpii_release)
+from rmpe_mm.datasets.mpii_release import (VISIBLE, MpiiRect, MpiiReleaseImage)
 
 HERE = osp.dirname(osp.abspath(__file__))
 
@@ -82,8 +81,11 @@ def detections(data: dict, seed: int = 0) -> list:
                 dict(
                     image_id=ann['image_id'],
                     category_id=1,
-                    bbox=[round(float(v), 1) for v in
-                          (box[0], box[1], box[2] - box[0], box[3] - box[1])],
+                    bbox=[
+                        round(float(v), 1)
+                        for v in (box[0], box[1], box[2] - box[0],
+                                  box[3] - box[1])
+                    ],
                     score=round(float(rng.uniform(lo, hi)), 3)))
     return dets
 

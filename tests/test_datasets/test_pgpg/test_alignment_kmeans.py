@@ -35,8 +35,8 @@ def test_missing_torso_joint_rule():
     np.testing.assert_array_equal(out.valid, [True, False, False, False])
     # neck = right shoulder (-0.35, -0.5), pelvis = (0, 0.5) in torso units
     neck, pelvis = np.array([-0.35, -0.5]), np.array([0., 0.5])
-    assert out.torso_length[0] == pytest.approx(
-        80. * np.linalg.norm(neck - pelvis))
+    assert out.torso_length[0] == pytest.approx(80. *
+                                                np.linalg.norm(neck - pelvis))
     assert not out.mask[1:].any()
     assert not out.mask[0, 5] and out.mask[0, 6]
 
@@ -73,10 +73,10 @@ def test_masked_kmeans_recovers_clusters_with_missing_joints():
     purity = sum(
         np.bincount(pairs.labels[km.labels == j]).max() for j in range(4))
     assert purity / 800 > 0.98
-    centres = km.centres.reshape(4, 17, 2)
+    centers = km.centers.reshape(4, 17, 2)
     for j in range(4):
         truth = TEMPLATES[np.bincount(pairs.labels[km.labels == j]).argmax()]
-        assert np.sqrt(((centres[j] - truth)**2).sum(-1).mean()) < 0.05
+        assert np.sqrt(((centers[j] - truth)**2).sum(-1).mean()) < 0.05
     counts = np.bincount(km.labels)
     assert (np.diff(counts) <= 0).all()  # sorted by size
 

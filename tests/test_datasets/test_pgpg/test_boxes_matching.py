@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from rmpe_mm.datasets.pgpg import (apply_offsets, box_iou_matrix,
-                                   match_boxes, normalised_offsets,
-                                   paired_box_iou, xywh_to_xyxy)
+from rmpe_mm.datasets.pgpg import (apply_offsets, box_iou_matrix, match_boxes,
+                                   normalized_offsets, paired_box_iou,
+                                   xywh_to_xyxy)
 
 
 def test_xywh_and_iou():
@@ -12,22 +12,22 @@ def test_xywh_and_iou():
     np.testing.assert_allclose(boxes, [[0, 0, 10, 10], [5, 0, 15, 10]])
     iou = box_iou_matrix(boxes, boxes)
     np.testing.assert_allclose(iou, [[1, 50 / 150], [50 / 150, 1]])
-    np.testing.assert_allclose(paired_box_iou(boxes, boxes[::-1]),
-                               [50 / 150, 50 / 150])
+    np.testing.assert_allclose(
+        paired_box_iou(boxes, boxes[::-1]), [50 / 150, 50 / 150])
     assert box_iou_matrix(np.zeros((0, 4)), boxes).shape == (0, 2)
 
 
 def test_offsets_definition_and_inverse():
     gt = np.array([[10., 20., 110., 220.]])  # w = 100, h = 200
     det = np.array([[5., 40., 120., 200.]])
-    off = normalised_offsets(det, gt)
+    off = normalized_offsets(det, gt)
     np.testing.assert_allclose(off, [[-0.05, 0.1, 0.1, -0.1]])
     np.testing.assert_allclose(apply_offsets(gt, off), det)
 
 
 def test_offsets_reject_degenerate_gt():
     with pytest.raises(ValueError, match=r'gt_boxes\[0\]'):
-        normalised_offsets(np.ones((1, 4)), np.array([[0., 0., 0., 5.]]))
+        normalized_offsets(np.ones((1, 4)), np.array([[0., 0., 0., 5.]]))
 
 
 def test_match_threshold_is_strict_and_one_to_one():

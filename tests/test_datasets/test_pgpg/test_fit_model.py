@@ -12,7 +12,7 @@ from rmpe_mm.testing import (PLANTED_COVS, PLANTED_MEANS, TEMPLATES,
 
 # Tolerances (4000 pairs, 1000 per cluster; offset stds 0.03-0.08, so the
 # standard error of a mean is <= 0.0026 and of a variance about 4.5 %):
-MEAN_TOL = 0.012  # absolute, normalised offset units
+MEAN_TOL = 0.012  # absolute, normalized offset units
 COV_REL_TOL = 0.25  # relative to sqrt(var_i var_j)
 ATOM_RMS_TOL = 0.05  # torso lengths
 
@@ -21,16 +21,23 @@ ATOM_RMS_TOL = 0.05  # torso lengths
 def planted_fit():
     pairs = make_planted_pairs(4000, seed=1)
     cfg = PGPGFitConfig(num_atoms=4, num_components=1, min_samples=50)
-    model, report = fit_pgpg(pairs.keypoints, pairs.visible, pairs.offsets,
-                             pairs.gt_boxes, cfg, progress=False)
+    model, report = fit_pgpg(
+        pairs.keypoints,
+        pairs.visible,
+        pairs.offsets,
+        pairs.gt_boxes,
+        cfg,
+        progress=False)
     return pairs, model, report
 
 
 def _truth_of_atoms(pairs, model):
     """Planted cluster of each atom (majority of its assigned poses)."""
     ids = model.assign_atoms(pairs.keypoints, pairs.visible)
-    return ids, [np.bincount(pairs.labels[ids == j]).argmax()
-                 for j in range(model.num_atoms)]
+    return ids, [
+        np.bincount(pairs.labels[ids == j]).argmax()
+        for j in range(model.num_atoms)
+    ]
 
 
 def test_fit_recovers_atoms(planted_fit):
@@ -53,8 +60,7 @@ def test_fit_recovers_offset_means_and_covariances(planted_fit):
     _, truth = _truth_of_atoms(pairs, model)
     for j, t in enumerate(truth):
         mix = model.atom_mixtures[j]
-        np.testing.assert_allclose(mix.mean(), PLANTED_MEANS[t],
-                                   atol=MEAN_TOL)
+        np.testing.assert_allclose(mix.mean(), PLANTED_MEANS[t], atol=MEAN_TOL)
         cov = PLANTED_COVS[t]
         scale = np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
         assert np.all(np.abs(mix.covariance() - cov) <= COV_REL_TOL * scale)
@@ -69,19 +75,20 @@ def test_sampling_follows_fitted_mixture(planted_fit):
         mix = model.atom_mixtures[j]
         sd = np.sqrt(np.diag(mix.covariance()))
         # 5 standard errors on the mean, 5 % on the covariance.
-        np.testing.assert_allclose(samples.mean(0), mix.mean(),
-                                   atol=5 * sd.max() / np.sqrt(n))
-        np.testing.assert_allclose(np.cov(samples.T), mix.covariance(),
-                                   atol=0.05 * sd.max()**2)
+        np.testing.assert_allclose(
+            samples.mean(0), mix.mean(), atol=5 * sd.max() / np.sqrt(n))
+        np.testing.assert_allclose(
+            np.cov(samples.T), mix.covariance(), atol=0.05 * sd.max()**2)
 
 
 def test_multi_component_sampling_moments():
     mix = OffsetMixture([0.3, 0.7], [[0.1, 0, 0, 0], [-0.1, 0.05, 0, 0]],
-                        np.stack([np.eye(4) * 0.01, np.eye(4) * 0.002]))
+                        np.stack([np.eye(4) * 0.01,
+                                  np.eye(4) * 0.002]))
     samples = mix.sample(40000, np.random.default_rng(0))
     np.testing.assert_allclose(samples.mean(0), mix.mean(), atol=0.002)
-    np.testing.assert_allclose(np.cov(samples.T), mix.covariance(),
-                               atol=0.0007)
+    np.testing.assert_allclose(
+        np.cov(samples.T), mix.covariance(), atol=0.0007)
     # Component choice: fraction of samples with x > 0.05 reflects 0.3.
     assert abs(np.mean(samples[:, 0] > 0.0) - (0.3 * 0.84 + 0.7 * 0.013)) \
         < 0.02
@@ -89,13 +96,18 @@ def test_multi_component_sampling_moments():
 
 def test_sparse_atoms_fall_back_to_global():
     pairs = make_planted_pairs(400, seed=2)
-    sparse = np.concatenate(
-        [np.nonzero(pairs.labels != 3)[0],
-         np.nonzero(pairs.labels == 3)[0][:20]])
+    sparse = np.concatenate([
+        np.nonzero(pairs.labels != 3)[0],
+        np.nonzero(pairs.labels == 3)[0][:20]
+    ])
     cfg = PGPGFitConfig(num_atoms=4, num_components=2, min_samples=40)
-    model, report = fit_pgpg(pairs.keypoints[sparse], pairs.visible[sparse],
-                             pairs.offsets[sparse], None, cfg,
-                             progress=False)
+    model, report = fit_pgpg(
+        pairs.keypoints[sparse],
+        pairs.visible[sparse],
+        pairs.offsets[sparse],
+        None,
+        cfg,
+        progress=False)
     rows = {a['count']: a for a in report.atoms}
     assert rows[20]['source'] == 'global'
     fallback = model.atom_mixtures[report.atoms.index(rows[20])]
@@ -137,10 +149,10 @@ def test_published_model():
     model = PGPGModel.published()
     assert model.num_atoms == 0
     np.testing.assert_allclose(model.global_mixture.mean(), PUBLISHED_MEAN)
-    np.testing.assert_allclose(np.sqrt(np.diag(model.global_mixture.
-                                               covariance())), PUBLISHED_STD)
-    np.testing.assert_array_equal(model.assign_atoms(None, None, 3),
-                                  [-1, -1, -1])
+    np.testing.assert_allclose(
+        np.sqrt(np.diag(model.global_mixture.covariance())), PUBLISHED_STD)
+    np.testing.assert_array_equal(
+        model.assign_atoms(None, None, 3), [-1, -1, -1])
     loaded = PGPGModel.from_dict(model.to_dict())
     np.testing.assert_allclose(loaded.global_mixture.means,
                                model.global_mixture.means)
@@ -177,22 +189,35 @@ def test_wrong_keypoint_count(planted_fit):
 def test_fit_errors():
     pairs = make_planted_pairs(30, seed=0)
     with pytest.raises(ValueError, match='min_samples=50'):
-        fit_pgpg(pairs.keypoints, pairs.visible, pairs.offsets,
-                 cfg=PGPGFitConfig(), progress=False)
+        fit_pgpg(
+            pairs.keypoints,
+            pairs.visible,
+            pairs.offsets,
+            cfg=PGPGFitConfig(),
+            progress=False)
     with pytest.raises(ValueError, match='num_atoms=0'):
-        fit_pgpg(pairs.keypoints, pairs.visible, pairs.offsets,
-                 cfg=PGPGFitConfig(num_atoms=0), progress=False)
+        fit_pgpg(
+            pairs.keypoints,
+            pairs.visible,
+            pairs.offsets,
+            cfg=PGPGFitConfig(num_atoms=0),
+            progress=False)
     vis = pairs.visible.copy()
     vis[:, [11, 12]] = 0
     with pytest.raises(ValueError, match='only 0 poses could be aligned'):
-        fit_pgpg(pairs.keypoints, vis, pairs.offsets,
-                 cfg=PGPGFitConfig(min_samples=10), progress=False)
+        fit_pgpg(
+            pairs.keypoints,
+            vis,
+            pairs.offsets,
+            cfg=PGPGFitConfig(min_samples=10),
+            progress=False)
 
 
 # COCO-17 ids giving MPII-16 joints (pelvis, thorax, upper neck and head top
 # are synthesised from pairs).
-_MPII_FROM_COCO = [16, 14, 12, 11, 13, 15, (11, 12), (5, 6), (5, 6), 0, 10,
-                   8, 6, 5, 7, 9]
+_MPII_FROM_COCO = [
+    16, 14, 12, 11, 13, 15, (11, 12), (5, 6), (5, 6), 0, 10, 8, 6, 5, 7, 9
+]
 
 
 def _to_mpii(keypoints, visible):
@@ -207,9 +232,12 @@ def _to_mpii(keypoints, visible):
 def test_fit_on_mpii_layout():
     pairs = make_planted_pairs(1200, seed=9)
     kpts, vis = _to_mpii(pairs.keypoints, pairs.visible)
-    model, report = fit_pgpg(kpts, vis, pairs.offsets,
-                             cfg=PGPGFitConfig(num_atoms=4, num_components=1),
-                             progress=False)
+    model, report = fit_pgpg(
+        kpts,
+        vis,
+        pairs.offsets,
+        cfg=PGPGFitConfig(num_atoms=4, num_components=1),
+        progress=False)
     assert model.num_keypoints == 16
     assert model.torso_joints == ((12, 13), (2, 3))
     ids = model.assign_atoms(kpts, vis)
@@ -217,7 +245,7 @@ def test_fit_on_mpii_layout():
     assert sorted(truth) == [0, 1, 2, 3]
     assert np.mean(np.asarray(truth)[ids] == pairs.labels) > 0.97
     for j, t in enumerate(truth):
-        np.testing.assert_allclose(model.atom_mixtures[j].mean(),
-                                   PLANTED_MEANS[t], atol=2 * MEAN_TOL)
+        np.testing.assert_allclose(
+            model.atom_mixtures[j].mean(), PLANTED_MEANS[t], atol=2 * MEAN_TOL)
     with pytest.raises(ValueError, match='fitted on 16 keypoints'):
         model.assign_atoms(pairs.keypoints, pairs.visible)

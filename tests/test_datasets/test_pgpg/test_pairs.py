@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rmpe_mm.datasets.pgpg import (box_iou_matrix, load_matched_pairs,
-                                   normalised_offsets)
+                                   normalized_offsets)
 
 COCO_DIR = osp.join(osp.dirname(__file__), '..', '..', 'data', 'coco')
 ANN = osp.join(COCO_DIR, 'test_coco.json')
@@ -22,7 +22,7 @@ def test_real_sample_pairs():
     assert pairs.keypoints.shape == (n, 17, 2)
     assert (pairs.ious > 0.5).all()
     np.testing.assert_allclose(
-        pairs.offsets, normalised_offsets(pairs.det_boxes, pairs.gt_boxes))
+        pairs.offsets, normalized_offsets(pairs.det_boxes, pairs.gt_boxes))
     # One-to-one within each image.
     for image_id in np.unique(pairs.image_ids):
         sel = pairs.image_ids == image_id
@@ -44,8 +44,7 @@ def test_score_and_category_filters(tmp_path):
     path.write_text(json.dumps(dets))
     with pytest.raises(ValueError, match='no detection'):
         load_matched_pairs(ANN, str(path), progress=False)
-    pairs = load_matched_pairs(ANN, str(path), category_id=2,
-                               progress=False)
+    pairs = load_matched_pairs(ANN, str(path), category_id=2, progress=False)
     assert len(pairs.offsets) > 0
     high = load_matched_pairs(ANN, DET, min_score=0.99, progress=False)
     assert high.stats['num_detections'] < 118
@@ -72,8 +71,8 @@ def test_bad_inputs(tmp_path):
     gt = json.load(open(ANN))
     gt['annotations'][3]['keypoints'] = gt['annotations'][3]['keypoints'][:48]
     aid = gt['annotations'][3]['id']
-    with pytest.raises(ValueError,
-                       match=f'id={aid} has 16 keypoints, expected 17'):
+    with pytest.raises(
+            ValueError, match=f'id={aid} has 16 keypoints, expected 17'):
         load_matched_pairs(_write(tmp_path, 'k.json', gt), DET)
     with pytest.raises(ValueError, match='expected 16'):
         load_matched_pairs(ANN, DET, num_keypoints=16)
@@ -96,7 +95,7 @@ def test_crowd_people_are_ignored(tmp_path):
         x, y, w, h = ann['bbox']
         if np.allclose([x, y, x + w, y + h], first_box):
             ann['iscrowd'] = 1
-    crowd = load_matched_pairs(_write(tmp_path, 'c.json', gt), DET,
-                               progress=False)
+    crowd = load_matched_pairs(
+        _write(tmp_path, 'c.json', gt), DET, progress=False)
     assert crowd.stats['num_gt'] == 13
     assert box_iou_matrix(crowd.gt_boxes, first_box[None]).max() < 1

@@ -1,20 +1,23 @@
-"""Tests of RandomPairedBBoxTransform and the centre target it protects."""
+"""Tests of RandomPairedBBoxTransform and the center target it protects."""
 import os.path as osp
 
 import numpy as np
 import pytest
 from mmengine.config import Config
-
 from mmpose.datasets.transforms import RandomBBoxTransform
 from mmpose.registry import TRANSFORMS
 from mmpose.testing import get_coco_sample
+
 from rmpe_mm.datasets.pgpg import OffsetMixture, PGPGModel
 from rmpe_mm.datasets.transforms import RandomPairedBBoxTransform
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-AUG = dict(shift_prob=0.5, shift_factor=0.1, scale_factor=(0.5, 1.5),
-           rotate_factor=40.)
+REPO = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+AUG = dict(
+    shift_prob=0.5,
+    shift_factor=0.1,
+    scale_factor=(0.5, 1.5),
+    rotate_factor=40.)
 
 
 def _boxes(with_gt: bool) -> dict:
@@ -38,10 +41,11 @@ def test_without_gt_it_is_mmpose_random_bbox_transform():
 
 
 def _relative(results: dict) -> np.ndarray:
-    """Fed box relative to the GT box: centre offset and size, in GT units."""
+    """Fed box relative to the GT box: center offset and size, in GT units."""
     gt_c, gt_s = results['gt_bbox_center'], results['gt_bbox_scale']
-    return np.concatenate([(results['bbox_center'] - gt_c) / gt_s,
-                           results['bbox_scale'] / gt_s], axis=1)
+    return np.concatenate(
+        [(results['bbox_center'] - gt_c) / gt_s, results['bbox_scale'] / gt_s],
+        axis=1)
 
 
 def test_gt_box_moves_with_the_fed_box_and_the_error_is_kept():
@@ -79,8 +83,8 @@ def test_inputs_are_not_written_and_mismatched_gt_is_refused():
 @pytest.fixture
 def exact_pgpg_model(tmp_path) -> str:
     """A PGPG model whose proposals are the ground-truth box itself."""
-    mix = OffsetMixture([1.0], [[0., 0., 0., 0.]], np.eye(4)[None] * 1e-20,
-                        'global')
+    mix = OffsetMixture([1.0], [[0., 0., 0., 0.]],
+                        np.eye(4)[None] * 1e-20, 'global')
     path = str(tmp_path / 'exact.json')
     PGPGModel(mix).save(path)
     return path
@@ -88,18 +92,18 @@ def exact_pgpg_model(tmp_path) -> str:
 
 def _headline_pipeline(model_file: str, bbox_aug_type: str):
     """The MPII stage-2 config's training pipeline
-    (configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py), PGPG
+    (configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py), PGPG
     pointed at ``model_file`` with no patches, its box augmentation replaced
     by ``bbox_aug_type`` (to show what the pairing fixes)."""
     cfg = Config.fromfile(
         osp.join(REPO, 'configs', 'rmpe', 'mpii',
-                 'rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py'))
+                 'rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py'))
     steps = []
     for step in cfg.train_dataloader.dataset.pipeline:
         step = dict(step)
         if step['type'] == 'PoseGuidedProposals':
-            step.update(model_file=model_file, patch_prob=0.0,
-                        clip_to_image=False)
+            step.update(
+                model_file=model_file, patch_prob=0.0, clip_to_image=False)
         if step['type'] == 'RandomPairedBBoxTransform':
             step['type'] = bbox_aug_type
         steps.append(TRANSFORMS.build(step))
@@ -108,8 +112,8 @@ def _headline_pipeline(model_file: str, bbox_aug_type: str):
 
 def _run(steps, seed: int) -> dict:
     np.random.seed(seed)
-    results = get_coco_sample(img_shape=(480, 640), num_instances=1,
-                              random_keypoints_visible=False)
+    results = get_coco_sample(
+        img_shape=(480, 640), num_instances=1, random_keypoints_visible=False)
     del results['bbox_center'], results['bbox_scale']
     for step in steps:
         results = step(results)
@@ -120,22 +124,24 @@ def test_perfect_proposal_gives_identical_targets_in_the_headline_pipeline(
         exact_pgpg_model):
     steps = _headline_pipeline(exact_pgpg_model, 'RandomPairedBBoxTransform')
     names = [type(s).__name__ for s in steps]
-    assert 'RandomFlip' in names and 'GenerateCentreTarget' in names
+    assert 'RandomFlip' in names and 'GenerateCenterTarget' in names
     for seed in range(6):
         packed = _run(steps, seed)
         sample = packed['data_samples']
         np.testing.assert_allclose(
-            sample.gt_fields.centre_heatmaps.numpy(),
-            sample.gt_fields.heatmaps.numpy(), atol=1e-6)
+            sample.gt_fields.center_heatmaps.numpy(),
+            sample.gt_fields.heatmaps.numpy(),
+            atol=1e-6)
         np.testing.assert_allclose(
-            sample.gt_instance_labels.centre_keypoint_weights.numpy(),
+            sample.gt_instance_labels.center_keypoint_weights.numpy(),
             sample.gt_instance_labels.keypoint_weights.numpy())
     # with MMPose's transform the random zoom reaches the fed crop only
     plain = _headline_pipeline(exact_pgpg_model, 'RandomBBoxTransform')
     differs = 0
     for seed in range(6):
         sample = _run(plain, seed)['data_samples']
-        differs += not np.allclose(sample.gt_fields.centre_heatmaps.numpy(),
-                                   sample.gt_fields.heatmaps.numpy(),
-                                   atol=1e-3)
+        differs += not np.allclose(
+            sample.gt_fields.center_heatmaps.numpy(),
+            sample.gt_fields.heatmaps.numpy(),
+            atol=1e-3)
     assert differs > 0

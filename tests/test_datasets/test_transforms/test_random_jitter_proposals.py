@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 from mmcv.transforms.utils import cache_random_params
-
 from mmpose.datasets.transforms import GetBBoxCenterScale
 from mmpose.registry import TRANSFORMS
+
 from rmpe_mm.datasets.pgpg import paired_box_iou
 from rmpe_mm.datasets.transforms import RandomJitterProposals
 
@@ -13,15 +13,16 @@ def _results(n, seed=0, padding=1.25):
     rng = np.random.default_rng(seed)
     xy = rng.uniform(300, 900, (n, 2))
     wh = rng.uniform(50, 400, (n, 2))
-    results = dict(bbox=np.concatenate([xy, xy + wh], axis=1).astype(
-        np.float32), img_shape=(2000, 2000))
+    results = dict(
+        bbox=np.concatenate([xy, xy + wh], axis=1).astype(np.float32),
+        img_shape=(2000, 2000))
     return GetBBoxCenterScale(padding=padding)(results)
 
 
 def _tight(center, scale, padding=1.25):
     half = scale / (2 * padding)
-    return np.concatenate([center - half, center + half], axis=1).astype(
-        np.float64)
+    return np.concatenate([center - half, center + half],
+                          axis=1).astype(np.float64)
 
 
 def test_iou_floor_and_jitter_ranges():
@@ -52,14 +53,16 @@ def test_rejection_is_needed_and_works():
     # Wide ranges: many raw draws have IoU <= 0.5, none survives.
     res = _results(3000, seed=1)
     np.random.seed(1)
-    wide = RandomJitterProposals(shift_factor=0.5, scale_range=(0.4, 1.6),
-                                 min_iou=None)(dict(res))
+    wide = RandomJitterProposals(
+        shift_factor=0.5, scale_range=(0.4, 1.6), min_iou=None)(
+            dict(res))
     gt = _tight(wide['gt_bbox_center'], wide['gt_bbox_scale'])
     assert (paired_box_iou(wide['bbox'].astype(float), gt) <= 0.5).mean() \
         > 0.2
     np.random.seed(1)
-    kept = RandomJitterProposals(shift_factor=0.5, scale_range=(0.4, 1.6),
-                                 max_tries=30)(dict(res))
+    kept = RandomJitterProposals(
+        shift_factor=0.5, scale_range=(0.4, 1.6), max_tries=30)(
+            dict(res))
     assert (paired_box_iou(kept['bbox'].astype(float), gt) > 0.5).all()
 
 

@@ -10,12 +10,11 @@ recall [0, 1/3, 2/3], envelope 2/3 -> AP = 2/3 * 2/3 = 44.44 %.
 """
 import numpy as np
 import pytest
-from mpii_mat_factory import (person, write_annolist, write_groups,
-                              write_pred, write_release)
+from mpii_mat_factory import (person, write_annolist, write_groups, write_pred,
+                              write_release)
 from mpii_official_literal import evaluate_ap
 
-from rmpe_mm.evaluation.functional import evaluate_mpii_files
-from rmpe_mm.evaluation.functional import mpii_file_eval
+from rmpe_mm.evaluation.functional import evaluate_mpii_files, mpii_file_eval
 
 K = 16
 EVAL_IDS = (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 8, 9)
@@ -46,8 +45,10 @@ def hand_case(tmp_path, ids=range(K), names=None):
         [[gt_person(A), gt_person(B, reverse=True)], [gt_person(C)]], names)
     pred = write_pred(
         str(tmp_path / 'pred.mat'),
-        [[pred_pose(A, .9, ids), pred_pose(FAR, .95, ids)],
-         [pred_pose(C, .7, ids)]], names, reverse=True)
+        [[pred_pose(A, .9, ids),
+          pred_pose(FAR, .95, ids)], [pred_pose(C, .7, ids)]],
+        names,
+        reverse=True)
     return gt, pred
 
 
@@ -72,34 +73,50 @@ def test_release_ground_truth_selects_images_and_groups(tmp_path):
     # {A, B}, {C} and {S}; the group with S is dropped (it has a single
     # person). img0 is in the release but not in the submission.
     s_pose = pose(1000.)
-    release = write_release(str(tmp_path / 'release.mat'), [
-        dict(name='img0.jpg', train=True, single=[],
-             rects=[gt_person(A), gt_person(B)]),
-        dict(name='img1.jpg', train=True, single=[4],
-             rects=[gt_person(A), gt_person(B), gt_person(C),
-                    gt_person(s_pose)]),
-    ])
-    groups = write_groups(str(tmp_path / 'groups.mat'),
-                          [[[1, 2]], [[1, 2], [3], [4]]])
+    release = write_release(
+        str(tmp_path / 'release.mat'), [
+            dict(
+                name='img0.jpg',
+                train=True,
+                single=[],
+                rects=[gt_person(A), gt_person(B)]),
+            dict(
+                name='img1.jpg',
+                train=True,
+                single=[4],
+                rects=[
+                    gt_person(A),
+                    gt_person(B),
+                    gt_person(C),
+                    gt_person(s_pose)
+                ]),
+        ])
+    groups = write_groups(
+        str(tmp_path / 'groups.mat'), [[[1, 2]], [[1, 2], [3], [4]]])
     _, pred = hand_case(tmp_path, names=['img1.jpg'] * 2)
     result = evaluate_mpii_files(release, pred, groups_file=groups)
     assert result.gt_kind == 'RELEASE'
     assert all(v == pytest.approx(400 / 9) for v in result.table.values())
     # without groups_v12: one group of A, B, C; the submission has 2
-    with pytest.raises(ValueError, match=r'pred\(1\.\.2\) has 2 entries .*'
-                       r"'img1.jpg'.*1 multi-person groups"):
+    with pytest.raises(
+            ValueError,
+            match=r'pred\(1\.\.2\) has 2 entries .*'
+            r"'img1.jpg'.*1 multi-person groups"):
         evaluate_mpii_files(release, pred)
 
 
 def test_annolist_names_are_checked_when_both_files_have_them(tmp_path):
     gt, _ = hand_case(tmp_path, names=['a.jpg', 'b.jpg'])
     pred = write_pred(str(tmp_path / 'p.mat'), [[], []], ['a.jpg', 'c.jpg'])
-    with pytest.raises(ValueError, match=r"pred\(2\).image.name is 'c.jpg' "
-                       r".*annolist_test_multi\(2\).image.name is 'b.jpg'"):
+    with pytest.raises(
+            ValueError,
+            match=r"pred\(2\).image.name is 'c.jpg' "
+            r".*annolist_test_multi\(2\).image.name is 'b.jpg'"):
         evaluate_mpii_files(gt, pred)
     short = write_pred(str(tmp_path / 's.mat'), [[]])
-    with pytest.raises(ValueError, match='1 pred entries but '
-                       'annolist_test_multi has 2'):
+    with pytest.raises(
+            ValueError, match='1 pred entries but '
+            'annolist_test_multi has 2'):
         evaluate_mpii_files(gt, short)
     groups = write_groups(str(tmp_path / 'g.mat'), [[[1]]])
     with pytest.raises(ValueError, match='RELEASE ground truth only'):
@@ -109,10 +126,11 @@ def test_annolist_names_are_checked_when_both_files_have_them(tmp_path):
 
 
 def test_release_alignment_errors(tmp_path):
-    release = write_release(str(tmp_path / 'release.mat'), [
-        dict(name='a.jpg', train=True, single=[], rects=[gt_person(A)]),
-        dict(name='b.jpg', train=True, single=[], rects=[gt_person(B)]),
-    ])
+    release = write_release(
+        str(tmp_path / 'release.mat'), [
+            dict(name='a.jpg', train=True, single=[], rects=[gt_person(A)]),
+            dict(name='b.jpg', train=True, single=[], rects=[gt_person(B)]),
+        ])
     cases = [
         ([None, None], r'pred\(1\) has no image.name'),
         (['a.jpg', 'x.jpg'], r"pred\(2\).image.name 'x.jpg' is not an "
@@ -121,8 +139,9 @@ def test_release_alignment_errors(tmp_path):
          "'a.jpg' are not consecutive"),
     ]
     for names, match in cases:
-        path = write_pred(str(tmp_path / 'p.mat'), [[]] * len(names),
-                          None if names[0] is None else names)
+        path = write_pred(
+            str(tmp_path / 'p.mat'), [[]] * len(names),
+            None if names[0] is None else names)
         with pytest.raises(ValueError, match=match):
             evaluate_mpii_files(release, path)
 
@@ -134,8 +153,8 @@ def test_people_without_head_box_are_left_out_with_a_warning(
                         lambda msg, **kwargs: logged.append(msg))
     no_head = person({j: (*B[j], 1) for j in range(K)})
     no_joints = person(None, HEAD)  # changes nothing: silently left out
-    gt = write_annolist(str(tmp_path / 'gt.mat'),
-                        [[gt_person(A), no_head, no_joints]])
+    gt = write_annolist(
+        str(tmp_path / 'gt.mat'), [[gt_person(A), no_head, no_joints]])
     pred = write_pred(str(tmp_path / 'pred.mat'), [[pred_pose(A, .9)]])
     result = evaluate_mpii_files(gt, pred)
     assert all(v == pytest.approx(100.) for v in result.table.values())
@@ -160,8 +179,10 @@ def test_head_box_without_size_is_an_error(tmp_path):
     flat = person({j: (*A[j], 1) for j in range(K)}, (5., 5., 5., 5.))
     gt = write_annolist(str(tmp_path / 'gt.mat'), [[flat]])
     pred = write_pred(str(tmp_path / 'pred.mat'), [[pred_pose(A, .9)]])
-    with pytest.raises(ValueError, match=r'annolist_test_multi\(1\)'
-                       r'.annorect\(1\): head_bbox'):
+    with pytest.raises(
+            ValueError,
+            match=r'annolist_test_multi\(1\)'
+            r'.annorect\(1\): head_bbox'):
         evaluate_mpii_files(gt, pred)
 
 
@@ -171,28 +192,34 @@ def random_case(tmp_path, seed: int, num_groups: int = 30):
     rng = np.random.default_rng(seed)
     gt_groups, pred_groups = [], []
     for _ in range(num_groups):
-        people = [rng.uniform(0, 300, (K, 2)) for _ in range(
-            rng.integers(1, 4))]
+        people = [
+            rng.uniform(0, 300, (K, 2)) for _ in range(rng.integers(1, 4))
+        ]
         rects = []
         for kpts in people:
             ids = [j for j in range(K) if rng.random() > .15] or [9]
             vis = rng.choice([0, 1, ''], K)
             head = (*rng.uniform(0, 20, 2), *rng.uniform(40, 70, 2))
-            rects.append(person({j: (*kpts[j], vis[j]) for j in ids}, head,
-                                reverse=bool(rng.integers(2))))
+            rects.append(
+                person({j: (*kpts[j], vis[j])
+                        for j in ids},
+                       head,
+                       reverse=bool(rng.integers(2))))
         gt_groups.append(rects)
         preds = []
         for _ in range(rng.integers(0, 6)):
             src = people[rng.integers(len(people))]
             kpts = src + rng.normal(0, 12, src.shape)
-            ids = [j for j in range(K)
-                   if rng.random() > (.6 if j in (6, 7) else .1)]
+            ids = [
+                j for j in range(K)
+                if rng.random() > (.6 if j in (6, 7) else .1)
+            ]
             scores = np.round(rng.random(K), 1)
             preds.append({j: (*kpts[j], scores[j]) for j in ids})
         pred_groups.append(preds)
     gt = write_annolist(str(tmp_path / f'gt{seed}.mat'), gt_groups)
-    pred = write_pred(str(tmp_path / f'pred{seed}.mat'), pred_groups,
-                      reverse=bool(seed % 2))
+    pred = write_pred(
+        str(tmp_path / f'pred{seed}.mat'), pred_groups, reverse=bool(seed % 2))
     return gt, pred
 
 

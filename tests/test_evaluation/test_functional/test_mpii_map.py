@@ -20,11 +20,19 @@ sorted by score, ``n`` = annotated GT joints):
 import numpy as np
 import pytest
 
-from rmpe_mm.evaluation.functional.mpii_map import (
-    MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES, MpiiAPAccumulator,
-    assign_anchors_to_groups, assign_poses_to_groups, evaluate_mpii_groups,
-    format_mpii_ap_table, head_sizes, joint_ap, match_group, pose_anchors,
-    summarize_mpii_ap, voc_ap)
+# yapf: disable
+from rmpe_mm.evaluation.functional.mpii_map import (MPII_EVAL_JOINT_IDS,
+                                                    MPII_EVAL_JOINT_NAMES,
+                                                    MpiiAPAccumulator,
+                                                    assign_anchors_to_groups,
+                                                    assign_poses_to_groups,
+                                                    evaluate_mpii_groups,
+                                                    format_mpii_ap_table,
+                                                    head_sizes, joint_ap,
+                                                    match_group, pose_anchors,
+                                                    summarize_mpii_ap, voc_ap)
+
+# yapf: enable
 
 K = 16
 COLUMNS = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
@@ -56,8 +64,7 @@ def scores(*values):
 
 def evaluate(*groups, **kwargs):
     """Run the protocol on groups of (pred_kpts, pred_scores, gt tuple)."""
-    return evaluate_mpii_groups(
-        [(p, s, *g) for p, s, g in groups], **kwargs)
+    return evaluate_mpii_groups([(p, s, *g) for p, s, g in groups], **kwargs)
 
 
 def assert_table(table, expected):
@@ -71,8 +78,8 @@ def uniform(value):
 
 
 def test_joint_order_and_head_size():
-    assert MPII_EVAL_JOINT_IDS == (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15,
-                                   8, 9)
+    assert MPII_EVAL_JOINT_IDS == (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 8,
+                                   9)
     assert MPII_EVAL_JOINT_NAMES[-2:] == ('upper_neck', 'head_top')
     assert head_sizes(HEAD[None]) == pytest.approx([30.])
     with pytest.raises(ValueError, match='head_bbox'):
@@ -163,14 +170,13 @@ def test_unannotated_gt_joint_makes_its_prediction_a_false_positive():
     # B's (.8) a TP, n = 1 -> [FP, TP] -> 50; the other joints 100.
     vis = np.full((2, K), 2)
     vis[0, R_ANKLE] = 0
-    table = evaluate((np.stack([A, B]), scores(.9, .8), gt(A, B,
-                                                           visible=vis)))
+    table = evaluate((np.stack([A, B]), scores(.9, .8), gt(A, B, visible=vis)))
     expected = uniform(100.)
     expected.update(Ankle=75., Total=(13 * 100 + 50) / 14)
     assert_table(table, expected)
 
 
-def test_threshold_is_inclusive_and_normalised_by_head_size():
+def test_threshold_is_inclusive_and_normalized_by_head_size():
     # 15 px off = exactly 0.5 head sizes -> match; 15.01 px -> no match.
     ok, off = A.copy(), A.copy()
     ok[:, 0] += 15.
@@ -230,17 +236,17 @@ def test_assign_poses_to_groups():
     kpts[2, [6, 7]] = [[500., 40.], [500., 60.]]  # outside
     kpts[3, [6, 7]] = [[np.nan, 0.], [10., 60.]]  # no anchor
     kpts[3, [2, 3, 12, 13]] = 500.  # its hips and shoulders: outside
-    # (90, 50) is 40 px from centre (50, 50) and 85 px from (175, 50)
+    # (90, 50) is 40 px from center (50, 50) and 85 px from (175, 50)
     assert assign_poses_to_groups(kpts, boxes).tolist() == [0, 0, -1, -1]
     kpts[3, [2, 3, 12, 13]] = 20.  # now inside box 0 only
     assert assign_poses_to_groups(kpts, boxes).tolist() == [0, 0, -1, 0]
-    assert assign_poses_to_groups(kpts, boxes,
-                                  fallback=False).tolist() == [0, 0, -1, -1]
-    boxes[1, 0] = 80.  # centre (190, 50): still nearer box 0
+    assert assign_poses_to_groups(
+        kpts, boxes, fallback=False).tolist() == [0, 0, -1, -1]
+    boxes[1, 0] = 80.  # center (190, 50): still nearer box 0
     assert assign_poses_to_groups(kpts, boxes[::-1]).tolist() == \
         [1, 1, -1, 1]
-    assert assign_poses_to_groups(kpts, boxes[::-1],
-                                  policy='first').tolist() == [1, 0, -1, 1]
+    assert assign_poses_to_groups(
+        kpts, boxes[::-1], policy='first').tolist() == [1, 0, -1, 1]
     # border is inside
     kpts[2, [6, 7]] = [[100., 100.], [100., 100.]]
     assert assign_poses_to_groups(kpts, boxes[:1])[2] == 0
@@ -264,8 +270,9 @@ def _literal_protocol(groups, thr=.5):
                 n_ann = sum(gv[g, j] > 0 for j in jids)
                 for i, j in enumerate(jids):
                     if gv[g, j] > 0 and np.isfinite(pk[p, j]).all():
-                        match[p, g, i] = np.hypot(
-                            *(pk[p, j] - gk[g, j])) / size <= thr
+                        match[
+                            p, g,
+                            i] = np.hypot(*(pk[p, j] - gk[g, j])) / size <= thr
                 pck[p, g] = match[p, g].sum() / n_ann if n_ann else 0.
         for p in range(P):
             best = int(np.argmax(pck[p])) if G else 0
@@ -295,9 +302,9 @@ def _literal_protocol(groups, thr=.5):
         mrec, mpre = [0.] + rec + [1.], [0.] + prec + [0.]
         for k in range(len(mpre) - 2, -1, -1):
             mpre[k] = max(mpre[k], mpre[k + 1])
-        ap.append(100 * sum((mrec[k] - mrec[k - 1]) * mpre[k]
-                            for k in range(1, len(mrec))
-                            if mrec[k] != mrec[k - 1]))
+        ap.append(100 * sum(
+            (mrec[k] - mrec[k - 1]) * mpre[k]
+            for k in range(1, len(mrec)) if mrec[k] != mrec[k - 1]))
     return np.array(ap)
 
 
@@ -308,8 +315,10 @@ def test_matches_a_literal_loop_implementation():
         num_gt, num_pred = rng.integers(1, 4), rng.integers(0, 6)
         gk = rng.uniform(0, 200, (num_gt, K, 2))
         gv = rng.choice([0, 1, 2], (num_gt, K), p=[.15, .25, .6])
-        hb = np.concatenate([rng.uniform(0, 50, (num_gt, 2)),
-                             rng.uniform(60, 100, (num_gt, 2))], 1)
+        hb = np.concatenate([
+            rng.uniform(0, 50, (num_gt, 2)),
+            rng.uniform(60, 100, (num_gt, 2))
+        ], 1)
         src = gk[rng.integers(0, num_gt, num_pred)]
         pk = src + rng.normal(0, 15, src.shape)
         pk[rng.random((num_pred, K)) < .05] = np.nan
@@ -345,8 +354,8 @@ def test_fourteen_joint_poses_are_assigned_to_groups():
     kpts = np.stack([pose(50.), pose(400.)])
     kpts[:, [6, 7]] = np.nan
     assert assign_poses_to_groups(kpts, boxes).tolist() == [0, 1]
-    assert assign_poses_to_groups(kpts, boxes,
-                                  fallback=False).tolist() == [-1, -1]
+    assert assign_poses_to_groups(
+        kpts, boxes, fallback=False).tolist() == [-1, -1]
     anchors = np.array([[100., 100.], [np.nan, np.nan]])
     assert assign_anchors_to_groups(anchors, boxes).tolist() == [0, -1]
 

@@ -15,8 +15,8 @@ def test_layout_round_trip(tmp_path):
     kpts[1, 3] = np.nan  # a joint that was not predicted is left out
     path = write_mpii_submission(
         str(tmp_path / 'a' / 'pred.mat'),
-        [('img1.jpg', kpts, scores), ('img2.jpg', np.zeros((0, 16, 2)),
-                                      np.zeros((0, 16)))])
+        [('img1.jpg', kpts, scores),
+         ('img2.jpg', np.zeros((0, 16, 2)), np.zeros((0, 16)))])
     pred = loadmat(path, struct_as_record=False)['pred']
     assert pred.shape == (1, 2)
     first, second = pred[0, 0], pred[0, 1]
@@ -35,9 +35,9 @@ def test_layout_round_trip(tmp_path):
 
 def test_shape_error(tmp_path):
     with pytest.raises(ValueError, match="'img1.jpg'"):
-        write_mpii_submission(str(tmp_path / 'p.mat'),
-                              [('img1.jpg', np.zeros((1, 16, 2)),
-                                np.zeros((1, 15)))])
+        write_mpii_submission(
+            str(tmp_path / 'p.mat'), [('img1.jpg', np.zeros(
+                (1, 16, 2)), np.zeros((1, 15)))])
 
 
 def test_read_back_what_was_written(tmp_path):
@@ -63,10 +63,12 @@ def test_read_back_what_was_written(tmp_path):
 def test_read_a_foreign_submission(tmp_path):
     # another program: fields reversed, no image names, no person score,
     # 14 joints (no pelvis 6, thorax 7), a pose without any point
-    pose = {j: (10. + j, 20. + j, .1 * j) for j in range(16) if j not in
-            (6, 7)}
-    path = write_pred(str(tmp_path / 'pred.mat'), [[pose, {}], []],
-                      reverse=True)
+    pose = {
+        j: (10. + j, 20. + j, .1 * j)
+        for j in range(16) if j not in (6, 7)
+    }
+    path = write_pred(
+        str(tmp_path / 'pred.mat'), [[pose, {}], []], reverse=True)
     first, second = read_mpii_submission(path, coord_offset=0.)
     assert first.name is None and second.name is None
     assert first.keypoints.shape == (2, 16, 2)
@@ -78,10 +80,16 @@ def test_read_a_foreign_submission(tmp_path):
 
 
 @pytest.mark.parametrize('pose,match', [
-    ({0: (1., 2., np.nan)}, r'pred\(1\).annorect\(1\).annopoints.point\(1\)'
+    ({
+        0: (1., 2., np.nan)
+    }, r'pred\(1\).annorect\(1\).annopoints.point\(1\)'
      r'.score must be finite'),
-    ({0: (1., np.inf, .5)}, r'point\(1\).y must be finite'),
-    ({16: (1., 2., .5)}, r'point\(1\).id must be an integer in 0..15'),
+    ({
+        0: (1., np.inf, .5)
+    }, r'point\(1\).y must be finite'),
+    ({
+        16: (1., 2., .5)
+    }, r'point\(1\).id must be an integer in 0..15'),
 ])
 def test_read_errors_name_the_field(tmp_path, pose, match):
     path = write_pred(str(tmp_path / 'pred.mat'), [[pose]])
@@ -92,10 +100,12 @@ def test_read_errors_name_the_field(tmp_path, pose, match):
 def test_read_errors_missing_score_and_variable(tmp_path):
     point = struct([dict(id=3., x=1., y=2.)])
     rect = struct([dict(annopoints=struct([dict(point=point)]))])
-    savemat(str(tmp_path / 'noscore.mat'),
-            {'pred': struct([dict(annorect=rect)])})
-    with pytest.raises(ValueError, match=r'pred\(1\).annorect\(1\)'
-                       r'.annopoints.point\(1\) has no score'):
+    savemat(
+        str(tmp_path / 'noscore.mat'), {'pred': struct([dict(annorect=rect)])})
+    with pytest.raises(
+            ValueError,
+            match=r'pred\(1\).annorect\(1\)'
+            r'.annopoints.point\(1\) has no score'):
         read_mpii_submission(str(tmp_path / 'noscore.mat'))
     savemat(str(tmp_path / 'other.mat'), {'preds': np.zeros(1)})
     with pytest.raises(ValueError, match=r"no variable 'pred'"):

@@ -19,7 +19,7 @@ from mmpose.structures import PoseDataSample
 from scipy.io import loadmat
 
 from rmpe_mm.datasets import MpiiMultiPersonDataset
-from rmpe_mm.datasets.mpii_mp_format import MpiiImageGT
+from rmpe_mm.datasets.mpii_multi_person_format import MpiiImageGT
 from rmpe_mm.evaluation.metrics import MpiiMultiPersonMAP
 from rmpe_mm.evaluation.metrics import \
     mpii_multi_person_metric as metric_module
@@ -29,8 +29,9 @@ ROOT = osp.join(
     'mpii')
 ANN = osp.join(ROOT, 'test_mpii_multi.json')
 DET = osp.join(ROOT, 'test_mpii_det.json')
-COLUMNS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
-           'Total']
+COLUMNS = [
+    'Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'Total'
+]
 FakeResult = namedtuple('FakeResult', 'keypoints keypoint_scores')
 
 
@@ -39,8 +40,9 @@ def dedupe_nms(bboxes, bbox_scores, keypoints, keypoint_scores):
     order = np.argsort(-keypoint_scores.mean(1), kind='stable')
     keep = []
     for i in order:
-        if all(np.linalg.norm(keypoints[i] - keypoints[j], axis=1).mean() > 2
-               for j in keep):
+        if all(
+                np.linalg.norm(keypoints[i] - keypoints[j], axis=1).mean() > 2
+                for j in keep):
             keep.append(i)
     return FakeResult(keypoints[keep], keypoint_scores[keep])
 
@@ -109,8 +111,7 @@ def test_perfect_predictions_give_100():
     outputs = []
     for info in infos:
         kpts, annotated = gt_pose(info)
-        outputs.append(
-            data_sample(info, kpts, np.where(annotated, .9, .01)))
+        outputs.append(data_sample(info, kpts, np.where(annotated, .9, .01)))
     result = run(MpiiMultiPersonMAP(pose_nms=None), outputs)
     assert list(result) == COLUMNS
     assert all(v == pytest.approx(100.) for v in result.values())
@@ -121,16 +122,17 @@ def test_detections_without_nms_count_duplicates():
     # sees TP .9, FP .85, TP .8, ..., TP .5, FP .45 (false positives at .3
     # come last and change nothing): [T, F] * 5 with n = 5, so precision at
     # the TPs is 1, 2/3, 3/5, 4/7, 5/9, each adding recall .2.
-    result = run(MpiiMultiPersonMAP(pose_nms=None),
-                 detection_outputs(samples(DET)))
+    result = run(
+        MpiiMultiPersonMAP(pose_nms=None), detection_outputs(samples(DET)))
     assert result['Shoulder'] == pytest.approx(
         20 * (1 + 2 / 3 + 3 / 5 + 4 / 7 + 5 / 9))
     assert result['Total'] < 100.
 
 
 def test_nms_output_is_what_gets_evaluated():
-    result = run(MpiiMultiPersonMAP(pose_nms=dedupe_nms),
-                 detection_outputs(samples(DET)))
+    result = run(
+        MpiiMultiPersonMAP(pose_nms=dedupe_nms),
+        detection_outputs(samples(DET)))
     assert all(v == pytest.approx(100.) for v in result.values())
 
 
@@ -158,7 +160,9 @@ def test_submission_file(tmp_path):
     infos = samples(DET)
     path = str(tmp_path / 'sub' / 'pred_keypoints_mpii_multi.mat')
     metric = MpiiMultiPersonMAP(
-        ann_file=ANN, pose_nms=dedupe_nms, submission_file=path,
+        ann_file=ANN,
+        pose_nms=dedupe_nms,
+        submission_file=path,
         format_only=True)
     assert run(metric, detection_outputs(infos, with_gt=False)) == {}
     pred = loadmat(path, squeeze_me=True, struct_as_record=False)['pred']
@@ -179,7 +183,8 @@ def test_submission_file(tmp_path):
 def test_errors():
     infos = samples(DET)
     with pytest.raises(ValueError, match='mpii_gt'):
-        run(MpiiMultiPersonMAP(pose_nms=None),
+        run(
+            MpiiMultiPersonMAP(pose_nms=None),
             detection_outputs(infos, with_gt=False))
     with pytest.raises(ValueError, match='submission_file'):
         MpiiMultiPersonMAP(pose_nms=None, format_only=True)

@@ -17,8 +17,7 @@ from ppnms_coco_samples import COCO_ANN, COCO_DETS, coco_sample_predictions
 
 import rmpe_mm  # noqa: F401
 from rmpe_mm.evaluation.functional import batched_parametric_pose_nms
-from rmpe_mm.evaluation.functional.pose_nms.tuning import \
-    FastCocoKeypointEval
+from rmpe_mm.evaluation.functional.pose_nms.tuning import FastCocoKeypointEval
 from rmpe_mm.evaluation.metrics import PPNMSCocoMetric
 
 META = parse_pose_metainfo(CocoDataset.METAINFO)
@@ -47,10 +46,12 @@ def bbox_file_samples():
         pred = synthetic[i]['pred_instances']  # same detection order
         np.testing.assert_allclose(pred['bboxes'], info['bbox'], atol=1e-3)
         samples.append(
-            dict(id=info['id'], img_id=info['img_id'],
-                 pred_instances=dict(pred, bboxes=info['bbox'],
-                                     bbox_scores=info['bbox_score']),
-                 gt_instances=dict(bbox_scores=info['bbox_score'])))
+            dict(
+                id=info['id'],
+                img_id=info['img_id'],
+                pred_instances=dict(
+                    pred, bboxes=info['bbox'], bbox_scores=info['bbox_score']),
+                gt_instances=dict(bbox_scores=info['bbox_score'])))
     return samples
 
 
@@ -69,9 +70,8 @@ def test_duplicates_are_removed_where_oks_free_coco_metric_fails():
 
 def test_metric_equals_nms_then_fast_ap():
     samples = coco_sample_predictions(seed=2, duplicates=2, jitter=3.0)
-    metric = PPNMSCocoMetric(ann_file=COCO_ANN,
-                             pose_nms=dict(preset='alphapose_body',
-                                           gamma=15.0))
+    metric = PPNMSCocoMetric(
+        ann_file=COCO_ANN, pose_nms=dict(preset='alphapose_body', gamma=15.0))
     got = evaluate(metric, samples)['coco/AP']
     inst = [s['pred_instances'] for s in samples]
     out = batched_parametric_pose_nms(
@@ -79,19 +79,20 @@ def test_metric_equals_nms_then_fast_ap():
         np.concatenate([p['bbox_scores'] for p in inst]),
         np.concatenate([p['keypoints'] for p in inst]),
         np.concatenate([p['keypoint_scores'] for p in inst]),
-        np.array([s['img_id'] for s in samples]), gamma=15.0)
+        np.array([s['img_id'] for s in samples]),
+        gamma=15.0)
     fast = FastCocoKeypointEval(COCO_ANN, META['sigmas'])
     want = fast.evaluate(out.image_ids, out.keypoints, out.keypoint_scores,
                          out.scores)['AP']
     assert got == pytest.approx(want, abs=1e-6)
 
 
-@pytest.mark.parametrize('mode', ['bbox', 'bbox_keypoint', 'bbox_rle',
-                                  'keypoint'])
+@pytest.mark.parametrize('mode',
+                         ['bbox', 'bbox_keypoint', 'bbox_rle', 'keypoint'])
 def test_parent_score_modes(mode):
     samples = coco_sample_predictions(seed=3, duplicates=1)
-    res = evaluate(PPNMSCocoMetric(ann_file=COCO_ANN, score_mode=mode),
-                   samples)
+    res = evaluate(
+        PPNMSCocoMetric(ann_file=COCO_ANN, score_mode=mode), samples)
     assert 0 < res['coco/AP'] <= 1
 
 
@@ -104,8 +105,11 @@ def test_crowdpose_style_annotations(tmp_path):
         ann.pop('area')
     path = tmp_path / 'crowdpose_style.json'
     path.write_text(json.dumps(gt))
-    metric = PPNMSCocoMetric(ann_file=str(path), iou_type='keypoints_crowd',
-                             use_area=False, prefix='crowdpose')
+    metric = PPNMSCocoMetric(
+        ann_file=str(path),
+        iou_type='keypoints_crowd',
+        use_area=False,
+        prefix='crowdpose')
     res = evaluate(metric, coco_sample_predictions(seed=4, duplicates=2))
     assert res['crowdpose/AP'] > 0.8
     assert 'crowdpose/AP(M)' in res
@@ -128,6 +132,8 @@ def test_errors():
 def test_registered_and_buildable():
     from mmpose.registry import METRICS
     metric = METRICS.build(
-        dict(type='PPNMSCocoMetric', ann_file=COCO_ANN,
-             pose_nms=dict(preset='paper_mpii')))
-    assert metric.pose_nms.params.distance_form == 'normalised'
+        dict(
+            type='PPNMSCocoMetric',
+            ann_file=COCO_ANN,
+            pose_nms=dict(preset='paper_mpii')))
+    assert metric.pose_nms.params.distance_form == 'normalized'

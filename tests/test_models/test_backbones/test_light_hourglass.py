@@ -1,9 +1,9 @@
 """Tests of LightHourglassNet."""
 import pytest
 import torch
-
 from mmpose.models.backbones.resnet import BasicBlock
 from mmpose.registry import MODELS
+
 from rmpe_mm.models.backbones import HourglassLevel, LightHourglassNet
 
 TINY = dict(

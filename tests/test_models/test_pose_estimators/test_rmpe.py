@@ -6,9 +6,9 @@ import pytest
 import torch
 from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
-
 from mmpose.registry import MODELS
 from mmpose.testing import get_packed_inputs
+
 from rmpe_mm.models import RMPEPoseEstimator
 from rmpe_mm.models.utils.affine import (unwarp_heatmaps, warp_images,
                                          warped_to_crop_pixels)
@@ -40,13 +40,14 @@ def mmpose_scope():
 def topdown(backbone: dict, head: dict, test_cfg: dict, **extra) -> dict:
     """A TopdownPoseEstimator config (a fresh copy) with the shared
     preprocessor."""
-    return copy.deepcopy(dict(
-        type='TopdownPoseEstimator',
-        data_preprocessor=PREPROCESSOR,
-        backbone=backbone,
-        head=head,
-        test_cfg=test_cfg,
-        **extra))
+    return copy.deepcopy(
+        dict(
+            type='TopdownPoseEstimator',
+            data_preprocessor=PREPROCESSOR,
+            backbone=backbone,
+            head=head,
+            test_cfg=test_cfg,
+            **extra))
 
 
 def resnet_sppe(flip_test: bool = False) -> dict:
@@ -60,8 +61,7 @@ def resnet_sppe(flip_test: bool = False) -> dict:
             deconv_out_channels=(16, 16, 16),
             deconv_kernel_sizes=(4, 4, 4),
             loss=dict(type='KeypointMSELoss', use_target_weight=True),
-            decoder=CODEC),
-        dict(TEST_CFG, flip_test=flip_test))
+            decoder=CODEC), dict(TEST_CFG, flip_test=flip_test))
 
 
 def hourglass_sppe(flip_test: bool = False) -> dict:
@@ -81,8 +81,7 @@ def hourglass_sppe(flip_test: bool = False) -> dict:
             num_stages=2,
             deconv_out_channels=None,
             loss=dict(type='KeypointMSELoss', use_target_weight=True),
-            decoder=CODEC),
-        dict(TEST_CFG, flip_test=flip_test))
+            decoder=CODEC), dict(TEST_CFG, flip_test=flip_test))
 
 
 def regression_sppe(flip_test: bool = False) -> dict:
@@ -105,20 +104,20 @@ def rmpe_cfg(sppe: dict, **kwargs) -> dict:
     return cfg
 
 
-def packed_batch(batch_size: int = 2, centre: bool = False) -> dict:
+def packed_batch(batch_size: int = 2, center: bool = False) -> dict:
     data = get_packed_inputs(
         batch_size=batch_size,
         img_shape=(64, 64),
         input_size=(64, 64),
         heatmap_size=(16, 16),
         num_keypoints=17)
-    if centre:
+    if center:
         g = torch.Generator().manual_seed(1)
         for sample in data['data_samples']:
             sample.gt_fields.set_field(
-                torch.rand(17, 16, 16, generator=g), 'centre_heatmaps')
+                torch.rand(17, 16, 16, generator=g), 'center_heatmaps')
             sample.gt_instance_labels.set_field(
-                torch.ones(1, 17), 'centre_keypoint_weights')
+                torch.ones(1, 17), 'center_keypoint_weights')
     return data
 
 
@@ -202,16 +201,17 @@ def test_training_step_gradients_and_frozen_parallel_sppe():
     parallel_stats = bn_stats(model.parallel_sppe)
     main_stats = bn_stats(model.backbone)
 
-    data = model.data_preprocessor(packed_batch(centre=True), training=True)
+    data = model.data_preprocessor(packed_batch(center=True), training=True)
     losses = model(**data, mode='loss')
-    assert {'loss_kpt', 'loss_parallel', 'acc_pose', 'parallel_acc_pose',
-            'stn_guarded'} <= set(losses)
+    assert {
+        'loss_kpt', 'loss_parallel', 'acc_pose', 'parallel_acc_pose',
+        'stn_guarded'
+    } <= set(losses)
     assert float(losses['stn_guarded']) == 0
 
     stn_params = [model.stn.fc.weight, model.stn.fc.bias]
     for key in ('loss_kpt', 'loss_parallel'):
-        grads = torch.autograd.grad(
-            losses[key], stn_params, retain_graph=True)
+        grads = torch.autograd.grad(losses[key], stn_params, retain_graph=True)
         assert all(float(g.abs().sum()) > 0 for g in grads), key
     (losses['loss_kpt'] + losses['loss_parallel']).backward()
     assert all(p.grad is None for p in model.parallel_sppe.parameters())
@@ -229,7 +229,7 @@ def test_loss_is_the_head_loss_of_every_unwarped_stage():
     with torch.no_grad():
         model.stn.fc.bias.copy_(torch.tensor([0.9, 0.1, 0.05, -0.1, 1.1, 0.]))
     model.train()
-    data = model.data_preprocessor(packed_batch(centre=True), training=True)
+    data = model.data_preprocessor(packed_batch(center=True), training=True)
     samples = data['data_samples']
     with torch.no_grad():
         losses = model(**data, mode='loss')
@@ -264,7 +264,7 @@ def test_train_step_updates_stn_and_sums_parallel_loss():
     }
     bias = model.stn.fc.bias.detach().clone()
     model.train()
-    log_vars = model.train_step(packed_batch(centre=True), optim)
+    log_vars = model.train_step(packed_batch(center=True), optim)
     total = log_vars['loss_kpt'] + log_vars['loss_parallel']
     assert torch.allclose(log_vars['loss'], total)
     assert not torch.equal(model.stn.fc.bias.detach(), bias)
@@ -274,7 +274,7 @@ def test_train_step_updates_stn_and_sums_parallel_loss():
 
 def test_parallel_loss_weight_scales_the_parallel_loss():
     model = build_with_parallel().eval()
-    data = model.data_preprocessor(packed_batch(centre=True), training=True)
+    data = model.data_preprocessor(packed_batch(center=True), training=True)
     with torch.no_grad():
         one = model(**data, mode='loss')['loss_parallel']
         model.parallel_loss_weight = 3.0
@@ -282,10 +282,10 @@ def test_parallel_loss_weight_scales_the_parallel_loss():
     assert torch.allclose(three, 3 * one)
 
 
-def test_missing_centre_targets_are_reported():
+def test_missing_center_targets_are_reported():
     model = build_with_parallel()
     data = model.data_preprocessor(packed_batch(), training=True)
-    with pytest.raises(ValueError, match='GenerateCentreTarget'):
+    with pytest.raises(ValueError, match='GenerateCenterTarget'):
         model(**data, mode='loss')
 
 
@@ -403,8 +403,9 @@ def test_when_the_parallel_weights_are_loaded(tmp_path):
     parallel_path = tmp_path / 'parallel.pth'
     torch.save({'state_dict': parallel.state_dict()}, parallel_path)
     stage1_path = tmp_path / 'stage1.pth'
-    torch.save({'state_dict': randomised(MODELS.build(
-        resnet_sppe())).state_dict()}, stage1_path)
+    torch.save(
+        {'state_dict': randomised(MODELS.build(resnet_sppe())).state_dict()},
+        stage1_path)
     model = MODELS.build(
         rmpe_cfg(
             resnet_sppe(),
@@ -415,8 +416,7 @@ def test_when_the_parallel_weights_are_loaded(tmp_path):
         assert torch.equal(model.parallel_sppe.state_dict()[key], value)
 
 
-def test_pretrained_init_cfg_would_load_a_wrong_checkpoint_silently(
-        tmp_path):
+def test_pretrained_init_cfg_would_load_a_wrong_checkpoint_silently(tmp_path):
     """Why the parallel SPPE has its own loader (RMPEPoseEstimator's
     docstring): MMEngine's PretrainedInit loads nothing from a checkpoint
     of another model, without an error; load_submodule_weights raises."""

@@ -2,8 +2,8 @@
 import pytest
 import torch
 from mmengine.logging import MessageHub
-
 from mmpose.registry import MODELS
+
 from rmpe_mm.models.stn import STNLocalizer
 from rmpe_mm.models.utils.affine import affine_det, identity_theta
 
@@ -25,8 +25,8 @@ def test_default_is_resnet18_with_identity_head():
 
 
 def test_registered_and_identity_after_init_weights():
-    stn = MODELS.build(dict(type='STNLocalizer', backbone=TINY_RESNET,
-                            feat_channels=64))
+    stn = MODELS.build(
+        dict(type='STNLocalizer', backbone=TINY_RESNET, feat_channels=64))
     torch.nn.init.normal_(stn.fc.weight)
     stn.init_weights()
     theta = stn(torch.randn(3, 3, 32, 32))

@@ -4,8 +4,9 @@ import math
 import numpy as np
 import pytest
 import torch
-
 from mmpose.codecs import MSRAHeatmap
+
+# yapf: disable
 from rmpe_mm.models.utils.affine import (affine_inverse, guard_singular_theta,
                                          identity_theta, normalized_to_pixel,
                                          pixel_to_normalized,
@@ -14,6 +15,8 @@ from rmpe_mm.models.utils.affine import (affine_inverse, guard_singular_theta,
                                          unwarp_heatmap_stages,
                                          unwarp_heatmaps, warp_images,
                                          warped_to_crop_pixels)
+
+# yapf: enable
 
 
 def random_theta(num: int, seed: int, max_shift: float = 0.15) -> torch.Tensor:
@@ -28,8 +31,9 @@ def random_theta(num: int, seed: int, max_shift: float = 0.15) -> torch.Tensor:
     sx, sy = uniform(0.75, 1.25), uniform(0.75, 1.25)
     shear = uniform(-0.1, 0.1)
     cos, sin = torch.cos(angle), torch.sin(angle)
-    rot = torch.stack([torch.stack([cos, -sin], -1),
-                       torch.stack([sin, cos], -1)], 1)
+    rot = torch.stack(
+        [torch.stack([cos, -sin], -1),
+         torch.stack([sin, cos], -1)], 1)
     scale_shear = torch.stack([
         torch.stack([sx, shear * sy], -1),
         torch.stack([torch.zeros_like(sx), sy], -1)
@@ -73,8 +77,8 @@ def test_affine_inverse_is_exact_inverse():
     # gamma = [A^-1 | -A^-1 t]
     inv_a = torch.linalg.inv(theta[:, :, :2])
     assert torch.allclose(gamma[:, :, :2], inv_a, atol=1e-12)
-    assert torch.allclose(gamma[:, :, 2:], -inv_a @ theta[:, :, 2:],
-                          atol=1e-12)
+    assert torch.allclose(
+        gamma[:, :, 2:], -inv_a @ theta[:, :, 2:], atol=1e-12)
 
 
 def test_affine_inverse_gradient():
@@ -253,8 +257,9 @@ def test_sdtn_exact_across_resolutions(inp, hm):
     ratio = torch.tensor([hm[0] / inp[0], hm[1] / inp[1]])
     g = torch.Generator().manual_seed(3)
     lo = torch.tensor([0.35 * inp[0], 0.35 * inp[1]])
-    crop_in = lo + 0.3 * torch.tensor(inp, dtype=torch.float32) * torch.rand(
-        num, joints, 2, generator=g)
+    crop_in = lo + 0.3 * torch.tensor(
+        inp, dtype=torch.float32) * torch.rand(
+            num, joints, 2, generator=g)
     # the joint is seen in the STN output at q with theta(q) = p (input px)
     warped_in = normalized_to_pixel(
         transform_points(
@@ -300,7 +305,7 @@ def test_theta_in_heatmap_frame_maps_points_as_the_codec(mapping):
     out_in = normalized_to_pixel(
         transform_points(pixel_to_normalized(pts, inp), theta), inp)
     hm_theta = theta_in_heatmap_frame(theta, inp, hm, mapping)
-    if to_hm is None:  # normalised coordinates are shared
+    if to_hm is None:  # normalized coordinates are shared
         got = transform_points(pixel_to_normalized(pts, inp), hm_theta)
         want = pixel_to_normalized(out_in, inp)
     else:

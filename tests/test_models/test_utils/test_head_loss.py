@@ -2,10 +2,9 @@
 import pytest
 import torch
 from mmengine.structures import InstanceData, PixelData
-
-from mmpose.models.heads import (AssociativeEmbeddingHead, CPMHead,
-                                 HeatmapHead)
+from mmpose.models.heads import AssociativeEmbeddingHead, CPMHead, HeatmapHead
 from mmpose.structures import PoseDataSample
+
 from rmpe_mm.models.utils import check_heatmap_head_loss, heatmap_head_loss
 
 NUM_K, SIZE = 5, (8, 6)
@@ -31,8 +30,11 @@ def feats(channels: int, num: int = 3) -> tuple:
 @pytest.mark.parametrize('train_cfg', [{}, dict(compute_acc=False)])
 def test_heatmap_head(train_cfg):
     torch.manual_seed(0)
-    head = HeatmapHead(in_channels=4, out_channels=NUM_K,
-                       deconv_out_channels=None, deconv_kernel_sizes=None)
+    head = HeatmapHead(
+        in_channels=4,
+        out_channels=NUM_K,
+        deconv_out_channels=None,
+        deconv_kernel_sizes=None)
     x, data = feats(4), samples()
     ours = heatmap_head_loss(head, head.forward(x), data, train_cfg)
     theirs = head.loss(x, data, train_cfg=train_cfg)
@@ -47,8 +49,8 @@ def test_cpm_head_with_one_loss_per_stage():
         dict(type='KeypointMSELoss', use_target_weight=True),
         dict(type='KeypointMSELoss', use_target_weight=True, loss_weight=3.),
     ]
-    head = CPMHead(in_channels=4, out_channels=NUM_K, num_stages=2,
-                   loss=losses)
+    head = CPMHead(
+        in_channels=4, out_channels=NUM_K, num_stages=2, loss=losses)
     x = [torch.randn(3, 4, *SIZE) for _ in range(2)]
     data = samples()
     stages = head.forward(x)
@@ -63,9 +65,11 @@ def test_cpm_head_with_one_loss_per_stage():
 
 
 def test_heads_overriding_loss_are_refused():
-    head = AssociativeEmbeddingHead(in_channels=4, num_keypoints=NUM_K,
-                                    deconv_out_channels=None,
-                                    deconv_kernel_sizes=None)
+    head = AssociativeEmbeddingHead(
+        in_channels=4,
+        num_keypoints=NUM_K,
+        deconv_out_channels=None,
+        deconv_kernel_sizes=None)
     with pytest.raises(NotImplementedError, match='AssociativeEmbeddingHead'):
         check_heatmap_head_loss(head)
     with pytest.raises(NotImplementedError, match='Linear'):

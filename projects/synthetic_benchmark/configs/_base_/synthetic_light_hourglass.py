@@ -36,7 +36,6 @@ preprocessor = dict(
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True)
 
-
 sppe_backbone = dict(
     type='LightHourglassNet',
     num_stacks=2,
@@ -70,8 +69,7 @@ model = dict(
 parallel_checkpoint = '{{$SYNTHETIC_PARALLEL_CHECKPOINT:work_dirs/lhg1_synthetic_parallel/epoch_10.pth}}'  # noqa: E501
 stn = dict(
     type='STNLocalizer',
-    backbone=dict(
-        type='ResNet', depth=18, stem_channels=16, base_channels=16),
+    backbone=dict(type='ResNet', depth=18, stem_channels=16, base_channels=16),
     feat_channels=128,
     input_size=None,  # the full crop, as in the paper
     constraint='affine',  # the paper
@@ -130,7 +128,7 @@ __jitter = [
 __crop = [dict(type='TopdownAffine', input_size=input_size)]
 __targets = [
     dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec),
+    dict(type='GenerateCenterTarget', encoder=codec),
 ]
 __pack = [dict(type='PackPoseInputs')]
 

@@ -4,7 +4,7 @@ Draws articulated people (MPII 16-joint skeleton) with textured limbs on
 cluttered backgrounds, writes MPII multi-person COCO-style annotations and
 the output of a **simulated** detector whose box errors follow known,
 pose-dependent distributions. Needs numpy, OpenCV, tqdm and rmpe_mm's MPII
-format (``rmpe_mm.datasets.mpii_mp_format``).
+format (``rmpe_mm.datasets.mpii_multi_person_format``).
 Command line: ``tools/make_synthetic_dataset.py``.
 """
 from .config import (POSE_CLASSES, AppearanceConfig, DetectorConfig,

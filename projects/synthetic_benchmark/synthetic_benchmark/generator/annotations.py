@@ -7,7 +7,7 @@ Documented choices:
   ``[xmin, ymin, xmax + 1, ymax + 1]``; ``area`` = silhouette pixel count.
 - Head box: axis-aligned box of the drawn head ellipse (not clipped, like
   MPII head rectangles may leave the image).
-- ``center`` / ``scale``: centre of the unclipped person extent and
+- ``center`` / ``scale``: center of the unclipped person extent and
   ``max(width, height) / 200`` of it (MPII ``objpos`` / ``scale`` style).
 - Groups: people whose boxes, each grown by ``margin`` times its size,
   intersect are one group; a group box is the union of its members' boxes
@@ -37,8 +37,10 @@ def ellipse_bbox(part: Part) -> np.ndarray:
         raise ValueError(f'part.kind must be ellipse, got {part.kind!r}')
     a, b, angle = part.size[:3]
     t = np.deg2rad(angle)
-    half = np.array([np.hypot(a * np.cos(t), b * np.sin(t)),
-                     np.hypot(a * np.sin(t), b * np.cos(t))])
+    half = np.array([
+        np.hypot(a * np.cos(t), b * np.sin(t)),
+        np.hypot(a * np.sin(t), b * np.cos(t))
+    ])
     c = part.points[0]
     return np.concatenate([c - half, c + half])
 
@@ -52,8 +54,8 @@ def center_scale(bounds: np.ndarray) -> Tuple[List[float], float]:
 
 def _grow(boxes: np.ndarray, factor: float) -> np.ndarray:
     size = boxes[:, 2:] - boxes[:, :2]
-    return np.concatenate([boxes[:, :2] - factor * size,
-                           boxes[:, 2:] + factor * size], axis=1)
+    return np.concatenate(
+        [boxes[:, :2] - factor * size, boxes[:, 2:] + factor * size], axis=1)
 
 
 def _intersect(a: np.ndarray, b: np.ndarray) -> bool:
@@ -74,13 +76,14 @@ def _group_boxes(boxes: np.ndarray, labels: np.ndarray, padding: float,
 
 def _relabel(labels: np.ndarray) -> np.ndarray:
     """Labels renumbered 0..G-1 in order of first appearance."""
-    _, first, inverse = np.unique(labels, return_index=True,
-                                  return_inverse=True)
+    _, first, inverse = np.unique(
+        labels, return_index=True, return_inverse=True)
     order = np.argsort(np.argsort(first))
     return order[inverse]
 
 
-def assign_groups(boxes: np.ndarray, img_shape: Tuple[int, int],
+def assign_groups(boxes: np.ndarray,
+                  img_shape: Tuple[int, int],
                   margin: float = 0.1,
                   padding: float = 0.05) -> Tuple[np.ndarray, np.ndarray]:
     """Cluster people into MPII groups.

@@ -18,9 +18,9 @@ Color = Tuple[int, int, int]
 SKIN_TONES_BGR: Tuple[Color, ...] = ((189, 224, 255), (134, 192, 234),
                                      (105, 172, 224), (66, 134, 198),
                                      (36, 85, 141), (148, 205, 255))
-HAIR_COLORS_BGR: Tuple[Color, ...] = ((20, 20, 20), (30, 50, 90),
-                                      (60, 110, 170), (150, 150, 150),
-                                      (40, 40, 60))
+HAIR_COLORS_BGR: Tuple[Color,
+                       ...] = ((20, 20, 20), (30, 50, 90), (60, 110, 170),
+                               (150, 150, 150), (40, 40, 60))
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,16 @@ class PersonAppearance:
     build: float
 
 
-def random_color(rng: np.random.Generator, min_sat: int = 60,
+def random_color(rng: np.random.Generator,
+                 min_sat: int = 60,
                  min_val: int = 50) -> Color:
     """A random saturated BGR colour (uniform hue)."""
-    hsv = np.array([[[rng.integers(0, 180), rng.integers(min_sat, 256),
-                      rng.integers(min_val, 256)]]], dtype=np.uint8)
+    hsv = np.array([[[
+        rng.integers(0, 180),
+        rng.integers(min_sat, 256),
+        rng.integers(min_val, 256)
+    ]]],
+                   dtype=np.uint8)
     bgr = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0]
     return tuple(int(c) for c in bgr)
 
@@ -101,7 +106,8 @@ def sample_texture(rng: np.random.Generator, kind_probs: Dict[str, float],
         kind=kind,
         color_a=random_color(rng),
         color_b=random_color(rng),
-        period=float(max(3.0, rng.uniform(0.03, 0.08) * height_px)),
+        period=float(max(3.0,
+                         rng.uniform(0.03, 0.08) * height_px)),
         angle=float(rng.uniform(0, 180)),
         seed=int(rng.integers(0, 2**31 - 1)))
 
@@ -109,8 +115,7 @@ def sample_texture(rng: np.random.Generator, kind_probs: Dict[str, float],
 def sample_appearance(rng: np.random.Generator, kind_probs: Dict[str, float],
                       height_px: float) -> PersonAppearance:
     """Sample colours, textures and build of one person."""
-    skin = _jitter(rng, SKIN_TONES_BGR[rng.integers(len(SKIN_TONES_BGR))],
-                   12)
+    skin = _jitter(rng, SKIN_TONES_BGR[rng.integers(len(SKIN_TONES_BGR))], 12)
     hair = _jitter(rng, HAIR_COLORS_BGR[rng.integers(len(HAIR_COLORS_BGR))],
                    10)
     return PersonAppearance(
@@ -124,7 +129,9 @@ def sample_appearance(rng: np.random.Generator, kind_probs: Dict[str, float],
         build=float(rng.uniform(0.8, 1.25)))
 
 
-def make_texture(spec: TextureSpec, height: int, width: int,
+def make_texture(spec: TextureSpec,
+                 height: int,
+                 width: int,
                  origin: Tuple[int, int] = (0, 0)) -> np.ndarray:
     """Render a texture patch.
 
@@ -160,8 +167,7 @@ def make_texture(spec: TextureSpec, height: int, width: int,
         gh = max(2, int(height / spec.period / 2) + 2)
         gw = max(2, int(width / spec.period / 2) + 2)
         grid = noise_rng.random((gh, gw)).astype(np.float32)
-        mix = cv2.resize(grid, (width, height),
-                         interpolation=cv2.INTER_CUBIC)
+        mix = cv2.resize(grid, (width, height), interpolation=cv2.INTER_CUBIC)
         mix = np.clip(mix, 0, 1)[..., None]
         out = a + mix * (b - a)
     else:

@@ -13,8 +13,7 @@ import numpy as np
 from .appearance import random_color
 
 
-def _gradient(rng: np.random.Generator, width: int,
-              height: int) -> np.ndarray:
+def _gradient(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
     a = np.asarray(random_color(rng, min_sat=0, min_val=40), np.float32)
     b = np.asarray(random_color(rng, min_sat=0, min_val=40), np.float32)
     t = rng.uniform(0, 2 * np.pi)
@@ -25,8 +24,7 @@ def _gradient(rng: np.random.Generator, width: int,
     return a + proj[..., None] * (b - a)
 
 
-def _blotches(rng: np.random.Generator, width: int,
-              height: int) -> np.ndarray:
+def _blotches(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
     grid = rng.normal(0, 18, (6, 6, 3)).astype(np.float32)
     return cv2.resize(grid, (width, height), interpolation=cv2.INTER_CUBIC)
 
@@ -48,12 +46,13 @@ def _draw_shape(rng: np.random.Generator, canvas: np.ndarray) -> None:
     elif kind == 2:
         axes = (int(rng.uniform(0.02, 0.2) * size) + 1,
                 int(rng.uniform(0.02, 0.2) * size) + 1)
-        cv2.ellipse(canvas, (x, y), axes, float(rng.uniform(0, 180)), 0,
-                    360, color, -1, cv2.LINE_AA)
+        cv2.ellipse(canvas, (x, y), axes, float(rng.uniform(0, 180)), 0, 360,
+                    color, -1, cv2.LINE_AA)
     elif kind == 3:
         n = int(rng.integers(3, 7))
-        pts = np.stack([rng.normal(x, 0.1 * size, n),
-                        rng.normal(y, 0.1 * size, n)], 1).astype(np.int32)
+        pts = np.stack(
+            [rng.normal(x, 0.1 * size, n),
+             rng.normal(y, 0.1 * size, n)], 1).astype(np.int32)
         cv2.fillPoly(canvas, [pts], color, cv2.LINE_AA)
     else:
         length = rng.uniform(0.1, 0.4) * size
@@ -63,10 +62,11 @@ def _draw_shape(rng: np.random.Generator, canvas: np.ndarray) -> None:
         cv2.line(canvas, (x, y), end, color, thick, cv2.LINE_AA)
 
 
-def make_background(rng: np.random.Generator,
-                    width: int,
-                    height: int,
-                    num_shapes_range: Tuple[int, int] = (8, 25)) -> np.ndarray:
+def make_background(
+    rng: np.random.Generator,
+    width: int,
+    height: int,
+    num_shapes_range: Tuple[int, int] = (8, 25)) -> np.ndarray:
     """Make one cluttered background.
 
     Args:

@@ -12,8 +12,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-POSE_CLASSES: Tuple[str, ...] = ('arms_down', 'arms_up', 'arms_out',
-                                 'crouched')
+POSE_CLASSES: Tuple[str,
+                    ...] = ('arms_down', 'arms_up', 'arms_out', 'crouched')
 
 
 def _default_pose_class_probs() -> Dict[str, float]:
@@ -22,7 +22,7 @@ def _default_pose_class_probs() -> Dict[str, float]:
 
 #: Magnitude of the simulated detector's box errors: the offset shapes of
 #: :func:`_default_offset_models` are multiplied by it so that the
-#: root-mean-square normalised offset, pooled over coordinates and pose
+#: root-mean-square normalized offset, pooled over coordinates and pose
 #: classes (``pose_class_probs``), is 0.098: that of the pose-independent
 #: Gaussian the RMPE reference code fitted on real MPII detections
 #: (docs/method.md section 4: means (-0.0142, 0.0043, 0.0154, -0.0013),
@@ -60,9 +60,10 @@ def _default_offset_models() -> Dict[str, List[Dict[str, Any]]]:
     k = OFFSET_CALIBRATION
     return {
         cls: [
-            dict(weight=w, mean=[round(k * m, 6) for m in mean],
-                 std=[round(k * v, 6) for v in std])
-            for w, mean, std in comps
+            dict(
+                weight=w,
+                mean=[round(k * m, 6) for m in mean],
+                std=[round(k * v, 6) for v in std]) for w, mean, std in comps
         ]
         for cls, comps in shapes.items()
     }
@@ -184,9 +185,8 @@ class AppearanceConfig:
     """
     num_shapes_range: Tuple[int, int] = (8, 25)
     noise_std_range: Tuple[float, float] = (2.0, 8.0)
-    texture_probs: Dict[str, float] = field(
-        default_factory=lambda: dict(
-            solid=0.4, stripes=0.25, checker=0.15, blotches=0.2))
+    texture_probs: Dict[str, float] = field(default_factory=lambda: dict(
+        solid=0.4, stripes=0.25, checker=0.15, blotches=0.2))
     outline_darkness: float = 0.45
     image_ext: str = '.jpg'
     jpeg_quality: int = 92
@@ -217,7 +217,7 @@ class DetectorConfig:
     """The simulated person detector (a random box sampler, not a network).
 
     For every annotated person: missed with probability ``miss_rate``;
-    otherwise one box whose normalised offset to the ground-truth box is
+    otherwise one box whose normalized offset to the ground-truth box is
     drawn from ``offset_models[pose_class]`` (a Gaussian mixture), plus, with
     probability ``duplicate_rate``, one duplicate drawn independently from
     the same mixture. Per image, ``Poisson(fp_per_image)`` false positives
@@ -280,9 +280,8 @@ class DetectorConfig:
             raise ValueError(
                 f'min_box_size must be > 0, got {self.min_box_size}')
         if not np.isfinite(self.offset_scale) or self.offset_scale < 0:
-            raise ValueError(
-                f'offset_scale must be finite and >= 0, got '
-                f'{self.offset_scale}')
+            raise ValueError(f'offset_scale must be finite and >= 0, got '
+                             f'{self.offset_scale}')
 
 
 @dataclass
@@ -335,8 +334,10 @@ class GeneratorConfig:
             GeneratorConfig: A validated config.
         """
         cfg = copy.deepcopy(cfg or {})
-        subs = dict(scene=SceneConfig, appearance=AppearanceConfig,
-                    detector=DetectorConfig)
+        subs = dict(
+            scene=SceneConfig,
+            appearance=AppearanceConfig,
+            detector=DetectorConfig)
         kwargs = {}
         for key, value in cfg.items():
             if key in ('notice', 'generator_version'):

@@ -7,7 +7,7 @@ realistic-looking, but fully known, detections to work with:
 
 - every ground-truth person is missed with probability ``miss_rate``;
 - otherwise it gets one box ``gt + offset * (w, h, w, h)`` where the
-  normalised offset ``((x1d - x1g) / wg, (y1d - y1g) / hg, (x2d - x2g) / wg,
+  normalized offset ``((x1d - x1g) / wg, (y1d - y1g) / hg, (x2d - x2g) / wg,
   (y2d - y2g) / hg)`` is drawn from the Gaussian mixture of the person's
   pose class, and with probability ``duplicate_rate`` one more
   (a duplicate) drawn independently from the same mixture;
@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .config import DetectorConfig, POSE_CLASSES, check_mixture
+from .config import POSE_CLASSES, DetectorConfig, check_mixture
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class SimDetection:
         kind (str): ``'tp'``, ``'duplicate'`` or ``'fp'``.
         gt_index (int): Index of the ground-truth person it was drawn for
             (-1 for false positives).
-        offset (np.ndarray | None): The sampled normalised offset (before
+        offset (np.ndarray | None): The sampled normalized offset (before
             clipping to the image); None for false positives.
     """
     bbox: np.ndarray
@@ -43,8 +43,8 @@ class SimDetection:
     offset: Optional[np.ndarray]
 
 
-def mixture_moments(components: Sequence[Dict[str, Any]]
-                    ) -> Tuple[np.ndarray, np.ndarray]:
+def mixture_moments(
+        components: Sequence[Dict[str, Any]]) -> Tuple[np.ndarray, np.ndarray]:
     """Mean and standard deviation (per coordinate) of a diagonal mixture.
 
     Args:
@@ -132,13 +132,13 @@ class SimulatedDetector:
     def _as_arrays(components: List[Dict]) -> Tuple[np.ndarray, ...]:
         check_mixture('offset model', components)
         w = np.array([c['weight'] for c in components], np.float64)
-        return (w / w.sum(), np.array([c['mean'] for c in components],
-                                      np.float64),
+        return (w / w.sum(),
+                np.array([c['mean'] for c in components], np.float64),
                 np.array([c['std'] for c in components], np.float64))
 
     def sample_offsets(self, rng: np.random.Generator, pose_class: str,
                        num: int) -> np.ndarray:
-        """Draw ``num`` normalised offsets of a pose class, ``(num, 4)``,
+        """Draw ``num`` normalized offsets of a pose class, ``(num, 4)``,
         times ``offset_scale``."""
         if pose_class not in self._mixtures:
             raise ValueError(f'pose_class must be one of {POSE_CLASSES}, '
@@ -149,9 +149,10 @@ class SimulatedDetector:
         return self.cfg.offset_scale * draw
 
     def _score(self, rng: np.random.Generator, kind: str) -> float:
-        mean, std = dict(tp=self.cfg.tp_score,
-                         duplicate=self.cfg.duplicate_score,
-                         fp=self.cfg.fp_score)[kind]
+        mean, std = dict(
+            tp=self.cfg.tp_score,
+            duplicate=self.cfg.duplicate_score,
+            fp=self.cfg.fp_score)[kind]
         return float(np.clip(rng.normal(mean, std), 0.01, 1.0))
 
     def _finish(self, box: np.ndarray,
@@ -163,9 +164,9 @@ class SimulatedDetector:
         size = box[2:] - box[:2]
         return box if (size >= self.cfg.min_box_size).all() else None
 
-    def _perturbed(self, rng: np.random.Generator, gt: np.ndarray,
-                   pose_class: str, img_shape: Tuple[int, int]
-                   ) -> Tuple[np.ndarray, np.ndarray]:
+    def _perturbed(
+            self, rng: np.random.Generator, gt: np.ndarray, pose_class: str,
+            img_shape: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray]:
         wh = np.tile(gt[2:] - gt[:2], 2)
         for _ in range(100):
             offset = self.sample_offsets(rng, pose_class, 1)[0]
@@ -183,8 +184,7 @@ class SimulatedDetector:
             bw = bh / rng.uniform(*self.cfg.fp_aspect_range)
             x1 = rng.uniform(-0.1 * bw, w - 0.9 * bw)
             y1 = rng.uniform(-0.1 * bh, h - 0.9 * bh)
-            box = self._finish(np.array([x1, y1, x1 + bw, y1 + bh]),
-                               img_shape)
+            box = self._finish(np.array([x1, y1, x1 + bw, y1 + bh]), img_shape)
             if box is not None:
                 return box
         raise ValueError('fp_height_range/fp_aspect_range keep producing '
@@ -217,10 +217,12 @@ class SimulatedDetector:
                 kinds.append('duplicate')
             for kind in kinds:
                 box, offset = self._perturbed(rng, gt, cls, img_shape)
-                dets.append(SimDetection(box, self._score(rng, kind), kind, i,
-                                         offset))
+                dets.append(
+                    SimDetection(box, self._score(rng, kind), kind, i, offset))
         for _ in range(int(rng.poisson(self.cfg.fp_per_image))):
-            dets.append(SimDetection(self._false_positive(rng, img_shape),
-                                     self._score(rng, 'fp'), 'fp', -1, None))
+            dets.append(
+                SimDetection(
+                    self._false_positive(rng, img_shape),
+                    self._score(rng, 'fp'), 'fp', -1, None))
         order = sorted(range(len(dets)), key=lambda k: -dets[k].score)
         return [dets[k] for k in order]

@@ -95,7 +95,8 @@ def generate_sample(config: GeneratorConfig, split: str,
                                         config.scene.group_padding)
     ann_ids = [image_id * ANN_ID_FACTOR + i for i in range(len(scene.people))]
     anns = [
-        person_annotation(p, ann_id, image_id, int(g) + 1)
+        person_annotation(p, ann_id, image_id,
+                          int(g) + 1)
         for p, ann_id, g in zip(scene.people, ann_ids, labels)
     ]
     detector = SimulatedDetector.from_config(config.detector)
@@ -104,16 +105,22 @@ def generate_sample(config: GeneratorConfig, split: str,
     file_name = image_file_name(split, index, config.appearance.image_ext)
     meta = dict(
         annotations=[
-            dict(id=a, pose_class=p.pose.pose_class, facing=p.pose.facing,
-                 width_factor=round(p.pose.width_factor, 4),
-                 depth_rank=p.depth_rank, height_px=round(p.height_px, 2))
+            dict(
+                id=a,
+                pose_class=p.pose.pose_class,
+                facing=p.pose.facing,
+                width_factor=round(p.pose.width_factor, 4),
+                depth_rank=p.depth_rank,
+                height_px=round(p.height_px, 2))
             for a, p in zip(ann_ids, scene.people)
         ],
         detections=[
-            dict(image_id=image_id, kind=d.kind,
-                 gt_ann_id=ann_ids[d.gt_index] if d.gt_index >= 0 else None,
-                 offset=None if d.offset is None else
-                 [round(float(o), 6) for o in d.offset]) for d in dets
+            dict(
+                image_id=image_id,
+                kind=d.kind,
+                gt_ann_id=ann_ids[d.gt_index] if d.gt_index >= 0 else None,
+                offset=None if d.offset is None else
+                [round(float(o), 6) for o in d.offset]) for d in dets
         ])
     return SyntheticSample(
         scene=scene,
@@ -132,8 +139,11 @@ def split_paths(out_dir: str, split: str) -> Dict[str, str]:
         meta_file=osp.join(out_dir, 'annotations', f'{split}_sim_meta.json'))
 
 
-def generate_split(config: GeneratorConfig, split: str, num: int,
-                   out_dir: str, progress: bool = True) -> Dict[str, str]:
+def generate_split(config: GeneratorConfig,
+                   split: str,
+                   num: int,
+                   out_dir: str,
+                   progress: bool = True) -> Dict[str, str]:
     """Generate and write one split.
 
     Args:
@@ -150,13 +160,16 @@ def generate_split(config: GeneratorConfig, split: str, num: int,
     os.makedirs(img_dir, exist_ok=True)
     images, anns, dets = [], [], []
     meta: Dict[str, list] = dict(annotations=[], detections=[])
-    for index in tqdm(range(num), desc=f'synthetic {split}', unit='img',
-                      disable=not progress):
+    for index in tqdm(
+            range(num),
+            desc=f'synthetic {split}',
+            unit='img',
+            disable=not progress):
         sample = generate_sample(config, split, index)
         with open(osp.join(img_dir, sample.file_name), 'wb') as f:
-            f.write(encode_image(sample.scene.image,
-                                 config.appearance.image_ext,
-                                 config.appearance.jpeg_quality))
+            f.write(
+                encode_image(sample.scene.image, config.appearance.image_ext,
+                             config.appearance.jpeg_quality))
         images.append(sample.image)
         anns += sample.annotations
         dets += sample.detections

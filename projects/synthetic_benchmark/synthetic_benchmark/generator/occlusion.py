@@ -3,7 +3,7 @@
 Rules (documented defaults of the generator):
 
 - A joint is *in the image* when ``0 <= x <= W - 1`` and ``0 <= y <= H - 1``
-  (pixel centres at integer coordinates); its pixel is the rounded position.
+  (pixel centers at integer coordinates); its pixel is the rounded position.
 - An in-image joint is *occluded* (``v = 1``) when its pixel is covered by
   the silhouette of a nearer person; otherwise it is visible (``v = 2``).
   A person's own parts never hide its joints (no self-occlusion labels).
@@ -31,8 +31,8 @@ def in_image(keypoints: np.ndarray, img_shape: Tuple[int, int]) -> np.ndarray:
     return (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
 
 
-def joint_pixels(keypoints: np.ndarray,
-                 img_shape: Tuple[int, int]) -> np.ndarray:
+def joint_pixels(keypoints: np.ndarray, img_shape: Tuple[int,
+                                                         int]) -> np.ndarray:
     """Rounded ``(x, y)`` pixel of every joint, clipped into the image."""
     h, w = img_shape
     px = np.round(keypoints).astype(np.int64)

@@ -24,27 +24,55 @@ Range = Tuple[float, float]
 #: (abduction), ``knee`` (flexion), ``thigh_foreshortening`` (length factor
 #: of the thighs; crouched thighs point towards the camera).
 POSE_CLASS_SPECS: Mapping[str, Mapping[str, Range]] = MappingProxyType({
-    'arms_down': MappingProxyType(dict(
-        lean=(-10., 10.), tilt=(-15., 15.), shoulder=(5., 35.),
-        elbow=(-90., 15.), hip=(-5., 20.), knee=(-10., 10.),
-        thigh_foreshortening=(0.85, 1.0))),
-    'arms_up': MappingProxyType(dict(
-        lean=(-10., 10.), tilt=(-20., 20.), shoulder=(115., 175.),
-        elbow=(-20., 100.), hip=(-5., 20.), knee=(-10., 10.),
-        thigh_foreshortening=(0.85, 1.0))),
-    'arms_out': MappingProxyType(dict(
-        lean=(-12., 12.), tilt=(-15., 15.), shoulder=(70., 110.),
-        elbow=(-60., 60.), hip=(-5., 25.), knee=(-15., 10.),
-        thigh_foreshortening=(0.85, 1.0))),
-    'crouched': MappingProxyType(dict(
-        lean=(-20., 20.), tilt=(-20., 20.), shoulder=(0., 60.),
-        elbow=(-120., 20.), hip=(30., 70.), knee=(-100., -50.),
-        thigh_foreshortening=(0.45, 0.75))),
+    'arms_down':
+    MappingProxyType(
+        dict(
+            lean=(-10., 10.),
+            tilt=(-15., 15.),
+            shoulder=(5., 35.),
+            elbow=(-90., 15.),
+            hip=(-5., 20.),
+            knee=(-10., 10.),
+            thigh_foreshortening=(0.85, 1.0))),
+    'arms_up':
+    MappingProxyType(
+        dict(
+            lean=(-10., 10.),
+            tilt=(-20., 20.),
+            shoulder=(115., 175.),
+            elbow=(-20., 100.),
+            hip=(-5., 20.),
+            knee=(-10., 10.),
+            thigh_foreshortening=(0.85, 1.0))),
+    'arms_out':
+    MappingProxyType(
+        dict(
+            lean=(-12., 12.),
+            tilt=(-15., 15.),
+            shoulder=(70., 110.),
+            elbow=(-60., 60.),
+            hip=(-5., 25.),
+            knee=(-15., 10.),
+            thigh_foreshortening=(0.85, 1.0))),
+    'crouched':
+    MappingProxyType(
+        dict(
+            lean=(-20., 20.),
+            tilt=(-20., 20.),
+            shoulder=(0., 60.),
+            elbow=(-120., 20.),
+            hip=(30., 70.),
+            knee=(-100., -50.),
+            thigh_foreshortening=(0.45, 0.75))),
 })
 
-_SPEC_TO_LIMIT = dict(lean='torso_lean', tilt='head_tilt',
-                      shoulder='shoulder_abduction', elbow='elbow_flexion',
-                      hip='hip_abduction', knee='knee_flexion')
+_SPEC_TO_LIMIT = dict(
+    lean='torso_lean',
+    tilt='head_tilt',
+    shoulder='shoulder_abduction',
+    elbow='elbow_flexion',
+    hip='hip_abduction',
+    knee='knee_flexion')
 
 
 @dataclass
@@ -93,11 +121,13 @@ def _add_limb(kpts: np.ndarray, root: np.ndarray, ids: Sequence[int],
     kpts[ids[1]] = mid + lengths[1] * direction(angles[1])
 
 
-def sample_body_pose(rng: np.random.Generator,
-                     pose_class: str,
-                     side_view_prob: float = 0.3,
-                     back_view_prob: float = 0.3,
-                     foreshortening_range: Range = (0.75, 1.0)) -> BodyPose:
+def sample_body_pose(
+    rng: np.random.Generator,
+    pose_class: str,
+    side_view_prob: float = 0.3,
+    back_view_prob: float = 0.3,
+    foreshortening_range: Range = (0.75, 1.0)
+) -> BodyPose:
     """Sample one articulated pose of a given class.
 
     Args:
@@ -150,8 +180,8 @@ def sample_body_pose(rng: np.random.Generator,
         shoulder = thorax + s * width * bones['shoulder'] * across
         kpts[JOINT_ID[f'{lr}_shoulder']] = shoulder
         upper = lean + s * sh
-        _add_limb(kpts, shoulder, (JOINT_ID[f'{lr}_elbow'],
-                                   JOINT_ID[f'{lr}_wrist']),
+        _add_limb(kpts, shoulder,
+                  (JOINT_ID[f'{lr}_elbow'], JOINT_ID[f'{lr}_wrist']),
                   (bones['upper_arm'] * fs[0], bones['forearm'] * fs[1]),
                   (upper, upper + s * el))
 
@@ -162,18 +192,27 @@ def sample_body_pose(rng: np.random.Generator,
         hip = pelvis + s * width * bones['hip'] * across
         kpts[JOINT_ID[f'{lr}_hip']] = hip
         thigh = 0.3 * lean + s * hip_a
-        _add_limb(kpts, hip, (JOINT_ID[f'{lr}_knee'],
-                              JOINT_ID[f'{lr}_ankle']),
+        _add_limb(kpts, hip, (JOINT_ID[f'{lr}_knee'], JOINT_ID[f'{lr}_ankle']),
                   (bones['thigh'] * thigh_f, bones['shin'] * shin_f),
                   (thigh, thigh + s * knee_a))
-        angles.update({f'{lr}_shoulder': sh, f'{lr}_elbow': el,
-                       f'{lr}_hip': hip_a, f'{lr}_knee': knee_a})
-    return BodyPose(keypoints=kpts, pose_class=pose_class, facing=facing,
-                    width_factor=width, angles=angles)
+        angles.update({
+            f'{lr}_shoulder': sh,
+            f'{lr}_elbow': el,
+            f'{lr}_hip': hip_a,
+            f'{lr}_knee': knee_a
+        })
+    return BodyPose(
+        keypoints=kpts,
+        pose_class=pose_class,
+        facing=facing,
+        width_factor=width,
+        angles=angles)
 
 
-def pose_to_image(body_kpts: np.ndarray, pelvis_xy: Sequence[float],
-                  height_px: float, aspect: float = 1.0) -> np.ndarray:
+def pose_to_image(body_kpts: np.ndarray,
+                  pelvis_xy: Sequence[float],
+                  height_px: float,
+                  aspect: float = 1.0) -> np.ndarray:
     """Map body-frame joints to image pixels.
 
     Args:

@@ -28,8 +28,9 @@ def _load(path: str) -> Any:
         return json.load(f)
 
 
-def _people_by_image(ann_doc: Dict, meta: Dict
-                     ) -> Dict[int, Tuple[np.ndarray, List[str], List[int]]]:
+def _people_by_image(
+        ann_doc: Dict,
+        meta: Dict) -> Dict[int, Tuple[np.ndarray, List[str], List[int]]]:
     """``{image_id: (xyxy boxes, pose classes, annotation ids)}`` in the
     generator's person order (annotation id = image id * 100 + index)."""
     pose_class = {m['id']: m['pose_class'] for m in meta['annotations']}
@@ -45,8 +46,8 @@ def _people_by_image(ann_doc: Dict, meta: Dict
         boxes = np.array([[x, y, x + w, y + h]
                           for x, y, w, h in (a['bbox'] for a in anns)],
                          np.float64)
-        out[image_id] = (boxes, [pose_class[a['id']] for a in anns],
-                         [a['id'] for a in anns])
+        out[image_id] = (boxes, [pose_class[a['id']]
+                                 for a in anns], [a['id'] for a in anns])
     return out
 
 
@@ -76,8 +77,8 @@ def redetect_split(data_root: str, split: str,
             '(generator_config.json)')
     saved = {k: v for k, v in saved.items() if k != 'notice'}
     config = GeneratorConfig.from_dict(saved)
-    det_cfg = dataclasses.replace(config.detector,
-                                  offset_scale=float(offset_scale))
+    det_cfg = dataclasses.replace(
+        config.detector, offset_scale=float(offset_scale))
     det_cfg.validate()
     detector = SimulatedDetector.from_config(det_cfg)
     paths = split_paths(data_root, split)
@@ -93,9 +94,11 @@ def redetect_split(data_root: str, split: str,
                                 (image['height'], image['width']))
         dets += detection_records(image['id'], found)
         meta += [
-            dict(image_id=image['id'], kind=d.kind,
-                 gt_ann_id=ann_ids[d.gt_index] if d.gt_index >= 0 else None,
-                 offset=None if d.offset is None else
-                 [round(float(o), 6) for o in d.offset]) for d in found
+            dict(
+                image_id=image['id'],
+                kind=d.kind,
+                gt_ann_id=ann_ids[d.gt_index] if d.gt_index >= 0 else None,
+                offset=None if d.offset is None else
+                [round(float(o), 6) for o in d.offset]) for d in found
         ]
     return dets, meta

@@ -20,8 +20,13 @@ _ONE = 1 << _SHIFT
 
 #: Thickness (capsules) or radius (hands), fraction of body height.
 PART_WIDTHS: Dict[str, float] = dict(
-    thigh=0.075, shin=0.055, upper_arm=0.05, forearm=0.04, neck=0.045,
-    hand=0.028, foot=0.03)
+    thigh=0.075,
+    shin=0.055,
+    upper_arm=0.05,
+    forearm=0.04,
+    neck=0.045,
+    hand=0.028,
+    foot=0.03)
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class Part:
         name (str): Part name (``'l_thigh'``, ``'torso'``, ...).
         kind (str): ``'capsule'``, ``'polygon'`` or ``'ellipse'``.
         points (np.ndarray): Capsule end points ``(2, 2)``, polygon corners
-            ``(N, 2)`` or ellipse centre ``(1, 2)``, image pixels.
+            ``(N, 2)`` or ellipse center ``(1, 2)``, image pixels.
         size (tuple[float, ...]): Capsule ``(thickness,)`` or ellipse
             ``(semi_axis_1, semi_axis_2, angle_deg, arc_start, arc_end)``.
         garment (str): ``'skin'``, ``'hair'``, ``'top'``, ``'bottom'``,
@@ -57,8 +62,10 @@ def _unit(v: np.ndarray) -> np.ndarray:
 def _limb_parts(k: np.ndarray, h: float, app: PersonAppearance,
                 lr: str) -> Tuple[List[Part], List[Part]]:
     """Leg parts and arm parts of one side."""
-    j = {n: k[JOINT_ID[f'{lr}_{n}']] for n in
-         ('hip', 'knee', 'ankle', 'shoulder', 'elbow', 'wrist')}
+    j = {
+        n: k[JOINT_ID[f'{lr}_{n}']]
+        for n in ('hip', 'knee', 'ankle', 'shoulder', 'elbow', 'wrist')
+    }
 
     def cap(name: str, a: str, b: str, width: str, garment: str) -> Part:
         t = max(3.0, PART_WIDTHS[width] * h * app.build)
@@ -88,8 +95,7 @@ def _limb_parts(k: np.ndarray, h: float, app: PersonAppearance,
     return legs, arms
 
 
-def _torso_parts(k: np.ndarray, h: float,
-                 app: PersonAppearance) -> List[Part]:
+def _torso_parts(k: np.ndarray, h: float, app: PersonAppearance) -> List[Part]:
     pelvis, thorax = k[JOINT_ID['pelvis']], k[JOINT_ID['thorax']]
     axis = _unit(thorax - pelvis)
     across = np.array([-axis[1], axis[0]])
@@ -102,38 +108,45 @@ def _torso_parts(k: np.ndarray, h: float,
     top = thorax + axis * 0.015 * h
     bottom = pelvis - axis * 0.03 * h
     waist = pelvis + 0.25 * (thorax - pelvis)
-    torso = np.stack([top + across * half_sh, top - across * half_sh,
-                      bottom - across * half_hp, bottom + across * half_hp])
-    hips = np.stack([waist + across * half_hp, waist - across * half_hp,
-                     bottom - across * half_hp, bottom + across * half_hp])
+    torso = np.stack([
+        top + across * half_sh, top - across * half_sh,
+        bottom - across * half_hp, bottom + across * half_hp
+    ])
+    hips = np.stack([
+        waist + across * half_hp, waist - across * half_hp,
+        bottom - across * half_hp, bottom + across * half_hp
+    ])
     neck_t = max(3.0, PART_WIDTHS['neck'] * h * app.build)
     neck = np.stack([thorax, k[JOINT_ID['upper_neck']]])
-    return [Part('torso', 'polygon', torso, (), 'top'),
-            Part('hips', 'polygon', hips, (), 'bottom'),
-            Part('neck', 'capsule', neck, (neck_t, ), 'skin')]
+    return [
+        Part('torso', 'polygon', torso, (), 'top'),
+        Part('hips', 'polygon', hips, (), 'bottom'),
+        Part('neck', 'capsule', neck, (neck_t, ), 'skin')
+    ]
 
 
 def _head_parts(k: np.ndarray, facing: str) -> List[Part]:
     neck, top = k[JOINT_ID['upper_neck']], k[JOINT_ID['head_top']]
     length = max(float(np.linalg.norm(top - neck)), 2.0)
     axis = _unit(top - neck)
-    centre = (neck + top) / 2
+    center = (neck + top) / 2
     angle = float(np.degrees(np.arctan2(axis[1], axis[0])))
     semi = (max(2.0, 0.56 * length), max(2.0, 0.38 * length))
     hair_arc = 80.0 if facing == 'front' else 140.0
     parts = [
-        Part('head', 'ellipse', centre[None], semi + (angle, 0.0, 360.0),
+        Part('head', 'ellipse', center[None], semi + (angle, 0.0, 360.0),
              'skin'),
-        Part('hair', 'ellipse', centre[None],
+        Part('hair', 'ellipse', center[None],
              semi + (angle, -hair_arc, hair_arc), 'hair'),
     ]
     if facing == 'front':
         across = np.array([-axis[1], axis[0]])
         r = max(0.6, 0.05 * length)
         for s in (-1, 1):
-            eye = centre + axis * 0.02 * length + s * across * 0.17 * length
-            parts.append(Part(f'eye{s}', 'ellipse', eye[None],
-                              (r, r, 0.0, 0.0, 360.0), 'eyes'))
+            eye = center + axis * 0.02 * length + s * across * 0.17 * length
+            parts.append(
+                Part(f'eye{s}', 'ellipse', eye[None], (r, r, 0.0, 0.0, 360.0),
+                     'eyes'))
     return parts
 
 
@@ -155,8 +168,8 @@ def build_parts(keypoints: np.ndarray, height_px: float,
             f'keypoints must have shape (16, 2), got {keypoints.shape}')
     legs_l, arms_l = _limb_parts(keypoints, height_px, appearance, 'l')
     legs_r, arms_r = _limb_parts(keypoints, height_px, appearance, 'r')
-    return (legs_l + legs_r + _torso_parts(keypoints, height_px, appearance)
-            + _head_parts(keypoints, facing) + arms_l + arms_r)
+    return (legs_l + legs_r + _torso_parts(keypoints, height_px, appearance) +
+            _head_parts(keypoints, facing) + arms_l + arms_r)
 
 
 def part_bounds(part: Part) -> np.ndarray:
@@ -177,8 +190,9 @@ def parts_bounds(parts: List[Part]) -> np.ndarray:
     return np.concatenate([b[:, :2].min(0), b[:, 2:].max(0)])
 
 
-def rasterize_part(part: Part, shape: Tuple[int, int],
-                   offset: Tuple[int, int] = (0, 0)) -> np.ndarray:
+def rasterize_part(
+    part: Part, shape: Tuple[int, int],
+    offset: Tuple[int, int] = (0, 0)) -> np.ndarray:
     """Binary mask of one part.
 
     Args:
@@ -201,8 +215,8 @@ def rasterize_part(part: Part, shape: Tuple[int, int],
     elif part.kind == 'ellipse':
         a, b, angle, start, end = part.size
         cv2.ellipse(mask, _fixed(pts[0]),
-                    (int(round(a * _ONE)), int(round(b * _ONE))), angle,
-                    start, end, 255, -1, cv2.LINE_8, _SHIFT)
+                    (int(round(a * _ONE)), int(round(b * _ONE))), angle, start,
+                    end, 255, -1, cv2.LINE_8, _SHIFT)
     else:
         raise ValueError(f'unknown part kind {part.kind!r}')
     return mask
@@ -224,8 +238,7 @@ def person_roi(parts: List[Part],
 
 
 #: Order of the garment codes in a person's label map.
-GARMENTS: Tuple[str, ...] = ('skin', 'hair', 'top', 'bottom', 'shoes',
-                             'eyes')
+GARMENTS: Tuple[str, ...] = ('skin', 'hair', 'top', 'bottom', 'shoes', 'eyes')
 
 
 def label_parts(parts: List[Part], roi: Tuple[int, ...]) -> np.ndarray:
@@ -255,8 +268,8 @@ def label_parts(parts: List[Part], roi: Tuple[int, ...]) -> np.ndarray:
     return codes
 
 
-def person_silhouette(parts: List[Part],
-                      img_shape: Tuple[int, int]) -> np.ndarray:
+def person_silhouette(parts: List[Part], img_shape: Tuple[int,
+                                                          int]) -> np.ndarray:
     """In-image silhouette of a person, exactly the pixels
     :func:`paint_person` paints (every part with its 1-pixel outline).
 
@@ -275,12 +288,15 @@ def person_silhouette(parts: List[Part],
     return silhouette
 
 
-def _color_table(app: PersonAppearance,
-                 outline_darkness: float) -> np.ndarray:
+def _color_table(app: PersonAppearance, outline_darkness: float) -> np.ndarray:
     """``(256, 3)`` uint8 colour of every code of :func:`label_parts`."""
-    base = dict(skin=app.skin, hair=app.hair, shoes=app.shoes,
-                eyes=(25, 25, 25), top=app.top.color_a,
-                bottom=app.bottom.color_a)
+    base = dict(
+        skin=app.skin,
+        hair=app.hair,
+        shoes=app.shoes,
+        eyes=(25, 25, 25),
+        top=app.top.color_a,
+        bottom=app.bottom.color_a)
     table = np.zeros((256, 3), np.float32)
     for g, garment in enumerate(GARMENTS):
         color = np.asarray(base[garment], np.float32)
@@ -289,10 +305,12 @@ def _color_table(app: PersonAppearance,
     return table.astype(np.uint8)
 
 
-def paint_person(canvas: np.ndarray, parts: List[Part],
-                 appearance: PersonAppearance, anchor: np.ndarray,
-                 outline_darkness: float = 0.45
-                 ) -> Tuple[np.ndarray, np.ndarray]:
+def paint_person(
+        canvas: np.ndarray,
+        parts: List[Part],
+        appearance: PersonAppearance,
+        anchor: np.ndarray,
+        outline_darkness: float = 0.45) -> Tuple[np.ndarray, np.ndarray]:
     """Paint a person over an image.
 
     Flat colours for skin, hair, shoes and eyes, textures for the top and
@@ -320,8 +338,8 @@ def paint_person(canvas: np.ndarray, parts: List[Part],
     codes = label_parts(parts, roi)
     paint = _color_table(appearance, outline_darkness)[codes]
     origin = (x0 - int(anchor[0]), y0 - int(anchor[1]))
-    for garment, spec in (('top', appearance.top),
-                          ('bottom', appearance.bottom)):
+    for garment, spec in (('top', appearance.top), ('bottom',
+                                                    appearance.bottom)):
         inside = codes == 2 * GARMENTS.index(garment) + 1
         if inside.any():
             texture = make_texture(spec, y1 - y0, x1 - x0, origin)

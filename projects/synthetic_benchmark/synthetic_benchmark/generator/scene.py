@@ -5,7 +5,7 @@ the nearest (largest) to the farthest: each new person is behind all placed
 ones, so its joints are labelled against the union of their silhouettes and
 it is rejected (and re-placed, up to ``max_placement_tries``) when too few of
 its joints are in the image or too little of it stays visible. People that
-never fit are dropped; the nearest person's last try is centred in the image
+never fit are dropped; the nearest person's last try is centered in the image
 so that every image holds at least one person. Painting goes back to front,
 then the image gets a mild blur and Gaussian noise.
 """
@@ -88,9 +88,9 @@ def _sample_candidates(rng: np.random.Generator, cfg: SceneConfig,
                                 cfg.back_view_prob, cfg.foreshortening_range)
         height = float(rng.uniform(*cfg.person_height_range) * img_h)
         aspect = float(rng.uniform(*cfg.aspect_range))
-        out.append(_Candidate(pose, height, aspect,
-                              sample_appearance(rng, app_cfg.texture_probs,
-                                                height)))
+        out.append(
+            _Candidate(pose, height, aspect,
+                       sample_appearance(rng, app_cfg.texture_probs, height)))
     # nearest (largest) first
     return sorted(out, key=lambda c: -c.height_px)
 
@@ -106,9 +106,11 @@ def _pelvis_position(rng: np.random.Generator, cfg: SceneConfig,
         dy = rng.normal(0.0, 0.1 * h)
         return ref + np.array([dx, dy])
     m = cfg.truncation_margin
-    return np.array([rng.uniform(-m * w, (1 + m) * w),
-                     rng.uniform(0.45 * cand.height_px - m * h,
-                                 h - 0.45 * cand.height_px + m * h)])
+    return np.array([
+        rng.uniform(-m * w, (1 + m) * w),
+        rng.uniform(0.45 * cand.height_px - m * h,
+                    h - 0.45 * cand.height_px + m * h)
+    ])
 
 
 def _try_place(cand: _Candidate, pelvis: np.ndarray, cfg: SceneConfig,
@@ -156,9 +158,9 @@ def place_people(rng: np.random.Generator, cfg: SceneConfig,
         for attempt in range(cfg.max_placement_tries):
             last_chance = (not placed
                            and attempt == cfg.max_placement_tries - 1)
-            pelvis = (np.array([shape[1] / 2, shape[0] / 2 + 0.03 *
-                                cand.height_px]) if last_chance else
-                      _pelvis_position(rng, cfg, placed, cand))
+            pelvis = (
+                np.array([shape[1] / 2, shape[0] / 2 + 0.03 * cand.height_px])
+                if last_chance else _pelvis_position(rng, cfg, placed, cand))
             person = _try_place(cand, pelvis, cfg, occluder)
             if person is not None:
                 placed.append(person)

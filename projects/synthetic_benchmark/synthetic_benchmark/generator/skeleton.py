@@ -1,7 +1,7 @@
 """MPII 16-joint skeleton used by the synthetic (simulated) dataset.
 
 Joint order, names, links and the COCO category are those of the MPII
-multi-person COCO-style JSON (:mod:`rmpe_mm.datasets.mpii_mp_format`, MPII
+multi-person COCO-style JSON (:mod:`rmpe_mm.datasets.mpii_multi_person_format`, MPII
 ids 0..15). Bone lengths are fractions of the
 standing body height (head top to ankle is about 0.96 of it), roughly adult
 anthropometric proportions. This module holds constants only; sampling lives
@@ -10,17 +10,19 @@ in :mod:`.pose_sampler`.
 from types import MappingProxyType
 from typing import Mapping, Tuple
 
-from rmpe_mm.datasets.mpii_mp_format import (MPII_JOINT_NAMES, NUM_MPII_JOINTS,
-                                             mpii_person_category)
+from rmpe_mm.datasets.mpii_multi_person_format import (MPII_JOINT_NAMES,
+                                                       NUM_MPII_JOINTS,
+                                                       mpii_person_category)
 
 __all__ = [
-    'MPII_JOINT_NAMES', 'NUM_JOINTS', 'JOINT_ID',
-    'BONE_LENGTHS', 'JOINT_ANGLE_LIMITS', 'mpii_person_category'
+    'MPII_JOINT_NAMES', 'NUM_JOINTS', 'JOINT_ID', 'BONE_LENGTHS',
+    'JOINT_ANGLE_LIMITS', 'mpii_person_category'
 ]
 
 NUM_JOINTS: int = NUM_MPII_JOINTS
 JOINT_ID: Mapping[str, int] = MappingProxyType(
-    {name: i for i, name in enumerate(MPII_JOINT_NAMES)})
+    {name: i
+     for i, name in enumerate(MPII_JOINT_NAMES)})
 
 #: Default bone lengths as fractions of the standing body height.
 BONE_LENGTHS: Mapping[str, float] = MappingProxyType({
@@ -47,4 +49,3 @@ JOINT_ANGLE_LIMITS: Mapping[str, Tuple[float, float]] = MappingProxyType({
     'torso_lean': (-35.0, 35.0),
     'head_tilt': (-35.0, 35.0),
 })
-

@@ -6,8 +6,7 @@ import numpy as np
 
 from ..drawing import ZoomedCanvas, side_color
 
-_KIND_COLORS = dict(tp=(0, 255, 255), duplicate=(255, 0, 255),
-                    fp=(0, 0, 255))
+_KIND_COLORS = dict(tp=(0, 255, 255), duplicate=(255, 0, 255), fp=(0, 0, 255))
 
 
 def draw_annotations(image: np.ndarray,
@@ -19,7 +18,7 @@ def draw_annotations(image: np.ndarray,
 
     Visible joints (v = 2) are filled dots, occluded ones (v = 1) rings;
     joints with v = 0 and their links are skipped. Left limbs green, right
-    orange, centre blue; head boxes white.
+    orange, center blue; head boxes white.
 
     Args:
         image (np.ndarray): ``(H, W, 3)`` uint8 BGR (not modified).
@@ -41,8 +40,8 @@ def draw_annotations(image: np.ndarray,
     for ann in annotations:
         kpts = np.asarray(ann['keypoints'], np.float64).reshape(-1, 3)
         canvas.box(*ann['head_bbox'], (255, 255, 255))
-        canvas.limbs(kpts[:, :2], kpts[:, 2] > 0,
-                     lambda a, b: side_color(b), 2)
+        canvas.limbs(kpts[:, :2], kpts[:, 2] > 0, lambda a, b: side_color(b),
+                     2)
         for j, (x, y, v) in enumerate(kpts):
             if v > 0:
                 canvas.dot(x, y, 3, side_color(j), -1 if v == 2 else 1)

@@ -40,7 +40,7 @@ def person_annotation(person: ScenePerson, ann_id: int, image_id: int,
         group_id (int): Id of the person's group.
 
     Returns:
-        dict: See :mod:`rmpe_mm.datasets.mpii_mp_format`.
+        dict: See :mod:`rmpe_mm.datasets.mpii_multi_person_format`.
     """
     flat = []
     for (x, y), v in zip(person.keypoints, person.flags):
@@ -55,7 +55,9 @@ def person_annotation(person: ScenePerson, ann_id: int, image_id: int,
         group_id=int(group_id),
         keypoints=flat,
         num_keypoints=int((person.flags > 0).sum()),
-        bbox=[float(x1), float(y1), float(x2 - x1), float(y2 - y1)],
+        bbox=[float(x1), float(y1),
+              float(x2 - x1),
+              float(y2 - y1)],
         area=float(person.silhouette.sum()),
         iscrowd=0,
         head_bbox=[round(float(c), 2) for c in ellipse_bbox(head)],
@@ -70,8 +72,12 @@ def image_record(image_id: int, file_name: str, width: int, height: int,
         dict(id=g + 1, bbox=[round(float(c), 2) for c in box])
         for g, box in enumerate(group_boxes)
     ]
-    return dict(id=int(image_id), file_name=file_name, width=int(width),
-                height=int(height), groups=groups)
+    return dict(
+        id=int(image_id),
+        file_name=file_name,
+        width=int(width),
+        height=int(height),
+        groups=groups)
 
 
 def detection_records(image_id: int,
@@ -81,10 +87,17 @@ def detection_records(image_id: int,
     out = []
     for det in dets:
         x1, y1, x2, y2 = (float(c) for c in det.bbox)
-        out.append(dict(image_id=int(image_id), category_id=1,
-                        bbox=[round(x1, 2), round(y1, 2), round(x2 - x1, 2),
-                              round(y2 - y1, 2)],
-                        score=round(det.score, 4)))
+        out.append(
+            dict(
+                image_id=int(image_id),
+                category_id=1,
+                bbox=[
+                    round(x1, 2),
+                    round(y1, 2),
+                    round(x2 - x1, 2),
+                    round(y2 - y1, 2)
+                ],
+                score=round(det.score, 4)))
     return out
 
 

@@ -16,15 +16,14 @@ from .plan import (BenchmarkSettings, ablation_plan, common_variables,
 from .prepare import ensure_pgpg_model, ensure_synthetic_data
 from .render import (contact_sheet, draw_poses, group_by_image,
                      render_predictions)
-from .report import (COLUMNS, ablation_markdown, markdown_table,
-                     plot_rows)
+from .report import COLUMNS, ablation_markdown, markdown_table, plot_rows
 from .schedules import tool_schedule
 from .steps import StepRunner, TestRun, TrainRun
 
 __all__ = [
-    'BenchmarkSettings', 'ablation_plan', 'common_variables',
-    'main_job_plan', 'test_variables', 'ensure_pgpg_model',
-    'ensure_synthetic_data', 'contact_sheet', 'draw_poses', 'group_by_image',
-    'render_predictions', 'COLUMNS', 'ablation_markdown', 'markdown_table',
-    'plot_rows', 'tool_schedule', 'StepRunner', 'TestRun', 'TrainRun'
+    'BenchmarkSettings', 'ablation_plan', 'common_variables', 'main_job_plan',
+    'test_variables', 'ensure_pgpg_model', 'ensure_synthetic_data',
+    'contact_sheet', 'draw_poses', 'group_by_image', 'render_predictions',
+    'COLUMNS', 'ablation_markdown', 'markdown_table', 'plot_rows',
+    'tool_schedule', 'StepRunner', 'TestRun', 'TrainRun'
 ]

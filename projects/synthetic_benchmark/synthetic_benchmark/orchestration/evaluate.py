@@ -19,8 +19,7 @@ import numpy as np
 from mmengine.config import Config, DictAction
 from mmengine.hooks import Hook
 
-from rmpe_mm.datasets.transforms.centre_target import fix_aspect_ratio
-
+from rmpe_mm.datasets.transforms.center_target import fix_aspect_ratio
 from ..config_variables import load_config
 
 
@@ -43,10 +42,13 @@ class ThetaProbe(Hook):
     def before_test(self, runner) -> None:
         model = getattr(runner.model, 'module', runner.model)
         self._handle = model.stn.register_forward_hook(
-            lambda module, args, out: self._batch.append(
-                out.detach().float().cpu().numpy()))
+            lambda module, args, out: self._batch.append(out.detach().float().
+                                                         cpu().numpy()))
 
-    def after_test_iter(self, runner, batch_idx, data_batch=None,
+    def after_test_iter(self,
+                        runner,
+                        batch_idx,
+                        data_batch=None,
                         outputs=None) -> None:
         if not self._batch:
             raise RuntimeError('ThetaProbe: the STN was not called in test '
@@ -56,23 +58,27 @@ class ThetaProbe(Hook):
         for sample, th in zip(outputs, theta):
             meta = sample.metainfo
             self.records.append(
-                dict(img_id=int(meta['img_id']),
-                     bbox=np.asarray(sample.gt_instances.bboxes,
-                                     np.float64).reshape(-1)[:4],
-                     center=np.asarray(meta['input_center'],
-                                       np.float64).reshape(-1)[:2],
-                     scale=np.asarray(meta['input_scale'],
+                dict(
+                    img_id=int(meta['img_id']),
+                    bbox=np.asarray(sample.gt_instances.bboxes,
+                                    np.float64).reshape(-1)[:4],
+                    center=np.asarray(meta['input_center'],
                                       np.float64).reshape(-1)[:2],
-                     theta=th))
+                    scale=np.asarray(meta['input_scale'],
+                                     np.float64).reshape(-1)[:2],
+                    theta=th))
 
     def after_test(self, runner) -> None:
         if self._handle is not None:
             self._handle.remove()
 
 
-def build_test_config(config: str, variables: Mapping[str, Any],
-                      cfg_options: Sequence[str], checkpoint: str,
-                      det_file: str, work_dir: str,
+def build_test_config(config: str,
+                      variables: Mapping[str, Any],
+                      cfg_options: Sequence[str],
+                      checkpoint: str,
+                      det_file: str,
+                      work_dir: str,
                       ppnms: str = 'paper_mpii') -> Config:
     """The model's test config (with its config ``variables`` and
     ``cfg_options``) on ``det_file`` with two evaluators (``raw/``: no pose
@@ -97,9 +103,12 @@ def build_test_config(config: str, variables: Mapping[str, Any],
     return cfg
 
 
-def evaluate_on_detections(config: str, variables: Mapping[str, Any],
-                           cfg_options: Sequence[str], checkpoint: str,
-                           det_file: str, work_dir: str,
+def evaluate_on_detections(config: str,
+                           variables: Mapping[str, Any],
+                           cfg_options: Sequence[str],
+                           checkpoint: str,
+                           det_file: str,
+                           work_dir: str,
                            probe_stn: bool = False) -> Dict:
     """Test one model on one detection file (arguments: see
     :func:`build_test_config`).
@@ -120,8 +129,10 @@ def evaluate_on_detections(config: str, variables: Mapping[str, Any],
     metrics = runner.test()
     MMLogger.get_current_instance().setLevel(logging.WARNING)
     out: Dict = {
-        part: {k.split('/', 1)[1]: float(v)
-               for k, v in metrics.items() if k.startswith(part + '/')}
+        part: {
+            k.split('/', 1)[1]: float(v)
+            for k, v in metrics.items() if k.startswith(part + '/')
+        }
         for part in ('raw', 'ppnms')
     }
     if probe is not None:
@@ -129,7 +140,8 @@ def evaluate_on_detections(config: str, variables: Mapping[str, Any],
     return out
 
 
-def _match(records: Sequence[Dict], dets: Sequence[Dict],
+def _match(records: Sequence[Dict],
+           dets: Sequence[Dict],
            tol: float = 0.1) -> List[Optional[int]]:
     """Index in ``dets`` (COCO results, xywh) of each probed crop's box."""
     by_image: Dict[int, List[int]] = {}
@@ -158,9 +170,9 @@ def stn_diagnostics(records: Sequence[Dict], dets: Sequence[Dict],
                     padding: float, input_size: Sequence[int]) -> Dict:
     """How well the STN undoes each simulated box's known error.
 
-    For a crop of detection ``d`` (centre ``c``, crop size ``S``) of person
-    ``g`` (tight box), the map that shows the centre-located crop is
-    ``A* = diag(S_g / S)``, ``t* = 2 (c_g - c) / S`` (normalised
+    For a crop of detection ``d`` (center ``c``, crop size ``S``) of person
+    ``g`` (tight box), the map that shows the center-located crop is
+    ``A* = diag(S_g / S)``, ``t* = 2 (c_g - c) / S`` (normalized
     coordinates; ``S_g``: ``g`` enlarged by ``padding`` and brought to the
     input aspect ratio, as the pipeline does). Over the true and duplicate
     detections it reports the statistics of the STN's ``theta`` and how
@@ -169,8 +181,8 @@ def stn_diagnostics(records: Sequence[Dict], dets: Sequence[Dict],
     Returns:
         dict: ``num``, ``t_mean_abs``, ``det_mean``, ``det_std``,
         ``scale_mean`` (x, y), ``corr_tx``, ``corr_ty``, ``corr_sx``,
-        ``corr_sy``, ``centre_err_identity`` (rms ``|t*|``),
-        ``centre_err_stn`` (rms ``|t - t*|``) and ``centre_err_reduction``
+        ``corr_sy``, ``center_err_identity`` (rms ``|t*|``),
+        ``center_err_stn`` (rms ``|t - t*|``) and ``center_err_reduction``
         (``1 - stn / identity``; negative: the STN moves away).
     """
     index = _match(records, dets)
@@ -203,15 +215,15 @@ def stn_diagnostics(records: Sequence[Dict], dets: Sequence[Dict],
         corr_ty=_corr(t[:, 1], t_star[:, 1]),
         corr_sx=_corr(a[:, 0], a_star[:, 0]),
         corr_sy=_corr(a[:, 1], a_star[:, 1]),
-        centre_err_identity=err_id,
-        centre_err_stn=err_stn,
-        centre_err_reduction=1 - err_stn / err_id if err_id > 0 else
-        float('nan'))
+        center_err_identity=err_id,
+        center_err_stn=err_stn,
+        center_err_reduction=1 -
+        err_stn / err_id if err_id > 0 else float('nan'))
 
 
-def centre_crop(gt_box: Sequence, padding: float,
+def center_crop(gt_box: Sequence, padding: float,
                 input_size: Sequence[int]) -> Tuple[np.ndarray, np.ndarray]:
-    """Centre and size of the centre-located crop of ``gt_box`` (xywh):
+    """Center and size of the center-located crop of ``gt_box`` (xywh):
     the box enlarged by ``padding`` and brought to the input aspect ratio,
     as the pipeline crops it."""
     x, y, w, h = gt_box
@@ -224,28 +236,27 @@ def centre_crop(gt_box: Sequence, padding: float,
 def ideal_theta(center: np.ndarray, scale: np.ndarray, gt_box: Sequence,
                 padding: float, input_size: Sequence[int]) -> np.ndarray:
     """The STN map ``[diag(S_g / S) | 2 (c_g - c) / S]`` that shows the
-    centre-located crop of ``gt_box`` (xywh) inside the crop ``(c, S)``
-    (normalised coordinates; see :func:`stn_diagnostics`)."""
-    gt_centre, gt_size = centre_crop(gt_box, padding, input_size)
-    t = 2 * (gt_centre - center) / scale
+    center-located crop of ``gt_box`` (xywh) inside the crop ``(c, S)``
+    (normalized coordinates; see :func:`stn_diagnostics`)."""
+    gt_center, gt_size = center_crop(gt_box, padding, input_size)
+    t = 2 * (gt_center - center) / scale
     a = gt_size / scale
     return np.array([[a[0], 0., t[0]], [0., a[1], t[1]]])
 
 
 def parallel_sppe_probe(config: str, variables: Mapping[str, Any],
                         cfg_options: Sequence[str], checkpoint: str,
-                        det_file: str,
-                        det_meta: Sequence[Dict], annotations: Dict[int, Dict],
-                        padding: float) -> Dict:
+                        det_file: str, det_meta: Sequence[Dict],
+                        annotations: Dict[int, Dict], padding: float) -> Dict:
     """Does the frozen parallel SPPE's loss point the STN the right way?
 
     For every true or duplicate detection of ``det_file``, the parallel
     SPPE of an SSTN + parallel checkpoint is run on the crop as fed
     (identity STN) and on the crop warped by :func:`ideal_theta` (the STN
-    that would fix the box), and its loss against the centre-located target
+    that would fix the box), and its loss against the center-located target
     (the person's pose in its enlarged ground-truth crop, the training
     target) is compared. If the ideal warp does not lower that loss, the
-    parallel SPPE cannot teach the STN to centre people.
+    parallel SPPE cannot teach the STN to center people.
 
     Returns:
         dict: ``num``, ``loss_identity`` and ``loss_ideal`` (mean MSE over
@@ -260,8 +271,13 @@ def parallel_sppe_probe(config: str, variables: Mapping[str, Any],
 
     from rmpe_mm.models.utils.affine import warp_images
 
-    cfg = build_test_config(config, variables, cfg_options, checkpoint,
-                            det_file, work_dir='unused')
+    cfg = build_test_config(
+        config,
+        variables,
+        cfg_options,
+        checkpoint,
+        det_file,
+        work_dir='unused')
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = MODELS.build(cfg.model)
     load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
@@ -285,31 +301,30 @@ def parallel_sppe_probe(config: str, variables: Mapping[str, Any],
         data = model.data_preprocessor(batch, False)
         samples = data['data_samples']
         records = [
-            dict(img_id=int(s.metainfo['img_id']),
-                 bbox=np.asarray(s.gt_instances.bboxes,
-                                 np.float64).reshape(-1)[:4])
-            for s in samples
+            dict(
+                img_id=int(s.metainfo['img_id']),
+                bbox=np.asarray(s.gt_instances.bboxes,
+                                np.float64).reshape(-1)[:4]) for s in samples
         ]
         keep, thetas, targets = [], [], []
-        for i, (s, idx) in enumerate(zip(samples,
-                                         _match(records, det_records))):
+        for i, (s,
+                idx) in enumerate(zip(samples, _match(records, det_records))):
             if idx is None or det_meta[idx]['gt_ann_id'] is None:
                 continue
             ann = annotations[det_meta[idx]['gt_ann_id']]
-            centre = np.asarray(s.metainfo['input_center'],
+            center = np.asarray(s.metainfo['input_center'],
                                 np.float64).reshape(-1)[:2]
             scale = np.asarray(s.metainfo['input_scale'],
                                np.float64).reshape(-1)[:2]
-            theta = ideal_theta(centre, scale, ann['bbox'], padding,
+            theta = ideal_theta(center, scale, ann['bbox'], padding,
                                 input_size)
-            gt_centre, gt_size = centre_crop(ann['bbox'], padding,
-                                             input_size)
-            warp = get_warp_matrix(gt_centre.astype(np.float32), gt_size, 0.,
-                                   tuple(input_size))
+            gt_center, gt_size = center_crop(ann['bbox'], padding, input_size)
+            warp = get_warp_matrix(
+                gt_center.astype(np.float32), gt_size, 0., tuple(input_size))
             kpts = np.asarray(ann['keypoints'], np.float32).reshape(-1, 3)
             pts = kpts[:, :2] @ warp[:, :2].T + warp[:, 2]
-            enc = codec.encode(pts[None], (kpts[None, :, 2] > 0).astype(
-                np.float32))
+            enc = codec.encode(pts[None],
+                               (kpts[None, :, 2] > 0).astype(np.float32))
             keep.append(i)
             thetas.append(theta)
             targets.append(enc)
@@ -331,8 +346,8 @@ def parallel_sppe_probe(config: str, variables: Mapping[str, Any],
                 ]
     ident = np.array(losses['identity'])
     ideal = np.array(losses['ideal'])
-    return dict(num=int(ident.size),
-                loss_identity=float(ident.mean()) if ident.size else None,
-                loss_ideal=float(ideal.mean()) if ideal.size else None,
-                ideal_better=float((ideal < ident).mean())
-                if ident.size else None)
+    return dict(
+        num=int(ident.size),
+        loss_identity=float(ident.mean()) if ident.size else None,
+        loss_ideal=float(ideal.mean()) if ideal.size else None,
+        ideal_better=float((ideal < ident).mean()) if ident.size else None)

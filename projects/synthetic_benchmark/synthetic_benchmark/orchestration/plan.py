@@ -66,7 +66,8 @@ class BenchmarkSettings:
         return osp.join(self.data_root, f'pgpg_model_seed{self.seed}.json')
 
 
-def record_settings(work_dir: str, settings: BenchmarkSettings,
+def record_settings(work_dir: str,
+                    settings: BenchmarkSettings,
                     force: bool = False) -> None:
     """Write ``settings.json``; refuse a work directory made with others.
 
@@ -94,12 +95,14 @@ def record_settings(work_dir: str, settings: BenchmarkSettings,
 def common_variables(settings: BenchmarkSettings) -> Dict[str, Any]:
     """Config variables of every run: data, seed, training subset, epochs
     (each config uses the epochs of its own stage)."""
-    return dict(data_root=settings.data_root, seed=settings.seed,
-                train_people=settings.train_people,
-                stage1_epochs=settings.stage1_epochs,
-                stage2_epochs=settings.stage2_epochs,
-                parallel_epochs=settings.parallel_epochs,
-                pgpg_model_file=settings.pgpg_file)
+    return dict(
+        data_root=settings.data_root,
+        seed=settings.seed,
+        train_people=settings.train_people,
+        stage1_epochs=settings.stage1_epochs,
+        stage2_epochs=settings.stage2_epochs,
+        parallel_epochs=settings.parallel_epochs,
+        pgpg_model_file=settings.pgpg_file)
 
 
 def test_variables(settings: BenchmarkSettings) -> Dict[str, Any]:
@@ -107,8 +110,11 @@ def test_variables(settings: BenchmarkSettings) -> Dict[str, Any]:
     return dict(data_root=settings.data_root)
 
 
-def _stage1_run(name: str, config: str, settings: BenchmarkSettings,
-                control: bool, needs: Sequence[str] = ()) -> TrainRun:
+def _stage1_run(name: str,
+                config: str,
+                settings: BenchmarkSettings,
+                control: bool,
+                needs: Sequence[str] = ()) -> TrainRun:
     """A stage-1 SPPE run, with (``control``) or without the LR-1e-4 tail.
 
     Checkpoints are kept at ``stage1_epochs`` (stage 2's start) and at the
@@ -116,7 +122,9 @@ def _stage1_run(name: str, config: str, settings: BenchmarkSettings,
     """
     e1, e2 = settings.stage1_epochs, settings.stage2_epochs
     return TrainRun(
-        name, config, e1 + e2 if control else e1,
+        name,
+        config,
+        e1 + e2 if control else e1,
         dict(common_variables(settings), with_control=control),
         needs=tuple(needs))
 
@@ -127,10 +135,14 @@ def _parallel_run(name: str, settings: BenchmarkSettings) -> TrainRun:
                     settings.parallel_epochs, common_variables(settings))
 
 
-def _stage2_run(name: str, config: str, settings: BenchmarkSettings,
-                root: str, stage1: TrainRun,
-                parallel: Optional[TrainRun],
-                needs: Sequence[str] = ()) -> TrainRun:
+def _stage2_run(
+    name: str,
+    config: str,
+    settings: BenchmarkSettings,
+    root: str,
+    stage1: TrainRun,
+    parallel: Optional[TrainRun],
+    needs: Sequence[str] = ()) -> TrainRun:
     """A stage-2 (SSTN) run starting from ``stage1``'s stage-1 checkpoint."""
     start = stage1.checkpoint(root, settings.stage1_epochs)
     variables = dict(common_variables(settings), stage1_checkpoint=start)
@@ -139,8 +151,8 @@ def _stage2_run(name: str, config: str, settings: BenchmarkSettings,
         par = parallel.checkpoint(root)
         variables['parallel_checkpoint'] = par
         needs += (par, )
-    return TrainRun(name, config, settings.stage2_epochs, variables,
-                    needs=needs)
+    return TrainRun(
+        name, config, settings.stage2_epochs, variables, needs=needs)
 
 
 #: Test-time switches of the ablation's extra rows (MMEngine
@@ -170,12 +182,22 @@ def ablation_plan(settings: BenchmarkSettings,
         tuple: (train runs in dependency order, test runs in row order).
     """
     pgpg = settings.pgpg_file
-    gt = _stage1_run('sppe_gt_boxes', config_path('lhg2_synthetic_baseline'),
-                     settings, control=True)
-    sppe_pgpg = _stage1_run('sppe_pgpg', config_path('lhg2_synthetic_pgpg'),
-                            settings, control=True, needs=(pgpg, ))
-    jitter = _stage1_run('sppe_jitter', config_path('lhg2_synthetic_jitter'),
-                         settings, control=False)
+    gt = _stage1_run(
+        'sppe_gt_boxes',
+        config_path('lhg2_synthetic_baseline'),
+        settings,
+        control=True)
+    sppe_pgpg = _stage1_run(
+        'sppe_pgpg',
+        config_path('lhg2_synthetic_pgpg'),
+        settings,
+        control=True,
+        needs=(pgpg, ))
+    jitter = _stage1_run(
+        'sppe_jitter',
+        config_path('lhg2_synthetic_jitter'),
+        settings,
+        control=False)
     parallel = _parallel_run('parallel_sppe', settings)
     sstn = _stage2_run('rmpe_sstn', config_path('rmpe_lhg2_synthetic_sstn'),
                        settings, root, sppe_pgpg, None, (pgpg, ))
@@ -190,7 +212,10 @@ def ablation_plan(settings: BenchmarkSettings,
     data = test_variables(settings)
     full = config_path('rmpe_lhg2_synthetic')
 
-    def row(name: str, label: str, config: str, run: TrainRun,
+    def row(name: str,
+            label: str,
+            config: str,
+            run: TrainRun,
             options: Tuple[str, ...] = ()) -> TestRun:
         return TestRun(name, label, config, run.checkpoint(root), data,
                        options)
@@ -227,13 +252,20 @@ def main_job_plan(settings: BenchmarkSettings,
     """
     pgpg = settings.pgpg_file
     full = config_path('rmpe_lhg2_synthetic')
-    stage1 = _stage1_run('stage1_sppe_pgpg',
-                         config_path('lhg2_synthetic_pgpg'), settings,
-                         control=False, needs=(pgpg, ))
+    stage1 = _stage1_run(
+        'stage1_sppe_pgpg',
+        config_path('lhg2_synthetic_pgpg'),
+        settings,
+        control=False,
+        needs=(pgpg, ))
     parallel = _parallel_run('stage1_parallel_sppe', settings)
-    stage2 = _stage2_run('stage2_rmpe', full, settings, root, stage1,
-                         parallel, (pgpg, ))
-    test = TestRun('rmpe_ppnms', 'Full RMPE (PPNMS)', full,
-                   stage2.checkpoint(root), test_variables(settings),
-                   dump=True)
+    stage2 = _stage2_run('stage2_rmpe', full, settings, root, stage1, parallel,
+                         (pgpg, ))
+    test = TestRun(
+        'rmpe_ppnms',
+        'Full RMPE (PPNMS)',
+        full,
+        stage2.checkpoint(root),
+        test_variables(settings),
+        dump=True)
     return [stage1, parallel, stage2], test

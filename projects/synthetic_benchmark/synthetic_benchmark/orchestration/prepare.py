@@ -13,10 +13,11 @@ FIT_PGPG_MODULE = 'rmpe_mm.datasets.pgpg.fit_cli'
 GENERATOR_CONFIG = 'generator_config.json'
 
 
-def ensure_synthetic_data(runner: StepRunner,
-                          data_root: str,
-                          log_file: str,
-                          extra_args: Sequence[str] = ()) -> Optional[float]:
+def ensure_synthetic_data(
+    runner: StepRunner,
+    data_root: str,
+    log_file: str,
+    extra_args: Sequence[str] = ()) -> Optional[float]:
     """Run the project's ``tools/make_synthetic_dataset.py`` unless
     ``data_root`` holds a finished dataset (its ``generator_config.json``
     exists).
@@ -54,8 +55,7 @@ def ensure_pgpg_model(runner: StepRunner, data_root: str, out_file: str,
         if not osp.isfile(runner.path(path)):
             raise FileNotFoundError(f'PGPG fit needs {path!r}')
     out = runner.path(out_file)
-    if osp.isfile(out) and osp.getmtime(out) >= osp.getmtime(
-            runner.path(ann)):
+    if osp.isfile(out) and osp.getmtime(out) >= osp.getmtime(runner.path(ann)):
         return None
     argv = [
         '-m', FIT_PGPG_MODULE, ann, det, '--out', out_file, '--seed',

@@ -9,15 +9,15 @@ import cv2
 import numpy as np
 from mmengine.structures import InstanceData
 
-from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
 from rmpe_mm.apis.pose_nms_step import apply_pose_nms
-
+from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
 from ..drawing import ZoomedCanvas, side_color
 
 #: Person colours (BGR), cycled.
-PALETTE: Tuple[Tuple[int, int, int], ...] = (
-    (60, 60, 255), (255, 160, 40), (60, 220, 60), (230, 60, 230),
-    (40, 220, 255), (255, 255, 80), (160, 80, 255), (80, 160, 160))
+PALETTE: Tuple[Tuple[int, int, int],
+               ...] = ((60, 60, 255), (255, 160, 40), (60, 220, 60),
+                       (230, 60, 230), (40, 220, 255), (255, 255, 80),
+                       (160, 80, 255), (80, 160, 160))
 
 
 def group_by_image(
@@ -38,10 +38,12 @@ def group_by_image(
             raise ValueError(f'dumped sample {i} lacks img_path or '
                              f'pred_instances (keys: {sorted(sample)})')
         pred = sample['pred_instances']
-        bucket = grouped.setdefault(sample['img_path'], {
-            k: []
-            for k in ('keypoints', 'keypoint_scores', 'bboxes', 'bbox_scores')
-        })
+        bucket = grouped.setdefault(
+            sample['img_path'], {
+                k: []
+                for k in ('keypoints', 'keypoint_scores', 'bboxes',
+                          'bbox_scores')
+            })
         for key, value in bucket.items():
             value.append(np.asarray(pred[key], np.float32))
     out: 'OrderedDict[str, InstanceData]' = OrderedDict()
@@ -62,7 +64,7 @@ def draw_poses(image: np.ndarray,
     """Draw multi-person MPII poses on a copy of ``image``.
 
     Limbs take the person's colour (:data:`PALETTE`); joints are coloured
-    by side (left green, right orange, centre blue). Joints scored below
+    by side (left green, right orange, center blue). Joints scored below
     ``score_thr`` and their limbs are not drawn.
 
     Args:
@@ -143,7 +145,8 @@ def render_predictions(dump_file: str,
     return written
 
 
-def contact_sheet(files: Sequence[str], out_file: str,
+def contact_sheet(files: Sequence[str],
+                  out_file: str,
                   columns: int = 4) -> str:
     """Tile equally sized images into one PNG (for a quick look)."""
     if not files:
@@ -158,4 +161,3 @@ def contact_sheet(files: Sequence[str], out_file: str,
         rows.append(np.hstack(row))
     cv2.imwrite(out_file, np.vstack(rows))
     return out_file
-

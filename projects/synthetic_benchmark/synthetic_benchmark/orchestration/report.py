@@ -32,7 +32,8 @@ def _check_metrics(label: str, metrics: Mapping[str, float]) -> None:
                          f'{sorted(metrics)})')
 
 
-def markdown_table(rows: Sequence[Row], num_main: Optional[int] = None,
+def markdown_table(rows: Sequence[Row],
+                   num_main: Optional[int] = None,
                    paper: Optional[Mapping[str, float]] = None) -> str:
     """Per-joint AP table, one row per variant.
 
@@ -48,8 +49,10 @@ def markdown_table(rows: Sequence[Row], num_main: Optional[int] = None,
         str: GitHub-flavoured Markdown.
     """
     head = ['Variant', *COLUMNS] + (['Paper (MPII)'] if paper else [])
-    lines = ['| ' + ' | '.join(head) + ' |',
-             '|' + '|'.join(['---'] + ['---:'] * (len(head) - 1)) + '|']
+    lines = [
+        '| ' + ' | '.join(head) + ' |',
+        '|' + '|'.join(['---'] + ['---:'] * (len(head) - 1)) + '|'
+    ]
     for i, (key, label, metrics) in enumerate(rows):
         _check_metrics(label, metrics)
         if num_main is not None and i == num_main:
@@ -82,32 +85,42 @@ def plot_rows(rows: Sequence[Row], out_file: str, title: str) -> None:
     cmap = plt.get_cmap('tab10')
     for i, (_, label, metrics) in enumerate(rows):
         values = [float(metrics[c]) for c in COLUMNS]
-        ax.bar(xs + (i - (len(rows) - 1) / 2) * width, values, width,
-               label=label, color=cmap(i % 10))
+        ax.bar(
+            xs + (i - (len(rows) - 1) / 2) * width,
+            values,
+            width,
+            label=label,
+            color=cmap(i % 10))
     ax.set_xticks(xs)
     ax.set_xticklabels(COLUMNS)
     ax.set_ylabel('AP (%)')
     ax.set_ylim(0, 100)
     ax.set_title(title)
     ax.grid(axis='y', alpha=0.3)
-    ax.legend(fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.08),
-              ncol=3, frameon=False)
+    ax.legend(
+        fontsize=8,
+        loc='upper center',
+        bbox_to_anchor=(0.5, -0.08),
+        ncol=3,
+        frameon=False)
     fig.tight_layout()
     os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
     fig.savefig(out_file, dpi=110)
     plt.close(fig)
 
 
-def ablation_markdown(rows: Sequence[Row], num_main: int, command: str,
-                      settings: Mapping, timings: Mapping[str, float],
+def ablation_markdown(rows: Sequence[Row],
+                      num_main: int,
+                      command: str,
+                      settings: Mapping,
+                      timings: Mapping[str, float],
                       plot_file: Optional[str] = None) -> str:
     """The whole ``ablation.md``: table, command, settings, timings."""
     total = sum(timings.values())
-    timing_line = (
-        f'Wall time of the steps: {total / 60:.1f} min (' +
-        ', '.join(f'{k} {v:.0f} s' for k, v in timings.items()) +
-        '); steps done earlier are not re-run.' if timings else
-        'No timings recorded.')
+    timing_line = (f'Wall time of the steps: {total / 60:.1f} min (' +
+                   ', '.join(f'{k} {v:.0f} s' for k, v in timings.items()) +
+                   '); steps done earlier are not re-run.'
+                   if timings else 'No timings recorded.')
     parts: List[str] = [
         '# RMPE ablation on the synthetic benchmark (Table 3 in miniature)',
         '',

@@ -50,8 +50,9 @@ class TrainRun:
 
     def checkpoint(self, root: str, epoch: Optional[int] = None) -> str:
         """Checkpoint of ``epoch`` (default: the last one)."""
-        return osp.join(self.work_dir(root),
-                        f'epoch_{self.epochs if epoch is None else epoch}.pth')
+        return osp.join(
+            self.work_dir(root),
+            f'epoch_{self.epochs if epoch is None else epoch}.pth')
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ TRAIN_MODULE = 'rmpe_mm.engine.train_cli'
 TEST_MODULE = 'rmpe_mm.engine.test_cli'
 
 
-def command_for_train(run: TrainRun, root: str,
+def command_for_train(run: TrainRun,
+                      root: str,
                       resume: Optional[str] = None) -> List[str]:
     """Interpreter arguments training ``run`` (its config variables go in
     the environment, see :meth:`StepRunner.train`).
@@ -105,10 +107,7 @@ def command_for_train(run: TrainRun, root: str,
     the extra options is then dropped, since ``--cfg-options`` would
     otherwise replace the checkpoint to resume from.
     """
-    argv = [
-        '-m', TRAIN_MODULE, run.config, '--work-dir',
-        run.work_dir(root)
-    ]
+    argv = ['-m', TRAIN_MODULE, run.config, '--work-dir', run.work_dir(root)]
     options = list(run.cfg_options)
     if resume is not None:
         argv += ['--resume', resume]
@@ -179,7 +178,9 @@ class StepRunner:
         env.setdefault('PYTHONUNBUFFERED', '1')
         return env
 
-    def run(self, argv: Sequence[str], log_file: str,
+    def run(self,
+            argv: Sequence[str],
+            log_file: str,
             variables: Optional[Mapping[str, Any]] = None) -> float:
         """Run ``python *argv`` with the config ``variables`` (none: the
         configs' defaults) in its environment; returns the wall time in
@@ -194,8 +195,8 @@ class StepRunner:
         tail: List[str] = []
         with open(log_file, 'w', buffering=1) as log:  # line-buffered
             shown = to_environment(variables or {})
-            log.write('$ ' + ' '.join([f'{k}={v}' for k, v in shown.items()]
-                                      + [self.python, *argv]) + '\n')
+            log.write('$ ' + ' '.join([f'{k}={v}' for k, v in shown.items()] +
+                                      [self.python, *argv]) + '\n')
             proc = subprocess.Popen([self.python, *argv],
                                     cwd=self.repo_root,
                                     env=self._env(variables or {}),
@@ -211,9 +212,9 @@ class StepRunner:
                     self.echo('    ' + line)
             code = proc.wait()
         if code != 0:
-            raise RuntimeError(
-                f'command failed with exit code {code}: '
-                f'{" ".join(argv)}\nlog: {log_file}\n' + '\n'.join(tail))
+            raise RuntimeError(f'command failed with exit code {code}: '
+                               f'{" ".join(argv)}\nlog: {log_file}\n' +
+                               '\n'.join(tail))
         return time.perf_counter() - start
 
     def _resume_point(self, run: TrainRun, root: str) -> Optional[str]:
@@ -261,5 +262,4 @@ class StepRunner:
                 'which does not exist')
         return self.run(
             command_for_test(run, root),
-            self.path(osp.join(run.work_dir(root), 'test.log')),
-            run.variables)
+            self.path(osp.join(run.work_dir(root), 'test.log')), run.variables)

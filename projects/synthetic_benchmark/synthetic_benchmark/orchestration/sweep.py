@@ -25,9 +25,9 @@ from .steps import TestRun, TrainRun
 DEFAULT_SCALES: Tuple[float, ...] = (0.0, 0.5, 1.0, 2.0, 3.0)
 
 #: The ablation's training runs that the sweep's models need.
-SWEEP_TRAIN_RUNS: Tuple[str, ...] = ('sppe_gt_boxes', 'sppe_pgpg',
-                                     'parallel_sppe', 'rmpe_sstn',
-                                     'rmpe_sstn_parallel')
+SWEEP_TRAIN_RUNS: Tuple[str,
+                        ...] = ('sppe_gt_boxes', 'sppe_pgpg', 'parallel_sppe',
+                                'rmpe_sstn', 'rmpe_sstn_parallel')
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,9 @@ class SweepModel:
 STAGE1_RUNS: Tuple[str, ...] = ('sppe_gt_boxes', 'sppe_pgpg', 'parallel_sppe')
 
 
-def sweep_plan(settings: BenchmarkSettings, root: str,
-               stage2_options: Sequence[str] = ()
-               ) -> Tuple[List[TrainRun], List[SweepModel]]:
+def sweep_plan(
+    settings: BenchmarkSettings, root: str, stage2_options: Sequence[str] = ()
+) -> Tuple[List[TrainRun], List[SweepModel]]:
     """Training runs (dependency order) and models of one seed's sweep.
 
     Args:
@@ -69,9 +69,9 @@ def sweep_plan(settings: BenchmarkSettings, root: str,
     """
     trains, tests = ablation_plan(settings, root)
     runs = [
-        dataclasses.replace(r, cfg_options=r.cfg_options +
-                            tuple(stage2_options))
-        if r.name not in STAGE1_RUNS else r
+        dataclasses.replace(
+            r, cfg_options=r.cfg_options +
+            tuple(stage2_options)) if r.name not in STAGE1_RUNS else r
         for r in trains if r.name in SWEEP_TRAIN_RUNS
     ]
     by_name = {t.name: t for t in tests}
@@ -169,7 +169,7 @@ def result_file(root: str, model: SweepModel, scale: float) -> str:
 
 
 def offset_rms(meta: Sequence[Dict]) -> float:
-    """Root-mean-square normalised offset of the true and duplicate
+    """Root-mean-square normalized offset of the true and duplicate
     detections (mean over the 4 coordinates): the level's box error."""
     import numpy as np
     offsets = np.array([m['offset'] for m in meta if m['offset'] is not None],
@@ -187,9 +187,9 @@ def summarise(values: Sequence[float]) -> Tuple[float, float]:
     return float(arr.mean()), std
 
 
-def collect_totals(results: Dict[int, Dict[str, Dict[str, Dict]]],
-                   scales: Sequence[float]
-                   ) -> Dict[str, Dict[float, List[float]]]:
+def collect_totals(
+        results: Dict[int, Dict[str, Dict[str, Dict]]],
+        scales: Sequence[float]) -> Dict[str, Dict[float, List[float]]]:
     """``{row: {scale: [Total per seed]}}`` from per-seed results
     ``{seed: {model_key: {scale_tag: evaluation}}}``."""
     rows: Dict[str, Dict[float, List[float]]] = {}
@@ -197,10 +197,11 @@ def collect_totals(results: Dict[int, Dict[str, Dict[str, Dict]]],
         for key, per_scale in results[seed].items():
             for scale in scales:
                 ev = per_scale[scale_tag(scale)]
-                for suffix, metrics in (('', ev['raw']),
-                                        ('_ppnms', ev['ppnms'])):
-                    rows.setdefault(key + suffix, {}).setdefault(
-                        scale, []).append(float(metrics['Total']))
+                for suffix, metrics in (('', ev['raw']), ('_ppnms',
+                                                          ev['ppnms'])):
+                    rows.setdefault(key + suffix,
+                                    {}).setdefault(scale, []).append(
+                                        float(metrics['Total']))
     return rows
 
 
@@ -208,11 +209,11 @@ def sweep_markdown(totals: Dict[str, Dict[float, List[float]]],
                    labels: Dict[str, str], scales: Sequence[float],
                    rms: Dict[float, float], seeds: Sequence[int]) -> str:
     """Total mAP (mean +- std over seeds) per row and box-error level."""
-    head = ['Variant'] + [
-        f'x{s:g} (rms {rms[s]:.3f})' for s in scales
+    head = ['Variant'] + [f'x{s:g} (rms {rms[s]:.3f})' for s in scales]
+    lines = [
+        '| ' + ' | '.join(head) + ' |',
+        '|' + '|'.join(['---'] + ['---:'] * len(scales)) + '|'
     ]
-    lines = ['| ' + ' | '.join(head) + ' |',
-             '|' + '|'.join(['---'] + ['---:'] * len(scales)) + '|']
     for key, label in labels.items():
         cells = [label]
         for s in scales:
@@ -223,7 +224,7 @@ def sweep_markdown(totals: Dict[str, Dict[float, List[float]]],
     lines.append(f'MPII multi-person Total mAP (%), mean ± sample std over '
                  f'seeds {list(seeds)}; columns: box-error level (multiple '
                  'of the calibrated simulated detector error) and its rms '
-                 'normalised box offset.')
+                 'normalized box offset.')
     return '\n'.join(lines)
 
 
@@ -235,8 +236,10 @@ def paired_differences(totals: Dict[str, Dict[float, List[float]]],
     standard error (``|mean| > 2 std / sqrt(n)``)."""
     import numpy as np
     head = ['Difference'] + [f'x{s:g}' for s in scales]
-    lines = ['| ' + ' | '.join(head) + ' |',
-             '|' + '|'.join(['---'] + ['---:'] * len(scales)) + '|']
+    lines = [
+        '| ' + ' | '.join(head) + ' |',
+        '|' + '|'.join(['---'] + ['---:'] * len(scales)) + '|'
+    ]
     for a, b, label in pairs:
         cells = [label]
         for s in scales:
@@ -266,18 +269,27 @@ def plot_sweep(totals: Dict[str, Dict[float, List[float]]],
     for key, label in labels.items():
         stats = [summarise(totals[key][s]) for s in scales]
         style = '--' if key.endswith('_ppnms') else '-'
-        ax.errorbar(xs, [m for m, _ in stats], yerr=[d for _, d in stats],
-                    label=label, linestyle=style, marker='o', capsize=3)
+        ax.errorbar(
+            xs, [m for m, _ in stats],
+            yerr=[d for _, d in stats],
+            label=label,
+            linestyle=style,
+            marker='o',
+            capsize=3)
     for s in scales:
-        ax.annotate(f'x{s:g}', (rms[s], 0), textcoords='offset points',
-                    xytext=(0, 4), ha='center', fontsize=8,
-                    xycoords=('data', 'axes fraction'))
-    ax.set_xlabel('box error: rms normalised offset of the simulated boxes')
+        ax.annotate(
+            f'x{s:g}', (rms[s], 0),
+            textcoords='offset points',
+            xytext=(0, 4),
+            ha='center',
+            fontsize=8,
+            xycoords=('data', 'axes fraction'))
+    ax.set_xlabel('box error: rms normalized offset of the simulated boxes')
     ax.set_ylabel('MPII multi-person Total mAP (%)')
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.15),
-              ncol=2)
+    ax.legend(
+        fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2)
     fig.tight_layout()
     os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
     fig.savefig(out_file, dpi=110)

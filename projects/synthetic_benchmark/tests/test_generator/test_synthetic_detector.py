@@ -24,8 +24,9 @@ def unclipped_run():
     gt = np.array([40.0, 30.0, 100.0, 190.0])
     out = {}
     for cls in POSE_CLASSES:
-        out[cls] = [det.detect(rng, gt[None], [cls], (256, 256))
-                    for _ in range(1500)]
+        out[cls] = [
+            det.detect(rng, gt[None], [cls], (256, 256)) for _ in range(1500)
+        ]
     return det, gt, out
 
 
@@ -67,8 +68,7 @@ def test_miss_duplicate_and_false_positive_rates(unclipped_run):
     miss = det.cfg.miss_rate
     assert close(1 - tp.mean(), miss, miss * (1 - miss))
     d = det.cfg.duplicate_rate
-    assert abs(dup[tp == 1].mean() - d) < 4.5 * np.sqrt(d * (1 - d) /
-                                                          tp.sum())
+    assert abs(dup[tp == 1].mean() - d) < 4.5 * np.sqrt(d * (1 - d) / tp.sum())
     assert close(fp.mean(), det.cfg.fp_per_image, det.cfg.fp_per_image)
 
 
@@ -80,9 +80,10 @@ def test_scores_and_order(unclipped_run):
         assert scores == sorted(scores, reverse=True)
         for x in dets:
             by_kind[x.kind].append(x.score)
-    for kind, (mean, _) in dict(tp=det.cfg.tp_score,
-                                duplicate=det.cfg.duplicate_score,
-                                fp=det.cfg.fp_score).items():
+    for kind, (mean, _) in dict(
+            tp=det.cfg.tp_score,
+            duplicate=det.cfg.duplicate_score,
+            fp=det.cfg.fp_score).items():
         s = np.array(by_kind[kind])
         assert (s >= 0.01).all() and (s <= 1).all()
         assert abs(s.mean() - mean) < 0.03, kind
@@ -108,8 +109,11 @@ def test_written_detections_match_configured_statistics(tmp_path):
     """End to end through the files: 120 small images, unclipped boxes."""
     cfg = GeneratorConfig(
         seed=3,
-        scene=SceneConfig(img_size=(64, 64), min_people=2, max_people=4,
-                          max_placement_tries=10),
+        scene=SceneConfig(
+            img_size=(64, 64),
+            min_people=2,
+            max_people=4,
+            max_placement_tries=10),
         appearance=AppearanceConfig(num_shapes_range=(0, 2)),
         detector=DetectorConfig(clip_to_image=False, fp_per_image=1.0))
     paths = generate_split(cfg, 'val', 120, str(tmp_path), progress=False)
@@ -131,8 +135,8 @@ def test_written_detections_match_configured_statistics(tmp_path):
         assert ann['image_id'] == det['image_id']
         gx, gy, gw, gh = ann['bbox']
         x, y, w, h = det['bbox']
-        off = np.array([(x - gx) / gw, (y - gy) / gh,
-                        (x + w - gx - gw) / gw, (y + h - gy - gh) / gh])
+        off = np.array([(x - gx) / gw, (y - gy) / gh, (x + w - gx - gw) / gw,
+                        (y + h - gy - gh) / gh])
         # the file's box is the GT box moved by the recorded offset
         assert np.allclose(off, info['offset'], atol=0.02 / min(gw, gh) + 1e-3)
         offsets[cls_of[ann['id']]].append(off)
@@ -141,8 +145,8 @@ def test_written_detections_match_configured_statistics(tmp_path):
         offs = np.array(offs)
         mean, std = mixture_moments(cfg.detector.offset_models[cls])
         assert len(offs) > 30, cls
-        assert np.all(np.abs(offs.mean(0) - mean) < 4.5 * std /
-                      np.sqrt(len(offs))), cls
+        assert np.all(
+            np.abs(offs.mean(0) - mean) < 4.5 * std / np.sqrt(len(offs))), cls
     kinds = [m['kind'] for m in meta['detections']]
     num_gt, num_img = len(anns), 120
     miss = 1 - kinds.count('tp') / num_gt

@@ -8,20 +8,23 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from rmpe_mm.datasets.mpii_mp_format import (mpii_person_category,
-                                             parse_mpii_mp_json)
-from synthetic_benchmark.paths import tool_path
+from rmpe_mm.datasets.mpii_multi_person_format import (
+    mpii_person_category, parse_mpii_multi_person_json)
 from synthetic_benchmark.generator import (AppearanceConfig, GeneratorConfig,
                                            SceneConfig, generate_dataset)
+from synthetic_benchmark.paths import tool_path
 
-ANN_KEYS = {'id', 'image_id', 'category_id', 'group_id', 'keypoints',
-            'num_keypoints', 'bbox', 'area', 'iscrowd', 'head_bbox',
-            'center', 'scale'}
+ANN_KEYS = {
+    'id', 'image_id', 'category_id', 'group_id', 'keypoints', 'num_keypoints',
+    'bbox', 'area', 'iscrowd', 'head_bbox', 'center', 'scale'
+}
 
 
 def _small(seed=0, num_train=4, num_val=2, **scene):
     return GeneratorConfig(
-        seed=seed, num_train=num_train, num_val=num_val,
+        seed=seed,
+        num_train=num_train,
+        num_val=num_val,
         scene=SceneConfig(img_size=(96, 80), **scene),
         appearance=AppearanceConfig(num_shapes_range=(3, 6)))
 
@@ -32,8 +35,8 @@ def _digests(root):
         for name in files:
             path = osp.join(dirpath, name)
             with open(path, 'rb') as f:
-                out[osp.relpath(path, root)] = hashlib.sha1(
-                    f.read()).hexdigest()
+                out[osp.relpath(path,
+                                root)] = hashlib.sha1(f.read()).hexdigest()
     return out
 
 
@@ -80,11 +83,11 @@ def test_annotation_files_follow_the_mpii_multi_person_format(dataset):
     for split in ('train', 'val'):
         coco = _load(dataset, f'annotations/{split}.json')
         assert coco['categories'] == [mpii_person_category()]
-        per_image = parse_mpii_mp_json(coco)  # the shared validating reader
+        per_image = parse_mpii_multi_person_json(
+            coco)  # the shared validating reader
         assert len(per_image) == len(coco['images'])
         for img in coco['images']:
-            assert set(img) == {'id', 'file_name', 'width', 'height',
-                                'groups'}
+            assert set(img) == {'id', 'file_name', 'width', 'height', 'groups'}
             assert (img['width'], img['height']) == (96, 80)
             assert osp.isfile(osp.join(dataset, 'images', img['file_name']))
             assert img['file_name'].startswith(split)
@@ -110,8 +113,8 @@ def test_config_file_round_trips_and_says_simulated(dataset):
     saved = _load(dataset, 'generator_config.json')
     assert 'SIMULATED' in saved['notice']
     assert GeneratorConfig.from_dict(saved) == _small()
-    assert 'SIMULATED' in _load(dataset, 'annotations/train.json')['info'][
-        'description']
+    assert 'SIMULATED' in _load(
+        dataset, 'annotations/train.json')['info']['description']
     with open(osp.join(dataset, 'README.md')) as f:
         assert 'SIMULATED' in f.read()
 
@@ -121,19 +124,21 @@ def test_existing_dataset_needs_overwrite(dataset, tmp_path):
     generate_dataset(root, _small(num_train=3), progress=False)
     with pytest.raises(FileExistsError, match='overwrite'):
         generate_dataset(root, _small(num_train=2), progress=False)
-    generate_dataset(root, _small(num_train=2), overwrite=True,
-                     progress=False)
+    generate_dataset(root, _small(num_train=2), overwrite=True, progress=False)
     names = sorted(os.listdir(osp.join(root, 'images')))
-    assert names == ['train_000000.jpg', 'train_000001.jpg',
-                     'val_000000.jpg', 'val_000001.jpg']
+    assert names == [
+        'train_000000.jpg', 'train_000001.jpg', 'val_000000.jpg',
+        'val_000001.jpg'
+    ]
 
 
-@pytest.mark.parametrize('section, key, value', [
-    ('scene', 'min_people', 0), ('scene', 'outside_joints', 'keep'),
-    ('scene', 'pose_class_probs', dict(arms_up=1.0)),
-    ('detector', 'duplicate_rate', -0.1), ('appearance', 'image_ext', '.gif'),
-    (None, 'num_val', -1)
-])
+@pytest.mark.parametrize('section, key, value',
+                         [('scene', 'min_people', 0),
+                          ('scene', 'outside_joints', 'keep'),
+                          ('scene', 'pose_class_probs', dict(arms_up=1.0)),
+                          ('detector', 'duplicate_rate', -0.1),
+                          ('appearance', 'image_ext', '.gif'),
+                          (None, 'num_val', -1)])
 def test_bad_config_values_name_the_field(section, key, value):
     cfg = {section: {key: value}} if section else {key: value}
     with pytest.raises(ValueError, match=key):
@@ -153,16 +158,16 @@ def _tool():
 def test_command_line_tool(tmp_path, capsys):
     tool = _tool()
     out = str(tmp_path / 'cli')
-    args = ['--out-dir', out, '--num-train', '2', '--num-val', '1',
-            '--img-size', '64', '--seed', '7', '--duplicate-rate', '0.5',
-            '--preview', '1', '--no-progress']
+    args = [
+        '--out-dir', out, '--num-train', '2', '--num-val', '1', '--img-size',
+        '64', '--seed', '7', '--duplicate-rate', '0.5', '--preview', '1',
+        '--no-progress'
+    ]
     assert tool.main(args) == 0
     saved = _load(out, 'generator_config.json')
     assert saved['seed'] == 7 and saved['scene']['img_size'] == [64, 64]
     assert saved['detector']['duplicate_rate'] == 0.5
-    assert os.listdir(osp.join(out, 'preview')) == [
-        'train_000000_preview.png'
-    ]
+    assert os.listdir(osp.join(out, 'preview')) == ['train_000000_preview.png']
     assert 'SIMULATED' in capsys.readouterr().out
     assert tool.main(args) == 0  # same settings: nothing to do
     assert 'nothing to do' in capsys.readouterr().out

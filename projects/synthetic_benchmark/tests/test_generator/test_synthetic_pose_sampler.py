@@ -49,8 +49,11 @@ def test_bone_lengths_are_plausible(cls):
 @pytest.mark.parametrize('cls', POSE_CLASSES)
 def test_angles_within_class_ranges_and_limits(cls):
     spec = POSE_CLASS_SPECS[cls]
-    limit_of = dict(shoulder='shoulder_abduction', elbow='elbow_flexion',
-                    hip='hip_abduction', knee='knee_flexion')
+    limit_of = dict(
+        shoulder='shoulder_abduction',
+        elbow='elbow_flexion',
+        hip='hip_abduction',
+        knee='knee_flexion')
     for pose in _poses(cls):
         assert spec['lean'][0] <= pose.angles['lean'] <= spec['lean'][1]
         for lr in ('l', 'r'):
@@ -68,8 +71,8 @@ def test_pose_classes_differ_geometrically():
 
     def wrist_rise(p):  # > 0: wrist above its shoulder (y down)
         k = p.keypoints
-        return np.mean([k[J[f'{s}_shoulder'], 1] - k[J[f'{s}_wrist'], 1]
-                        for s in 'lr'])
+        return np.mean(
+            [k[J[f'{s}_shoulder'], 1] - k[J[f'{s}_wrist'], 1] for s in 'lr'])
 
     def span(p):
         return np.ptp(p.keypoints[:, 0])
@@ -81,8 +84,8 @@ def test_pose_classes_differ_geometrically():
     out, crouch = _poses('arms_out'), _poses('crouched')
     assert min(wrist_rise(p) for p in up) > 0.1
     assert max(wrist_rise(p) for p in down) < 0
-    assert np.median([span(p) for p in out]) > 1.4 * np.median(
-        [span(p) for p in down])
+    assert np.median([span(p)
+                      for p in out]) > 1.4 * np.median([span(p) for p in down])
     assert max(height(p) for p in crouch) < min(height(p) for p in down)
 
 
@@ -91,8 +94,9 @@ def test_facing_decides_image_side_of_left_joints():
         k = pose.keypoints
         left_is_right = k[J['l_shoulder'], 0] > k[J['r_shoulder'], 0]
         assert left_is_right == (pose.facing == 'front')
-    assert {p.facing for p in _poses('arms_down', n=40,
-                                     back_view_prob=0.5)} == {'front', 'back'}
+    assert {p.facing
+            for p in _poses('arms_down', n=40, back_view_prob=0.5)
+            } == {'front', 'back'}
 
 
 def test_side_view_narrows_shoulders():

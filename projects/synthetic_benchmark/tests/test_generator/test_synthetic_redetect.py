@@ -15,8 +15,10 @@ from synthetic_benchmark.testing import make_tiny_synthetic
 @pytest.fixture(scope='module')
 def tiny_root(tmp_path_factory) -> str:
     return make_tiny_synthetic(
-        str(tmp_path_factory.mktemp('synthetic_redetect')), num_train=2,
-        num_val=6, img_size=128)
+        str(tmp_path_factory.mktemp('synthetic_redetect')),
+        num_train=2,
+        num_val=6,
+        img_size=128)
 
 
 def _read(root: str, name: str):
@@ -45,16 +47,17 @@ def test_other_scales_move_only_the_boxes(tiny_root):
     for m in double_meta:
         if m['offset'] is not None:
             ref = by_key[(m['image_id'], m['gt_ann_id'], m['kind'])]
-            np.testing.assert_allclose(m['offset'],
-                                       2 * np.array(ref['offset']),
-                                       atol=1e-5)
+            np.testing.assert_allclose(
+                m['offset'], 2 * np.array(ref['offset']), atol=1e-5)
     # offset 0: true detections are the ground-truth boxes
-    gt = {a['id']: a['bbox']
-          for a in _read(tiny_root, 'annotations/val.json')['annotations']}
+    gt = {
+        a['id']: a['bbox']
+        for a in _read(tiny_root, 'annotations/val.json')['annotations']
+    }
     for det, m in zip(exact, exact_meta):
         if m['gt_ann_id'] is not None:
-            np.testing.assert_allclose(det['bbox'], gt[m['gt_ann_id']],
-                                       atol=0.011)
+            np.testing.assert_allclose(
+                det['bbox'], gt[m['gt_ann_id']], atol=0.011)
     assert any(d['bbox'] != e['bbox'] for d, e in zip(base, double))
 
 
@@ -66,7 +69,7 @@ def test_missing_dataset_and_bad_scale_are_refused(tmp_path, tiny_root):
 
 
 def test_default_box_error_is_calibrated_to_the_reference_gaussian():
-    """Pooled rms normalised offset of the default detector = that of the
+    """Pooled rms normalized offset of the default detector = that of the
     reference code's published Gaussian (docs/method.md section 4)."""
     probs = SceneConfig().pose_class_probs
     models = DetectorConfig().offset_models
@@ -79,6 +82,5 @@ def test_default_box_error_is_calibrated_to_the_reference_gaussian():
     published = np.sqrt(
         np.square([-0.0142, 0.0043, 0.0154, -0.0013]) +
         np.square([0.1158, 0.0680, 0.1337, 0.0711]))
-    assert np.sqrt(mean_sq).mean() == pytest.approx(published.mean(),
-                                                    rel=0.02)
+    assert np.sqrt(mean_sq).mean() == pytest.approx(published.mean(), rel=0.02)
     assert OFFSET_CALIBRATION > 1  # larger than the earlier, kinder default

@@ -14,8 +14,8 @@ SIZE = 128
 
 
 def _scenes(n=12, seed=0, **scene_kwargs):
-    cfg = SceneConfig(img_size=(SIZE, SIZE), min_people=2, max_people=4,
-                      **scene_kwargs)
+    cfg = SceneConfig(
+        img_size=(SIZE, SIZE), min_people=2, max_people=4, **scene_kwargs)
     rng = np.random.default_rng(seed)
     return [compose_scene(rng, cfg) for _ in range(n)]
 
@@ -97,8 +97,8 @@ def test_every_joint_lies_inside_its_person_drawn_alone():
 def test_placement_rules_hold(scenes):
     cfg = SceneConfig()
     for scene in scenes:
-        assert [p.depth_rank for p in scene.people] == list(
-            range(len(scene.people)))
+        assert [p.depth_rank
+                for p in scene.people] == list(range(len(scene.people)))
         union = np.zeros((SIZE, SIZE), bool)
         for p in reversed(scene.people):  # near to far
             assert in_image(p.keypoints,
@@ -120,8 +120,7 @@ def test_outside_joints_invisible_mode_keeps_coordinates():
 
 def test_annotation_records_match_scene():
     cfg = GeneratorConfig(
-        scene=SceneConfig(img_size=(SIZE, SIZE), min_people=2,
-                          max_people=4),
+        scene=SceneConfig(img_size=(SIZE, SIZE), min_people=2, max_people=4),
         appearance=AppearanceConfig(num_shapes_range=(2, 4)))
     for index in range(6):
         sample = generate_sample(cfg, 'train', index)
@@ -146,13 +145,11 @@ def test_annotation_records_match_scene():
 def test_assign_groups_links_near_people_and_separates_far_ones():
     boxes = np.array([[0, 0, 10, 20], [9, 0, 19, 20], [60, 0, 70, 20]],
                      np.float64)
-    labels, gboxes = assign_groups(boxes, (100, 100), margin=0.1,
-                                   padding=0.0)
+    labels, gboxes = assign_groups(boxes, (100, 100), margin=0.1, padding=0.0)
     assert labels.tolist() == [0, 0, 1]
     assert np.allclose(gboxes, [[0, 0, 19, 20], [60, 0, 70, 20]])
     # padding makes the group boxes touch: the groups are merged
-    labels, gboxes = assign_groups(boxes, (100, 100), margin=0.1,
-                                   padding=1.5)
+    labels, gboxes = assign_groups(boxes, (100, 100), margin=0.1, padding=1.5)
     assert labels.tolist() == [0, 0, 0] and len(gboxes) == 1
     with pytest.raises(ValueError, match='boxes'):
         assign_groups(np.zeros((0, 4)), (10, 10))

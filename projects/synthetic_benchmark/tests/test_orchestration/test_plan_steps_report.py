@@ -11,20 +11,20 @@ import sys
 import numpy as np
 import pytest
 
-from synthetic_benchmark.orchestration import (BenchmarkSettings, COLUMNS,
+from synthetic_benchmark.config_variables import (VARIABLES, load_config,
+                                                  to_environment)
+from synthetic_benchmark.orchestration import (COLUMNS, BenchmarkSettings,
                                                StepRunner, TestRun, TrainRun,
                                                ablation_plan, draw_poses,
                                                group_by_image, main_job_plan,
                                                markdown_table, plot_rows,
                                                render_predictions)
-from synthetic_benchmark.config_variables import (VARIABLES, load_config,
-                                                  to_environment)
 from synthetic_benchmark.orchestration.plan import (PPNMS_OPTION,
                                                     record_settings)
 from synthetic_benchmark.paths import config_path, tool_path
 
-SETTINGS = BenchmarkSettings(stage1_epochs=3, stage2_epochs=2,
-                             parallel_epochs=4, seed=7)
+SETTINGS = BenchmarkSettings(
+    stage1_epochs=3, stage2_epochs=2, parallel_epochs=4, seed=7)
 
 
 def _saved_checkpoints(run: TrainRun, root: str, settings) -> set:
@@ -60,8 +60,7 @@ def test_ablation_stage2_starts_from_stage1_epoch_and_parallel():
     assert runs['rmpe_jitter'].variables['stage1_checkpoint'] == osp.join(
         'r', 'sppe_jitter', 'epoch_3.pth')
     assert runs['rmpe_sstn_parallel'].variables[
-        'parallel_checkpoint'] == osp.join('r', 'parallel_sppe',
-                                           'epoch_4.pth')
+        'parallel_checkpoint'] == osp.join('r', 'parallel_sppe', 'epoch_4.pth')
     assert 'parallel_checkpoint' not in runs['rmpe_sstn'].variables
     assert all(not r.cfg_options for r in trains)
     # the no-SSTN control trains as long as stage 1 + stage 2
@@ -69,45 +68,54 @@ def test_ablation_stage2_starts_from_stage1_epoch_and_parallel():
     assert runs['sppe_jitter'].epochs == 3
     assert all(r.variables['seed'] == 7 for r in trains)
     keys = [t.name for t in tests]
-    assert keys[:6] == ['plain', 'pgpg', 'sstn', 'sstn_parallel', 'full',
-                        'jitter']
+    assert keys[:6] == [
+        'plain', 'pgpg', 'sstn', 'sstn_parallel', 'full', 'jitter'
+    ]
     nms = {t.name: PPNMS_OPTION in t.cfg_options for t in tests}
     assert nms['plain_ppnms'] and not nms['plain']
 
 
 def test_epoch_variables_set_the_stage_schedules():
-    cfg = load_config(config_path('lhg2_synthetic_baseline'),
-                      dict(stage1_epochs=3, stage2_epochs=2))
+    cfg = load_config(
+        config_path('lhg2_synthetic_baseline'),
+        dict(stage1_epochs=3, stage2_epochs=2))
     assert cfg.train_cfg.max_epochs == 5  # stage 1 + the no-SSTN control
     assert cfg.train_cfg.val_interval == 3
     assert cfg.param_scheduler[1].type == 'MultiStepLR'
     assert cfg.param_scheduler[1].milestones == [3]
     assert cfg.param_scheduler[1].end == 5
     assert cfg.default_hooks.checkpoint.interval == 3
-    cfg = load_config(config_path('lhg2_synthetic_jitter'),
-                      dict(stage1_epochs=3, stage2_epochs=2,
-                           with_control=False))
+    cfg = load_config(
+        config_path('lhg2_synthetic_jitter'),
+        dict(stage1_epochs=3, stage2_epochs=2, with_control=False))
     assert cfg.train_cfg.max_epochs == 3
     assert cfg.param_scheduler[1].milestones == [3]
-    cfg = load_config(config_path('lhg1_synthetic_parallel'),
-                      dict(parallel_epochs=4, stage1_epochs=3))
+    cfg = load_config(
+        config_path('lhg1_synthetic_parallel'),
+        dict(parallel_epochs=4, stage1_epochs=3))
     assert cfg.train_cfg.max_epochs == cfg.param_scheduler[1].end == 4
     assert cfg.param_scheduler[1].milestones == [4]
     assert cfg.default_hooks.checkpoint.interval == 4
-    cfg = load_config(config_path('rmpe_lhg2_synthetic_sstn'),
-                      dict(stage2_epochs=2, stage1_checkpoint='s1.pth'))
+    cfg = load_config(
+        config_path('rmpe_lhg2_synthetic_sstn'),
+        dict(stage2_epochs=2, stage1_checkpoint='s1.pth'))
     assert cfg.train_cfg.max_epochs == 2
     assert cfg.default_hooks.checkpoint.interval == 2
     assert cfg.load_from == 's1.pth'
 
 
 def test_path_variables_reach_the_pipeline_and_the_model():
-    cfg = load_config(config_path('rmpe_lhg2_synthetic'),
-                      dict(pgpg_model_file='m.json',
-                           parallel_checkpoint='p.pth', seed=7,
-                           train_people=9))
-    (pgpg, ) = [t for t in cfg.train_dataloader.dataset.pipeline
-                if t['type'] == 'PoseGuidedProposals']
+    cfg = load_config(
+        config_path('rmpe_lhg2_synthetic'),
+        dict(
+            pgpg_model_file='m.json',
+            parallel_checkpoint='p.pth',
+            seed=7,
+            train_people=9))
+    (pgpg, ) = [
+        t for t in cfg.train_dataloader.dataset.pipeline
+        if t['type'] == 'PoseGuidedProposals'
+    ]
     assert pgpg['model_file'] == 'm.json'
     assert cfg.model.parallel_sppe.checkpoint == 'p.pth'
     assert cfg.randomness.seed == 7
@@ -119,8 +127,8 @@ def test_path_variables_reach_the_pipeline_and_the_model():
 
 def test_data_root_variable_reaches_loaders_and_evaluators(monkeypatch):
     monkeypatch.setenv('SYNTHETIC_SEED', '99')  # a stray shell variable
-    cfg = load_config(config_path('rmpe_lhg2_synthetic'),
-                      dict(data_root='/tmp/d'))
+    cfg = load_config(
+        config_path('rmpe_lhg2_synthetic'), dict(data_root='/tmp/d'))
     assert cfg.randomness.seed == 0  # ignored: runs set their own values
     for loader in ('train', 'val', 'test'):
         assert cfg[f'{loader}_dataloader'].dataset.data_root == '/tmp/d/'
@@ -137,7 +145,9 @@ def test_data_root_variable_reaches_loaders_and_evaluators(monkeypatch):
 
 def test_config_variables_are_checked():
     assert to_environment(dict(data_root='d', train_people=None)) == {
-        VARIABLES['data_root']: 'd/', VARIABLES['train_people']: 'None'}
+        VARIABLES['data_root']: 'd/',
+        VARIABLES['train_people']: 'None'
+    }
     with pytest.raises(KeyError, match='unknown config variables'):
         to_environment(dict(max_epochs=3))
     with pytest.raises(ValueError, match='stage1_epochs'):
@@ -150,12 +160,11 @@ def test_config_variables_are_checked():
 
 def test_settings_validate_and_record(tmp_path):
     with pytest.raises(ValueError, match='stage2_epochs'):
-        BenchmarkSettings(stage1_epochs=1, stage2_epochs=0,
-                          parallel_epochs=1)
+        BenchmarkSettings(stage1_epochs=1, stage2_epochs=0, parallel_epochs=1)
     record_settings(str(tmp_path), SETTINGS)
     record_settings(str(tmp_path), SETTINGS)  # same settings: fine
-    other = BenchmarkSettings(stage1_epochs=3, stage2_epochs=2,
-                              parallel_epochs=4, seed=8)
+    other = BenchmarkSettings(
+        stage1_epochs=3, stage2_epochs=2, parallel_epochs=4, seed=8)
     with pytest.raises(ValueError, match='other settings'):
         record_settings(str(tmp_path), other)
     record_settings(str(tmp_path), other, force=True)
@@ -184,8 +193,8 @@ def test_step_runner_logs_echoes_and_fails_loudly(tmp_path):
 
 
 def test_step_runner_skips_done_steps_and_checks_inputs(tmp_path):
-    runner = StepRunner(str(tmp_path), python=sys.executable,
-                        echo=lambda line: None)
+    runner = StepRunner(
+        str(tmp_path), python=sys.executable, echo=lambda line: None)
     run = TrainRun('r', 'c.py', 2, needs=('missing.pth', ))
     with pytest.raises(FileNotFoundError, match='missing.pth'):
         runner.train(run, 'w')
@@ -218,8 +227,8 @@ def test_markdown_table_rows_columns_and_paper():
 
 def test_plot_rows_writes_a_png(tmp_path):
     out = tmp_path / 'sub' / 'p.png'
-    plot_rows([('a', 'A', _metrics(10.)), ('b', 'B', _metrics(50.))],
-              str(out), 'title')
+    plot_rows([('a', 'A', _metrics(10.)), ('b', 'B', _metrics(50.))], str(out),
+              'title')
     assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 
 
@@ -249,20 +258,22 @@ def test_group_by_image_and_render(tmp_path):
     cv2.imwrite(img, np.zeros((64, 64, 3), np.uint8))
     samples = []
     for x in (10, 40):
-        samples.append(dict(
-            img_path=img,
-            pred_instances=dict(
-                keypoints=_pose(x)[None], keypoint_scores=np.ones((1, 16)),
-                bboxes=np.array([[x - 5, 5, x + 5, 55]], np.float32),
-                bbox_scores=np.ones(1))))
+        samples.append(
+            dict(
+                img_path=img,
+                pred_instances=dict(
+                    keypoints=_pose(x)[None],
+                    keypoint_scores=np.ones((1, 16)),
+                    bboxes=np.array([[x - 5, 5, x + 5, 55]], np.float32),
+                    bbox_scores=np.ones(1))))
     grouped = group_by_image(samples)
     assert list(grouped) == [img]
     assert grouped[img].keypoints.shape == (2, 16, 2)
     dump = tmp_path / 'p.pkl'
     with open(dump, 'wb') as f:
         pickle.dump(samples, f)
-    files = render_predictions(str(dump), str(tmp_path / 'vis'),
-                               pose_nms=None, zoom=1)
+    files = render_predictions(
+        str(dump), str(tmp_path / 'vis'), pose_nms=None, zoom=1)
     drawn = cv2.imread(files[0])
     assert drawn[20:40, 8:13].any() and drawn[20:40, 38:43].any()
     with pytest.raises(ValueError, match='pred_instances'):
@@ -278,14 +289,16 @@ def test_prepare_steps_skip_what_exists_and_check_inputs(tmp_path):
     calls = []
 
     class Recorder(StepRunner):
+
         def run(self, argv, log_file, variables=None):
             calls.append(list(argv))
             return 0.0
 
     runner = Recorder(str(tmp_path), echo=lambda line: None)
     assert ensure_synthetic_data(runner, 'd', 'l.log') == 0.0
-    assert calls[-1][:3] == [tool_path('make_synthetic_dataset'),
-                             '--out-dir', 'd']
+    assert calls[-1][:3] == [
+        tool_path('make_synthetic_dataset'), '--out-dir', 'd'
+    ]
     (tmp_path / 'd' / 'annotations').mkdir(parents=True)
     (tmp_path / 'd' / 'generator_config.json').write_text('{}')
     assert ensure_synthetic_data(runner, 'd', 'l.log') is None
@@ -309,6 +322,7 @@ def test_interrupted_train_run_resumes_without_its_load_from(tmp_path):
     calls = []
 
     class Recorder(StepRunner):
+
         def run(self, argv, log_file, variables=None):
             calls.append(list(argv))
             seen.append(variables)

@@ -19,7 +19,6 @@ CONFIGS = sorted(
     p for p in glob.glob(osp.join(CONFIG_DIR, '*.py'))
     if osp.basename(p) != 'schedules.py')
 
-
 #: config -> (RMPEPoseEstimator?, parallel SPPE?, test pose NMS)
 EXPECTED = {
     'lhg1_synthetic_parallel.py': (False, False, None),
@@ -71,7 +70,6 @@ def one_training_step(cfg) -> dict:
     from mmengine.dataset import pseudo_collate
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import PARAM_SCHEDULERS, init_default_scope
-
     from mmpose.registry import DATASETS, MODELS
     init_default_scope('mmpose')
     torch.manual_seed(0)
@@ -82,9 +80,8 @@ def one_training_step(cfg) -> dict:
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     for sched in cfg.param_scheduler:
         PARAM_SCHEDULERS.build(
-            dict(sched, optimizer=optim.optimizer, end=1)
-            if sched.get('by_epoch', True) else
-            dict(sched, optimizer=optim.optimizer))
+            dict(sched, optimizer=optim.optimizer, end=1) if sched.
+            get('by_epoch', True) else dict(sched, optimizer=optim.optimizer))
     model.train()
     return model.train_step(batch, optim)
 

@@ -7,8 +7,7 @@ def test_ablation_quick_then_explicit_flags_win(load_tool):
     tool = load_tool('ablation')
     default = settings_from_args(tool.parse_args([]))
     assert (default.stage1_epochs, default.stage2_epochs,
-            default.parallel_epochs, default.train_people) == (10, 4, 10,
-                                                                None)
+            default.parallel_epochs, default.train_people) == (10, 4, 10, None)
     quick_schedule = tool_schedule('ablation', quick=True)
     quick = settings_from_args(tool.parse_args(['--quick', '--seed', '3']))
     assert quick.stage1_epochs == quick_schedule['stage1_epochs'] == 2

@@ -37,9 +37,9 @@ paper's table), :mod:`.grouping` (RMPE's group assignment) and
 :mod:`.protocol` (all of it over a list of groups).
 """
 from .average_precision import MpiiAPAccumulator, joint_ap, voc_ap
-from .constants import (HEAD_SIZE_FACTOR, MPII_ANCHOR_IDS,
-                        MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES,
-                        MPII_TABLE_COLUMNS, MPII_TORSO_IDS, PCKH_THRESHOLD)
+from .constants import (HEAD_SIZE_FACTOR, MPII_ANCHOR_IDS, MPII_EVAL_JOINT_IDS,
+                        MPII_EVAL_JOINT_NAMES, MPII_TABLE_COLUMNS,
+                        MPII_TORSO_IDS, PCKH_THRESHOLD)
 from .grouping import (assign_anchors_to_groups, assign_poses_to_groups,
                        pose_anchors)
 from .matching import GroupMatch, head_sizes, match_group

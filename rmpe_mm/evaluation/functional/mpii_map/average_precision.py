@@ -3,7 +3,7 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
-from rmpe_mm.datasets.mpii_mp_format import MPII_JOINT_NAMES
+from rmpe_mm.datasets.mpii_multi_person_format import MPII_JOINT_NAMES
 from .constants import MPII_EVAL_JOINT_IDS, MPII_TABLE_COLUMNS
 from .matching import GroupMatch
 
@@ -109,9 +109,10 @@ class MpiiAPAccumulator:
         if not missing:
             return None
         names = [MPII_JOINT_NAMES[j] for j in missing]
-        columns = [c for c, ids in MPII_TABLE_COLUMNS.items()
-                   if all(j in missing or j not in self.joint_ids
-                          for j in ids)]
+        columns = [
+            c for c, ids in MPII_TABLE_COLUMNS.items()
+            if all(j in missing or j not in self.joint_ids for j in ids)
+        ]
         if len(missing) == self.num_joints:
             columns.append('Total')
         where = f' (table: {", ".join(columns)})' if columns else ''

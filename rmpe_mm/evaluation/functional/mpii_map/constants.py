@@ -2,15 +2,16 @@
 from collections import OrderedDict
 from typing import Tuple
 
-from rmpe_mm.datasets.mpii_mp_format import PELVIS_ID, THORAX_ID
+from rmpe_mm.datasets.mpii_multi_person_format import PELVIS_ID, THORAX_ID
 
 #: MPII ids of the 14 evaluated joints, in the toolkit's order (jidxMap).
 MPII_EVAL_JOINT_IDS: Tuple[int, ...] = (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14,
                                         15, 8, 9)
-MPII_EVAL_JOINT_NAMES: Tuple[str, ...] = (
-    'r_ankle', 'r_knee', 'r_hip', 'l_hip', 'l_knee', 'l_ankle', 'r_wrist',
-    'r_elbow', 'r_shoulder', 'l_shoulder', 'l_elbow', 'l_wrist', 'upper_neck',
-    'head_top')
+MPII_EVAL_JOINT_NAMES: Tuple[str,
+                             ...] = ('r_ankle', 'r_knee', 'r_hip', 'l_hip',
+                                     'l_knee', 'l_ankle', 'r_wrist', 'r_elbow',
+                                     'r_shoulder', 'l_shoulder', 'l_elbow',
+                                     'l_wrist', 'upper_neck', 'head_top')
 #: Table columns -> MPII joint ids averaged in them.
 MPII_TABLE_COLUMNS: 'OrderedDict[str, Tuple[int, ...]]' = OrderedDict(
     Head=(9, 8),

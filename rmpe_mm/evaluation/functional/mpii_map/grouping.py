@@ -17,7 +17,7 @@ def pose_anchors(keypoints: np.ndarray,
     The anchor is the midpoint of the ``anchor_ids`` joints (RMPE: pelvis
     and thorax). A pose without all of them finite (e.g. a 14-joint
     prediction, which has neither) gets, with ``fallback``, the mean of its
-    finite hips and shoulders (:data:`MPII_TORSO_IDS`, whose centre is what
+    finite hips and shoulders (:data:`MPII_TORSO_IDS`, whose center is what
     the pelvis-thorax midpoint stands for) or, without any of those, the
     mean of all its finite joints; without ``fallback``, or without any
     finite joint, it gets none (NaN).
@@ -48,21 +48,21 @@ def pose_anchors(keypoints: np.ndarray,
         ok = finite[:, ids].all(1) if need_all else finite[:, ids].any(1)
         todo = (source < 0) & ok
         if todo.any():
-            pts = np.where(finite[todo][:, ids, None], kpts[todo][:, ids],
-                           0.0)
+            pts = np.where(finite[todo][:, ids, None], kpts[todo][:, ids], 0.0)
             count = finite[todo][:, ids].sum(1, keepdims=True)
             anchors[todo] = pts.sum(1) / count
             source[todo] = code
     return anchors, source
 
 
-def assign_anchors_to_groups(anchors: np.ndarray, group_bboxes: np.ndarray,
+def assign_anchors_to_groups(anchors: np.ndarray,
+                             group_bboxes: np.ndarray,
                              policy: str = 'nearest') -> np.ndarray:
     """Assign points (pose anchors) to the group boxes containing them.
 
     A point belongs to a group when it lies inside the group box, borders
     included. Where boxes overlap, ``policy='nearest'`` picks the group
-    whose box centre is nearest to the point (first on ties); ``'first'``
+    whose box center is nearest to the point (first on ties); ``'first'``
     the first containing group.
 
     Args:
@@ -83,11 +83,11 @@ def assign_anchors_to_groups(anchors: np.ndarray, group_bboxes: np.ndarray,
               & (mid[:, None, 1] >= boxes[None, :, 1])
               & (mid[:, None, 1] <= boxes[None, :, 3]))
     if policy == 'nearest':
-        centres = (boxes[:, :2] + boxes[:, 2:]) / 2
-        cost = np.linalg.norm(mid[:, None] - centres[None], axis=-1)
+        centers = (boxes[:, :2] + boxes[:, 2:]) / 2
+        cost = np.linalg.norm(mid[:, None] - centers[None], axis=-1)
     else:
-        cost = np.broadcast_to(np.arange(len(boxes), dtype=np.float64),
-                               inside.shape)
+        cost = np.broadcast_to(
+            np.arange(len(boxes), dtype=np.float64), inside.shape)
     cost = np.where(inside, cost, np.inf)
     result = np.full(len(mid), -1, dtype=np.int64)
     if len(boxes):

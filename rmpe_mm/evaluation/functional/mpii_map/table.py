@@ -8,8 +8,8 @@ from .constants import MPII_EVAL_JOINT_IDS, MPII_TABLE_COLUMNS
 
 
 def summarize_mpii_ap(
-        ap: np.ndarray,
-        joint_ids: Sequence[int] = MPII_EVAL_JOINT_IDS
+    ap: np.ndarray,
+    joint_ids: Sequence[int] = MPII_EVAL_JOINT_IDS
 ) -> 'OrderedDict[str, float]':
     """The paper's table: Head, Shoulder, ..., Ankle, Total.
 

@@ -118,7 +118,7 @@ def _pruning_terms(params: PoseNMSParams, num_keypoints: int,
     form = params.distance_form
     if form == 'pixel':
         const = max(params.gate_radius, spatial)
-    elif form == 'normalised':
+    elif form == 'normalized':
         if math.isinf(spatial):
             const = math.inf
         else:
@@ -137,27 +137,30 @@ def _pruning_terms(params: PoseNMSParams, num_keypoints: int,
 
 
 @lru_cache(maxsize=256)
-def pack_params(params: PoseNMSParams, num_keypoints: int,
-                score_dtype: np.dtype
-                ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def pack_params(
+    params: PoseNMSParams, num_keypoints: int, score_dtype: np.dtype
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The kernel's parameter arrays ``(fp, ip, spatial_scale,
     match_factor)`` (cached; never modified)."""
     spatial, match = _joint_factors(params, num_keypoints)
-    face_start, hand_start = (fullbody_parts(params, num_keypoints)
-                              if params.layout == 'fullbody' else (0, 0))
+    face_start, hand_start = (
+        fullbody_parts(params, num_keypoints)
+        if params.layout == 'fullbody' else (0, 0))
     fp = np.zeros(kernel.NUM_F)
     fp[kernel.F_DELTA1] = params.delta1
     fp[kernel.F_MU] = params.mu
     fp[kernel.F_GAMMA] = params.gamma
     fp[kernel.F_SCORE_THR] = round_to(params.score_thr, score_dtype)
     fp[kernel.F_HALF_THR] = round_to(params.score_thr / 2, score_dtype)
-    fp[kernel.F_MATCH_THR] = (math.nan if params.match_thr is None else
-                              params.match_thr)
+    fp[kernel.F_MATCH_THR] = (
+        math.nan if params.match_thr is None else params.match_thr)
     fp[kernel.F_AREA_THR] = params.area_thr
-    fp[kernel.F_MERGE_CAP] = (math.inf if params.merge_radius_cap is None
-                              else params.merge_radius_cap)
-    fp[kernel.F_MATCH_CAP] = (math.inf if params.match_radius_cap is None
-                              else params.match_radius_cap)
+    fp[kernel.F_MERGE_CAP] = (
+        math.inf
+        if params.merge_radius_cap is None else params.merge_radius_cap)
+    fp[kernel.F_MATCH_CAP] = (
+        math.inf
+        if params.match_radius_cap is None else params.match_radius_cap)
     fp[kernel.F_GATE_RADIUS] = params.gate_radius
     fp[kernel.F_GATE_BOX_FRAC] = params.gate_box_frac
     fp[kernel.F_MAX_SCORE_WEIGHT] = params.max_score_weight
@@ -166,12 +169,13 @@ def pack_params(params: PoseNMSParams, num_keypoints: int,
     fp[kernel.F_FACE_W_DIST] = params.face_weight_dist
     fp[kernel.F_HAND_W_DIST] = params.hand_weight_dist
     fp[kernel.F_ALPHA] = params.alpha
-    fp[kernel.F_ZERO_SCORE] = (math.nan if params.zero_score is None else
-                               round_to(params.zero_score, score_dtype))
+    fp[kernel.F_ZERO_SCORE] = (
+        math.nan if params.zero_score is None else round_to(
+            params.zero_score, score_dtype))
     fp[kernel.F_PRUNE_CONST:kernel.F_PRUNE_MATCH + 1] = _pruning_terms(
         params, num_keypoints, spatial, match)
     ip = np.zeros(kernel.NUM_I, dtype=np.int64)
-    ip[kernel.I_FORM] = ('pixel', 'normalised',
+    ip[kernel.I_FORM] = ('pixel', 'normalized',
                          'paper').index(params.distance_form)
     ip[kernel.I_FULLBODY] = params.layout == 'fullbody'
     ip[kernel.I_MERGE_MAX] = params.merge_score == 'max'
@@ -240,8 +244,8 @@ def empty_result(num_keypoints: int) -> CoreResult:
     """The result of an image without candidates."""
     return CoreResult(
         np.zeros(0, dtype=np.int64), np.zeros((0, num_keypoints, 2)),
-        np.zeros((0, num_keypoints)), np.zeros(0),
-        np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64))
+        np.zeros((0, num_keypoints)), np.zeros(0), np.zeros(0, dtype=np.int64),
+        np.zeros(1, dtype=np.int64))
 
 
 _INPUT_NAMES = ('bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores')
@@ -261,8 +265,7 @@ class ConvertedInputs:
         self.bboxes = _as_float64('bboxes', bboxes)
         self.bbox_scores = _as_float64('bbox_scores', bbox_scores)
         self.keypoints = _as_float64('keypoints', keypoints)
-        self.keypoint_scores = _as_float64('keypoint_scores',
-                                           keypoint_scores)
+        self.keypoint_scores = _as_float64('keypoint_scores', keypoint_scores)
         _check_shapes(self.bboxes, self.bbox_scores, self.keypoints,
                       self.keypoint_scores)
         _check_values(self.bboxes, self.bbox_scores, self.keypoints,

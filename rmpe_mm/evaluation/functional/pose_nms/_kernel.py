@@ -83,7 +83,7 @@ I_HAND_START = 6
 NUM_I = 7
 
 FORM_PIXEL = 0
-FORM_NORMALISED = 1
+FORM_NORMALIZED = 1
 FORM_PAPER = 2
 
 # Relative and absolute margins added to the pruning radius so that floating
@@ -137,8 +137,7 @@ def _pruning_radius(ref, width, height, fp):
     if fp[F_PRUNE_DIAG] > 0:
         radius = max(radius, fp[F_PRUNE_DIAG] * math.hypot(width, height))
     if fp[F_PRUNE_MATCH] > 0:
-        radius = max(radius,
-                     fp[F_PRUNE_MATCH] * min(ref, fp[F_MATCH_CAP]))
+        radius = max(radius, fp[F_PRUNE_MATCH] * min(ref, fp[F_MATCH_CAP]))
     return radius * (1 + RADIUS_REL_MARGIN) + RADIUS_ABS_MARGIN
 
 
@@ -223,7 +222,7 @@ def _similarity(a, b, kx, ky, d2, sc, wh, ref, fp, ip, spatial_scale):
     """``keypoint term + mu * spatial term`` of the pair (a, b).
 
     Per joint: gate and spatial distance ``q`` by the distance form
-    (pixel: ``dist <= gate_radius``, ``q = dist``; normalised: ``q = dist /
+    (pixel: ``dist <= gate_radius``, ``q = dist``; normalized: ``q = dist /
     ref_a`` with 0/0 := 0, gate ``q <= gate_radius``; paper: inside the gate
     box of ``gate_box_frac`` of a's box, ``q = dist**2``); keypoint term
     ``tanh(c_a/delta1) tanh(c_b/delta1)`` where gated, spatial term
@@ -247,12 +246,13 @@ def _similarity(a, b, kx, ky, d2, sc, wh, ref, fp, ip, spatial_scale):
         if form == FORM_PIXEL:
             q = dist
             gate = dist <= gate_radius
-        elif form == FORM_NORMALISED:
+        elif form == FORM_NORMALIZED:
             q = 0.0 if dist == 0 else dist / ref[a]
             gate = q <= gate_radius
         else:
-            gate = (abs(kx[a, n] - kx[b, n]) <= half_w
-                    and abs(ky[a, n] - ky[b, n]) <= half_h)
+            gate = (
+                abs(kx[a, n] - kx[b, n]) <= half_w
+                and abs(ky[a, n] - ky[b, n]) <= half_h)
             q = dist * dist
         use_k, use_s = gate, True
         if fullbody:
@@ -275,10 +275,12 @@ def _similarity(a, b, kx, ky, d2, sc, wh, ref, fp, ip, spatial_scale):
         return k0 + fp[F_MU] * s0
     num_body, num_face = face_start, hand_start - face_start
     num_hand = num_k - hand_start
-    k_total = (k0 / num_body + k1 / num_face * fp[F_FACE_W_SCORE] +
-               k2 / num_hand * fp[F_HAND_W_SCORE])
-    s_total = (s0 / num_body + s1 / num_face * fp[F_FACE_W_DIST] +
-               s2 / num_hand * fp[F_HAND_W_DIST])
+    k_total = (
+        k0 / num_body + k1 / num_face * fp[F_FACE_W_SCORE] +
+        k2 / num_hand * fp[F_HAND_W_SCORE])
+    s_total = (
+        s0 / num_body + s1 / num_face * fp[F_FACE_W_DIST] +
+        s2 / num_hand * fp[F_HAND_W_DIST])
     return k_total + fp[F_MU] * s_total
 
 
@@ -360,8 +362,7 @@ def _group_pairs(start, stop, kx, ky, sc, wh, ref, extent, radius, fp, ip,
             count = 0
             if has_match:
                 count = _match_count(a, d2, ref, fp, match_factor, enough)
-            flag = (not fullbody and has_match
-                    and count >= fp[F_MATCH_THR])
+            flag = (not fullbody and has_match and count >= fp[F_MATCH_THR])
             if not flag:
                 flag = _similarity(a, b, kx, ky, d2, sc, wh, ref, fp, ip,
                                    spatial_scale) > fp[F_GAMMA]
@@ -394,8 +395,7 @@ def _all_pairs(group_bounds, kx, ky, sc, wh, ref, extent, radius, fp, ip,
     for g in range(group_bounds.shape[0] - 1):
         out, num_out = _group_pairs(group_bounds[g], group_bounds[g + 1], kx,
                                     ky, sc, wh, ref, extent, radius, fp, ip,
-                                    spatial_scale, match_factor, out,
-                                    num_out)
+                                    spatial_scale, match_factor, out, num_out)
     ptr = np.zeros(num + 1, dtype=np.int64)
     for k in range(num_out):
         ptr[out[k, 0] + 1] += 1
@@ -550,8 +550,8 @@ def _passes_area(xy, area_thr):
     """``not (1.5**2 * (max x - min x) * (max y - min y) < area_thr)``."""
     if area_thr <= 0:
         return True
-    area = 2.25 * (xy[:, 0].max() - xy[:, 0].min()) * (xy[:, 1].max() -
-                                                      xy[:, 1].min())
+    area = 2.25 * (xy[:, 0].max() - xy[:, 0].min()) * (
+        xy[:, 1].max() - xy[:, 1].min())
     return not area < area_thr
 
 
@@ -583,8 +583,9 @@ def _finish(picks, members, bounds, perm, kx, ky, sc, bbox_scores, ref, fp,
                 xy[num_kept], fp[F_AREA_THR]):
             continue
         keep[num_kept] = perm[r]
-        scores[num_kept] = (row.sum() / num_k + bbox_scores[perm[r]] +
-                            fp[F_MAX_SCORE_WEIGHT] * row.max())
+        scores[num_kept] = (
+            row.sum() / num_k + bbox_scores[perm[r]] +
+            fp[F_MAX_SCORE_WEIGHT] * row.max())
         size = cluster.shape[0]
         for k in range(size):
             out_members[num_out + k] = perm[cluster[k]]

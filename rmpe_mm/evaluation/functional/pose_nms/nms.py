@@ -27,7 +27,7 @@ Design (documented defaults and deviations; every constant is a field of
 - K = 1 works (AlphaPose raises on a shape error there). A merged joint
   whose weights sum to 0 (only with ``zero_score=None`` or negative scores)
   is the reference's joint with score 0. Negative scores are used as given.
-- ``'paper_mpii'`` (paper-era code): distances normalised by ``ref``, gate
+- ``'paper_mpii'`` (paper-era code): distances normalized by ``ref``, gate
   ``dist / ref <= 1``, spatial ``exp(-(dist / ref) / delta2)``, no match
   count, merged score = max of the merged joints, score threshold 0 on the
   mean score. Gap-filling choices: merge radius ``ref`` (no cap), zero
@@ -35,7 +35,7 @@ Design (documented defaults and deviations; every constant is a field of
   coincident joints and inf otherwise.
 - ``distance_form='paper'`` (as the paper writes it, no preset): gate = the
   joint lies in a box of ``gate_box_frac`` (1/10) of the reference's box
-  sides centred on the reference joint, spatial term ``exp(-dist**2 /
+  sides centered on the reference joint, spatial term ``exp(-dist**2 /
   delta2)`` in pixels; merge and match as in the other forms. The match
   count always uses pixel distances.
 - ``'alphapose_fullbody'``: AlphaPose's ``pose_nms_fullbody`` with its
@@ -43,7 +43,7 @@ Design (documented defaults and deviations; every constant is a field of
   counting only joints whose candidate score is below ``score_thr`` and the
   spatial term only the others, the part bounds of the similarity from the
   end (42 hand, 68 face joints) and of the match count hard-coded to 26/94
-  (also for 133 joints, as AlphaPose), and its match count normalised by
+  (also for 133 joints, as AlphaPose), and its match count normalized by
   ``2 * alive * valid`` in float32 (reproduced exactly).
 - Computation is float64 on the CPU (torch tensors are moved there,
   outputs moved back to the input's device and dtype); the greedy order uses
@@ -138,7 +138,7 @@ def parametric_pose_nms(bboxes: ArrayLike,
         keypoint_scores: (N, K) joint scores.
         preset (str | PoseNMSParams): ``'alphapose_body'`` (default,
             AlphaPose master ``pose_nms_body``), ``'paper_mpii'`` (paper-era
-            normalised form) or ``'alphapose_fullbody'`` (133/136 joints),
+            normalized form) or ``'alphapose_fullbody'`` (133/136 joints),
             or ready parameters.
         **overrides: Any field of :class:`PoseNMSParams` by name (e.g.
             ``gamma=20``, ``distance_form='paper'``, ``match_thr=None``).

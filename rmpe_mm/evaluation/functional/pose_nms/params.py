@@ -10,7 +10,7 @@ import os.path as osp
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Dict, Optional, Tuple, Union
 
-DISTANCE_FORMS = ('pixel', 'normalised', 'paper')
+DISTANCE_FORMS = ('pixel', 'normalized', 'paper')
 LAYOUTS = ('body', 'fullbody')
 SCORE_THR_MODES = ('max', 'mean')
 MERGE_SCORES = ('weighted', 'max')
@@ -59,14 +59,14 @@ class PoseNMSParams:
             Defaults to 7.
         distance_form (str): ``'pixel'`` (AlphaPose: raw pixel distances,
             gate ``dist <= gate_radius``, spatial ``exp(-dist/delta2)``),
-            ``'normalised'`` (paper-era code: ``dist / ref``, gate
+            ``'normalized'`` (paper-era code: ``dist / ref``, gate
             ``<= gate_radius``, spatial ``exp(-(dist/ref)/delta2)``) or
             ``'paper'`` (as the paper writes it: gate = joint inside a box of
-            ``gate_box_frac`` times the reference box centred at the
+            ``gate_box_frac`` times the reference box centered at the
             reference joint, spatial ``exp(-dist**2/delta2)``).
             Defaults to ``'pixel'``.
         gate_radius (float): Gate of the keypoint-match term for the
-            ``'pixel'`` (pixels) and ``'normalised'`` (units of ``ref``) forms.
+            ``'pixel'`` (pixels) and ``'normalized'`` (units of ``ref``) forms.
             Defaults to 1.
         gate_box_frac (float): Gate box of the ``'paper'`` form as a fraction
             of the reference box sides. Defaults to 0.1.
@@ -84,7 +84,7 @@ class PoseNMSParams:
             part means with their own weights and distance factors, the
             similarity counting only joints whose candidate score is below
             ``score_thr`` in the keypoint term and only the others in the
-            spatial term, and the part-wise match count normalised as
+            spatial term, and the part-wise match count normalized as
             AlphaPose's ``PCK_match_fullbody``). Defaults to ``'body'``.
         face_factor (float): Fullbody: face distance factor (spatial scale
             and match radius). Defaults to 1.9.
@@ -213,8 +213,9 @@ def _check_names(values: Dict[str, Any]) -> None:
 POSE_NMS_PRESETS: Dict[str, Dict[str, Any]] = {
     # AlphaPose master `pose_nms_body` (17/26 joints, COCO / Halpe-26).
     'alphapose_body': {},
-    # Paper-era MPII code: normalised distances, no match count, max merge.
-    'paper_mpii': dict(
+    # Paper-era MPII code: normalized distances, no match count, max merge.
+    'paper_mpii':
+    dict(
         delta1=0.01,
         mu=2.08,
         delta2=2.08,
@@ -223,13 +224,14 @@ POSE_NMS_PRESETS: Dict[str, Dict[str, Any]] = {
         score_thr=0.0,
         score_thr_mode='mean',
         match_thr=None,
-        distance_form='normalised',
+        distance_form='normalized',
         merge_score='max',
         merge_radius_cap=None,
         match_radius_cap=None),
     # AlphaPose master `pose_nms_fullbody` with its regression constants
     # (133/136 joints).
-    'alphapose_fullbody': dict(
+    'alphapose_fullbody':
+    dict(
         delta1=1.0,
         mu=1.65,
         delta2=8.0,
@@ -241,9 +243,9 @@ POSE_NMS_PRESETS: Dict[str, Dict[str, Any]] = {
 }
 
 
-def resolve_pose_nms_params(
-        preset: Union[str, PoseNMSParams] = 'alphapose_body',
-        **overrides: Any) -> PoseNMSParams:
+def resolve_pose_nms_params(preset: Union[str,
+                                          PoseNMSParams] = 'alphapose_body',
+                            **overrides: Any) -> PoseNMSParams:
     """The parameters of a preset with some fields overridden.
 
     Args:

@@ -51,19 +51,16 @@ def test_alphapose_body_matches_loop_on_thousands_of_images():
     assert merged > 0.5 * picks > 1000
 
 
-@pytest.mark.parametrize(
-    'preset, num_k, overrides, seed',
-    [
-        ('paper_mpii', 16, {}, 1),
-        ('alphapose_body', 17, dict(distance_form='paper'), 2),
-        ('alphapose_body', 17, dict(distance_form='normalised'), 3),
-        ('alphapose_body', 26, dict(mu=0.6, gamma=6.0, match_thr=3), 4),
-        ('alphapose_body', 17, dict(match_thr=None, score_thr=0.05,
-                                    area_thr=500.0), 5),
-        ('alphapose_body', 1, {}, 6),
-        ('alphapose_body', 17, dict(merge_score='max',
-                                    score_thr_mode='mean'), 7),
-    ])
+@pytest.mark.parametrize('preset, num_k, overrides, seed', [
+    ('paper_mpii', 16, {}, 1),
+    ('alphapose_body', 17, dict(distance_form='paper'), 2),
+    ('alphapose_body', 17, dict(distance_form='normalized'), 3),
+    ('alphapose_body', 26, dict(mu=0.6, gamma=6.0, match_thr=3), 4),
+    ('alphapose_body', 17, dict(
+        match_thr=None, score_thr=0.05, area_thr=500.0), 5),
+    ('alphapose_body', 1, {}, 6),
+    ('alphapose_body', 17, dict(merge_score='max', score_thr_mode='mean'), 7),
+])
 def test_other_settings_match_loop(preset, num_k, overrides, seed):
     picks, _ = compare_many(preset, 100, seed, num_k, **overrides)
     assert picks > 0

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from rmpe_mm.evaluation.functional import (POSE_NMS_PRESETS,
-                                           ParametricPoseNMS, PoseNMSParams,
+from rmpe_mm.evaluation.functional import (POSE_NMS_PRESETS, ParametricPoseNMS,
+                                           PoseNMSParams,
                                            batched_parametric_pose_nms,
                                            parametric_pose_nms,
                                            resolve_pose_nms_params)
@@ -62,8 +62,8 @@ def test_all_zero_scores():
     np.testing.assert_allclose(kept.keypoint_scores, 1e-5)
     # Without the replacement the merge weights are zero: the reference's
     # joints are kept, with score 0.
-    raw = parametric_pose_nms(boxes, bs, kpts, zeros, score_thr=0.0,
-                              zero_score=None)
+    raw = parametric_pose_nms(
+        boxes, bs, kpts, zeros, score_thr=0.0, zero_score=None)
     np.testing.assert_allclose(raw.keypoints, kpts)
     np.testing.assert_array_equal(raw.keypoint_scores, 0.0)
 
@@ -90,12 +90,13 @@ def test_zero_size_boxes():
     assert out.keep.tolist() == [0, 1]
 
 
-@pytest.mark.parametrize('name', ['bboxes', 'bbox_scores', 'keypoints',
-                                  'keypoint_scores'])
+@pytest.mark.parametrize(
+    'name', ['bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores'])
 @pytest.mark.parametrize('bad', [np.nan, np.inf, -np.inf])
 def test_non_finite_inputs_raise_naming_the_input(name, bad):
-    args = dict(zip(['bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores'],
-                    stack(one_pose(), one_pose())))
+    args = dict(
+        zip(['bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores'],
+            stack(one_pose(), one_pose())))
     args[name] = args[name].copy()
     args[name].reshape(-1)[-1] = bad
     with pytest.raises(ValueError, match=f'`{name}` must be finite'):
@@ -107,8 +108,9 @@ def test_non_finite_inputs_raise_naming_the_input(name, bad):
                                          ('keypoint_scores', (2, 16)),
                                          ('keypoints', (2, 17, 3))])
 def test_shape_mismatch_raises_naming_the_input(name, shape):
-    args = dict(zip(['bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores'],
-                    stack(one_pose(), one_pose())))
+    args = dict(
+        zip(['bboxes', 'bbox_scores', 'keypoints', 'keypoint_scores'],
+            stack(one_pose(), one_pose())))
     args[name] = np.zeros(shape)
     with pytest.raises(ValueError, match=f'`{name}` must have shape'):
         parametric_pose_nms(**args)
@@ -153,13 +155,14 @@ def test_presets_hold_the_published_constants():
     assert (mpii.delta1, mpii.mu, mpii.delta2, mpii.gamma, mpii.match_thr,
             mpii.distance_form, mpii.merge_score,
             mpii.score_thr_mode) == (0.01, 2.08, 2.08, 22.48, None,
-                                     'normalised', 'max', 'mean')
+                                     'normalized', 'max', 'mean')
     full = resolve_pose_nms_params('alphapose_fullbody')
     assert (full.delta1, full.mu, full.delta2, full.gamma, full.alpha,
             full.score_thr, full.match_thr,
             full.layout) == (1.0, 1.65, 8.0, 3.6, 0.15, 0.01, 3, 'fullbody')
-    assert set(POSE_NMS_PRESETS) == {'alphapose_body', 'paper_mpii',
-                                     'alphapose_fullbody'}
+    assert set(POSE_NMS_PRESETS) == {
+        'alphapose_body', 'paper_mpii', 'alphapose_fullbody'
+    }
 
 
 def test_numpy_float32_and_torch_outputs_keep_kind_and_dtype():
@@ -187,8 +190,9 @@ def test_parametric_pose_nms_object(tmp_path):
     assert isinstance(nms, ParametricPoseNMS)
     assert nms.params == resolve_pose_nms_params('paper_mpii')
     tuned = tmp_path / 'tuned.json'
-    tuned.write_text(json.dumps(
-        dict(preset='alphapose_body', params=dict(gamma=10.0, mu=2.0))))
+    tuned.write_text(
+        json.dumps(
+            dict(preset='alphapose_body', params=dict(gamma=10.0, mu=2.0))))
     nms = ParametricPoseNMS(params_file=str(tuned), mu=3.0)
     assert (nms.params.gamma, nms.params.mu) == (10.0, 3.0)  # overrides last
     assert 'gamma' in repr(nms)
@@ -222,8 +226,8 @@ def test_slow_first_kernel_call_is_announced(monkeypatch):
 
     monkeypatch.setattr(core, '_kernel_ready', False)
     monkeypatch.setattr(core, 'COMPILE_NOTICE_DELAY', 0.05)
-    monkeypatch.setattr(core, 'print_log',
-                        lambda msg, logger=None: messages.append(msg))
+    monkeypatch.setattr(
+        core, 'print_log', lambda msg, logger=None: messages.append(msg))
     monkeypatch.setattr(core.kernel, 'run_pose_nms_kernel', slow)
     out = parametric_pose_nms(*one_pose())
     assert out.keep.tolist() == [0]

@@ -23,8 +23,8 @@ def crowded_poses(draw, max_n=12):
     """Poses, some of them jittered copies of others."""
     n = draw(st.integers(1, max_n))
     k = draw(st.integers(1, 10))
-    centres = draw(arrays(np.float64, (n, 2), elements=_floats(0, 150)))
-    kpts = centres[:, None] + draw(
+    centers = draw(arrays(np.float64, (n, 2), elements=_floats(0, 150)))
+    kpts = centers[:, None] + draw(
         arrays(np.float64, (n, k, 2), elements=_floats(-30, 30)))
     for i in range(1, n):
         if draw(st.booleans()):
@@ -34,7 +34,7 @@ def crowded_poses(draw, max_n=12):
                 arrays(np.float64, (k, 2), elements=_floats(-1, 1)))
     scores = draw(arrays(np.float64, (n, k), elements=_floats(0, 1)))
     size = draw(arrays(np.float64, (n, 2), elements=_floats(0, 120)))
-    boxes = np.concatenate([centres - size / 2, centres + size / 2], axis=1)
+    boxes = np.concatenate([centers - size / 2, centers + size / 2], axis=1)
     bbox_scores = draw(arrays(np.float64, (n, ), elements=_floats(0, 1)))
     return boxes, bbox_scores, kpts, scores
 
@@ -62,16 +62,14 @@ def test_permutation_does_not_change_the_kept_set(preset, data, seed):
 @pytest.mark.parametrize('preset', ['alphapose_body', 'paper_mpii'])
 @SETTINGS
 @given(
-    n=st.integers(1, 10),
-    k=st.integers(1, 17),
-    seed=st.integers(0, 2**31 - 1))
+    n=st.integers(1, 10), k=st.integers(1, 17), seed=st.integers(0, 2**31 - 1))
 def test_well_separated_poses_all_survive(preset, n, k, seed):
     rng = np.random.default_rng(seed)
-    centres = np.stack([np.arange(n) * 1000.0, rng.uniform(0, 50, n)], 1)
-    kpts = centres[:, None] + rng.uniform(-40, 40, (n, k, 2))
+    centers = np.stack([np.arange(n) * 1000.0, rng.uniform(0, 50, n)], 1)
+    kpts = centers[:, None] + rng.uniform(-40, 40, (n, k, 2))
     scores = rng.uniform(0.31, 1.0, (n, k))
     size = rng.uniform(0, 100, (n, 2))
-    boxes = np.concatenate([centres - size / 2, centres + size / 2], axis=1)
+    boxes = np.concatenate([centers - size / 2, centers + size / 2], axis=1)
     out = parametric_pose_nms(boxes, rng.uniform(0, 1, n), kpts, scores,
                               preset)
     assert sorted(out.keep.tolist()) == list(range(n))

@@ -25,18 +25,23 @@ def synthetic_gt(rng, num_images=25):
             vis = rng.choice([0, 1, 2], 17, p=[0.3, 0.2, 0.5])
             if rng.uniform() < 0.1:
                 vis[:] = 0
-            kpt = np.c_[rng.uniform(x, x + w, 17), rng.uniform(y, y + h, 17),
-                        vis]
+            kpt = np.c_[rng.uniform(x, x + w, 17),
+                        rng.uniform(y, y + h, 17), vis]
             kpt[vis == 0, :2] = 0
             anns.append(
-                dict(id=len(anns) + 1, image_id=images[-1]['id'],
-                     category_id=1, keypoints=kpt.ravel().tolist(),
-                     bbox=[x, y, w, h],
-                     area=float(w * h * rng.uniform(.3, .8)),
-                     iscrowd=int(rng.uniform() < 0.05),
-                     num_keypoints=int((vis > 0).sum())))
-    return dict(images=images, annotations=anns,
-                categories=[dict(id=1, name='person')])
+                dict(
+                    id=len(anns) + 1,
+                    image_id=images[-1]['id'],
+                    category_id=1,
+                    keypoints=kpt.ravel().tolist(),
+                    bbox=[x, y, w, h],
+                    area=float(w * h * rng.uniform(.3, .8)),
+                    iscrowd=int(rng.uniform() < 0.05),
+                    num_keypoints=int((vis > 0).sum())))
+    return dict(
+        images=images,
+        annotations=anns,
+        categories=[dict(id=1, name='person')])
 
 
 def synthetic_dets(rng, gt):
@@ -87,8 +92,12 @@ def test_fast_ap_on_the_coco_sample(data_dir):
             continue
         k = np.array(a['keypoints'], dtype=np.float64).reshape(17, 3)
         k[:, 2] = 0.9
-        results.append(dict(image_id=a['image_id'], category_id=1,
-                            keypoints=k.ravel().tolist(), score=0.9))
+        results.append(
+            dict(
+                image_id=a['image_id'],
+                category_id=1,
+                keypoints=k.ravel().tolist(),
+                score=0.9))
     perfect = coco_keypoint_ap(ann, results, COCO_SIGMAS)
     assert perfect['AP'] == pytest.approx(1.0)
     results[0]['keypoints'] = (np.array(results[0]['keypoints']) +
@@ -100,9 +109,10 @@ def test_fast_ap_on_the_coco_sample(data_dir):
             [r['image_id'] for r in results],
             np.array([r['keypoints'] for r in results]).reshape(-1, 17,
                                                                 3)[..., :2],
-            np.array([r['keypoints'] for r in results]).reshape(-1, 17,
-                                                                3)[..., 2],
-            np.array([r['score'] for r in results]))['AP'], abs=1e-12)
+            np.array([r['keypoints'] for r in results]).reshape(-1, 17, 3)[...,
+                                                                           2],
+            np.array([r['score'] for r in results]))['AP'],
+        abs=1e-12)
 
 
 def test_errors():

@@ -13,8 +13,10 @@ from rmpe_mm.testing import crowded_case
 
 def many_images(seed, num_images=40, num_keypoints=17):
     rng = np.random.default_rng(seed)
-    cases = [crowded_case(rng, num_keypoints=num_keypoints)
-             for _ in range(num_images)]
+    cases = [
+        crowded_case(rng, num_keypoints=num_keypoints)
+        for _ in range(num_images)
+    ]
     ids = np.concatenate([[i] * len(c[0]) for i, c in enumerate(cases)])
     flat = [np.concatenate([c[j] for c in cases]) for j in range(4)]
     flat[3] = flat[3].astype(np.float32)
@@ -76,20 +78,22 @@ def test_coordinate_search_converges_on_a_toy_objective():
 
     def objective(v):
         calls.append(dict(v))
-        return -(np.log(v['a'] / 4.0)**2) - (v['b'] - 3.0)**2 - (
-            np.log(v['c'] / 0.5))**2
+        return -(np.log(v['a'] / 4.0)**2) - (v['b'] - 3.0)**2 - (np.log(
+            v['c'] / 0.5))**2
 
     rounds = []
     best, score, history = coordinate_search(
-        objective, dict(a=1.0, b=1.0, c=1.0), [('a', 'b'), ('c', 'b')],
+        objective,
+        dict(a=1.0, b=1.0, c=1.0), [('a', 'b'), ('c', 'b')],
         dict(b=[0.0, 1.0, 2.0, 3.0, 4.0]), (0.5, 0.7, 1.0, 1.4, 2.0),
-        max_rounds=20, progress=False, on_round=rounds.append)
+        max_rounds=20,
+        progress=False,
+        on_round=rounds.append)
     assert best['b'] == 3.0
     assert best['a'] == pytest.approx(4.0) and best['c'] == pytest.approx(0.5)
     assert score == pytest.approx(0.0, abs=1e-12)
     assert history[-1]['score_after'] == score
-    assert [r['round'] for r in history] == sorted(r['round']
-                                                   for r in history)
+    assert [r['round'] for r in history] == sorted(r['round'] for r in history)
     # the last round brought nothing, earlier ones did
     last = history[-1]['round']
     assert all(r['score_after'] == r['score_before'] for r in history
@@ -101,7 +105,8 @@ def test_coordinate_search_converges_on_a_toy_objective():
 
 def test_load_pose_dump(tmp_path):
     sample = dict(
-        id=0, img_id=5,
+        id=0,
+        img_id=5,
         pred_instances=dict(
             keypoints=np.zeros((1, 17, 2), np.float32),
             keypoint_scores=np.ones((1, 17), np.float32),

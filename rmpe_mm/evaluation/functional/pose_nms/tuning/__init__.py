@@ -12,6 +12,6 @@ from .search import (TUNABLE_PARAMS, PoseNMSTuningProblem, coordinate_search,
 
 __all__ = [
     'FastCocoKeypointEval', 'XtcocoKeypointEval', 'coco_keypoint_ap',
-    'TUNABLE_PARAMS', 'PoseNMSTuningProblem',
-    'coordinate_search', 'load_pose_dump', 'rescore'
+    'TUNABLE_PARAMS', 'PoseNMSTuningProblem', 'coordinate_search',
+    'load_pose_dump', 'rescore'
 ]

@@ -15,10 +15,10 @@ from typing import Any, Dict, Optional, Sequence, Union
 
 import numpy as np
 
-IOU_THRS = np.linspace(.5, 0.95, int(np.round((0.95 - .5) / .05)) + 1,
-                       endpoint=True)
-REC_THRS = np.linspace(.0, 1.00, int(np.round((1.00 - .0) / .01)) + 1,
-                       endpoint=True)
+IOU_THRS = np.linspace(
+    .5, 0.95, int(np.round((0.95 - .5) / .05)) + 1, endpoint=True)
+REC_THRS = np.linspace(
+    .0, 1.00, int(np.round((1.00 - .0) / .01)) + 1, endpoint=True)
 MAX_DETS = 20
 AREA_ALL = (0.0, 1e5**2)
 
@@ -239,13 +239,13 @@ class FastCocoKeypointEval:
         }
 
 
-def coco_keypoint_ap(ann: Union[str, dict],
-                     results: Sequence[dict],
-                     sigmas: Sequence[float],
-                     use_area: bool = True,
-                     iou_type: str = 'keypoints',
-                     evaluator: Optional[FastCocoKeypointEval] = None
-                     ) -> Dict[str, float]:
+def coco_keypoint_ap(
+        ann: Union[str, dict],
+        results: Sequence[dict],
+        sigmas: Sequence[float],
+        use_area: bool = True,
+        iou_type: str = 'keypoints',
+        evaluator: Optional[FastCocoKeypointEval] = None) -> Dict[str, float]:
     """Fast AP of COCO-format keypoint results (``[{image_id, keypoints,
     score}]``), see :class:`FastCocoKeypointEval`."""
     if evaluator is None:
@@ -257,8 +257,8 @@ def coco_keypoint_ap(ann: Union[str, dict],
         arr = np.array([r['keypoints'] for r in results],
                        dtype=np.float64).reshape(len(results), num_k, 3)
     return evaluator.evaluate([r['image_id'] for r in results], arr[..., :2],
-                              arr[..., 2], np.array([r['score']
-                                                     for r in results]))
+                              arr[..., 2],
+                              np.array([r['score'] for r in results]))
 
 
 class XtcocoKeypointEval:
@@ -304,11 +304,14 @@ class XtcocoKeypointEval:
         kpts = np.concatenate([
             np.asarray(keypoints, dtype=np.float64),
             np.asarray(keypoint_scores, dtype=np.float64)[..., None]
-        ], axis=-1)
+        ],
+                              axis=-1)
         results = [
-            dict(image_id=_py(i), category_id=self.category_id,
-                 keypoints=k.ravel().tolist(), score=float(s))
-            for i, k, s in zip(image_ids, kpts, scores)
+            dict(
+                image_id=_py(i),
+                category_id=self.category_id,
+                keypoints=k.ravel().tolist(),
+                score=float(s)) for i, k, s in zip(image_ids, kpts, scores)
         ]
         if not results:
             return {'AP': 0.0, 'AP .5': 0.0, 'AP .75': 0.0}
@@ -324,8 +327,11 @@ class XtcocoKeypointEval:
         def mean(x):
             return float(np.mean(x[x > -1])) if (x > -1).any() else -1.0
 
-        return {'AP': mean(prec), 'AP .5': mean(prec[0]),
-                'AP .75': mean(prec[5])}
+        return {
+            'AP': mean(prec),
+            'AP .5': mean(prec[0]),
+            'AP .75': mean(prec[5])
+        }
 
 
 def _py(value: Any) -> Any:

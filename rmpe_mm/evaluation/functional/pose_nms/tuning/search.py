@@ -14,8 +14,8 @@ import numpy as np
 from .._core import ConvertedInputs, CoreResult, run_pose_nms
 from ..params import PoseNMSParams
 
-TUNABLE_PARAMS = ('delta1', 'mu', 'delta2', 'gamma', 'score_thr',
-                  'match_thr', 'area_thr', 'max_score_weight')
+TUNABLE_PARAMS = ('delta1', 'mu', 'delta2', 'gamma', 'score_thr', 'match_thr',
+                  'area_thr', 'max_score_weight')
 
 
 def load_pose_dump(path: str) -> Dict[str, Any]:
@@ -148,16 +148,17 @@ def rescore(mode: str,
     raise ValueError(f'unknown score mode {mode!r}')
 
 
-def coordinate_search(objective: Callable[[Dict[str, float]], float],
-                      start: Dict[str, float],
-                      pairs: Sequence[Tuple[str, str]],
-                      grids: Dict[str, Sequence[float]],
-                      factors: Sequence[float],
-                      max_rounds: int = 10,
-                      tol: float = 1e-6,
-                      progress: bool = True,
-                      on_round: Optional[Callable[[List[dict]], None]] = None
-                      ) -> Tuple[Dict[str, float], float, List[dict]]:
+def coordinate_search(
+    objective: Callable[[Dict[str, float]], float],
+    start: Dict[str, float],
+    pairs: Sequence[Tuple[str, str]],
+    grids: Dict[str, Sequence[float]],
+    factors: Sequence[float],
+    max_rounds: int = 10,
+    tol: float = 1e-6,
+    progress: bool = True,
+    on_round: Optional[Callable[[List[dict]], None]] = None
+) -> Tuple[Dict[str, float], float, List[dict]]:
     """Maximise ``objective`` two parameters at a time on a grid.
 
     Every round visits each pair in turn: all combinations of the pair's
@@ -188,8 +189,8 @@ def coordinate_search(objective: Callable[[Dict[str, float]], float],
     seen: Dict[tuple, float] = {}
 
     def evaluate(values: Dict[str, float]) -> float:
-        key = tuple(sorted((k, round(float(v), 12)) for k, v in
-                           values.items()))
+        key = tuple(
+            sorted((k, round(float(v), 12)) for k, v in values.items()))
         if key not in seen:
             seen[key] = float(objective(values))
         return seen[key]
@@ -204,8 +205,11 @@ def coordinate_search(objective: Callable[[Dict[str, float]], float],
                 itertools.product(
                     _grid(p, current[p], grids, factors),
                     _grid(q, current[q], grids, factors)))
-            bar = tqdm(combos, desc=f'round {rnd} ({p}, {q})',
-                       disable=not progress, leave=False)
+            bar = tqdm(
+                combos,
+                desc=f'round {rnd} ({p}, {q})',
+                disable=not progress,
+                leave=False)
             for vp, vq in bar:
                 trial = dict(current, **{p: vp, q: vq})
                 score = evaluate(trial)
@@ -213,9 +217,14 @@ def coordinate_search(objective: Callable[[Dict[str, float]], float],
                     best, current = score, trial
                     bar.set_postfix(best=f'{best:.4f}')
             history.append(
-                dict(round=rnd, pair=(p, q), before=before,
-                     after=dict(current), score_before=score_before,
-                     score_after=best, evaluations=len(seen)))
+                dict(
+                    round=rnd,
+                    pair=(p, q),
+                    before=before,
+                    after=dict(current),
+                    score_before=score_before,
+                    score_after=best,
+                    evaluations=len(seen)))
         if on_round is not None:
             on_round([row for row in history if row['round'] == rnd])
         if best <= round_start + tol:

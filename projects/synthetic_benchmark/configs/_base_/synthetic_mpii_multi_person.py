@@ -41,7 +41,8 @@ train_dataloader = dict(
     batch_size=16,
     num_workers=1,
     dataset=dict(
-        data_root=data_root, ann_file=synthetic_train_ann,
+        data_root=data_root,
+        ann_file=synthetic_train_ann,
         indices=train_people))
 __eval_loader = dict(batch_size=64, num_workers=1, persistent_workers=False)
 __val_dataset = dict(data_root=data_root, ann_file=synthetic_val_ann)

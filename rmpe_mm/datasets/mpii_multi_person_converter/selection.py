@@ -7,9 +7,9 @@ from ..mpii_release import MpiiReleaseImage
 from .options import ConvertOptions
 
 
-def form_groups(image: MpiiReleaseImage,
-                official: Optional[Sequence[Sequence[int]]] = None
-                ) -> List[List[int]]:
+def form_groups(
+        image: MpiiReleaseImage,
+        official: Optional[Sequence[Sequence[int]]] = None) -> List[List[int]]:
     """The multi-person groups of one image (1-based rect indices).
 
     Args:
@@ -24,16 +24,15 @@ def form_groups(image: MpiiReleaseImage,
         list[list[int]]: Groups, each a list of rect indices.
     """
     if official is not None:
-        return [
-            list(g) for g in official
-            if not set(g) & image.single_person
-        ]
+        return [list(g) for g in official if not set(g) & image.single_person]
     singles = image.single_person
     multi = [r.index for r in image.rects if r.index not in singles]
     return [multi] if multi else []
 
 
-def split_train_val(candidates: Sequence[str], val_ratio: float, seed: int,
+def split_train_val(candidates: Sequence[str],
+                    val_ratio: float,
+                    seed: int,
                     val_names: Optional[Sequence[str]] = None) -> Set[str]:
     """Choose the validation images among the multi-person training images.
 
@@ -62,9 +61,8 @@ def split_train_val(candidates: Sequence[str], val_ratio: float, seed: int,
     return {candidates[i] for i in order[:num_val]}
 
 
-def split_of(image: MpiiReleaseImage, groups: List[List[int]],
-             val: Set[str], options: ConvertOptions,
-             with_test: bool) -> Optional[str]:
+def split_of(image: MpiiReleaseImage, groups: List[List[int]], val: Set[str],
+             options: ConvertOptions, with_test: bool) -> Optional[str]:
     """Which output file an image goes to (None: none)."""
     if not image.is_train:
         return 'test' if with_test and groups else None

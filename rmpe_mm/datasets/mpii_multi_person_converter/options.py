@@ -9,7 +9,7 @@ MPII_PIXEL_STD = 200.0
 @dataclass(frozen=True)
 class ConvertOptions:
     """Options of :func:`convert_mpii_release` (see
-    :mod:`rmpe_mm.datasets.mpii_mp_converter`).
+    :mod:`rmpe_mm.datasets.mpii_multi_person_converter`).
 
     Attributes:
         img_root (str | None): Image folder for image sizes. Default: None.

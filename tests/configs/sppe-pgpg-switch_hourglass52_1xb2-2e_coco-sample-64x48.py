@@ -7,20 +7,20 @@
 # MMDetection's PipelineSwitchHook swaps in the pipeline with
 # PoseGuidedProposals (AlphaPose turns its generator on late in training,
 # epoch 140 of 200; a full config would set pgpg_switch_epoch = 140). The
-# GenerateCentreTarget step draws the centre-located target in the ground-truth
+# GenerateCenterTarget step draws the center-located target in the ground-truth
 # box the proposal transform keeps (used by RMPEPoseEstimator; a plain
 # TopdownPoseEstimator ignores it).
 #
 # With the published pose-independent Gaussian (pgpg_model_file = None):
 #   python tools/train.py \
-#       tests/configs/sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py
+#       tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py
 # With a fitted model (atomic poses + per-atom mixtures):
 #   PGPG=work_dirs/pgpg_samples.json
 #   python tools/fit_pgpg.py tests/data/coco/test_coco.json \
 #       tests/data/coco/test_coco_det_AP_H_56.json --out $PGPG \
 #       -k 2 --num-components 1 --min-samples 5
 #   python tools/train.py \
-#       tests/configs/sppe-pgpg-switch_hg1_1xb2-2e_coco-sample-64x48.py \
+#       tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py \
 #       --cfg-options custom_hooks.0.switch_pipeline.3.model_file=$PGPG
 _base_ = [
     '../../configs/_base_/default_runtime.py',
@@ -63,7 +63,7 @@ __augment_and_targets = [
     dict(type='RandomPairedBBoxTransform', shift_prob=0, rotate_factor=30),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec),
+    dict(type='GenerateCenterTarget', encoder=codec),
     dict(type='PackPoseInputs')
 ]
 gt_box_pipeline = __load_and_flip + __augment_and_targets

@@ -41,18 +41,21 @@ def convert_mpii_release(
         raise ValueError('with_test needs the official groups_v12.mat: the '
                          'submission must follow its group order')
     groups = [
-        form_groups(img, None if official_groups is None else
-                    official_groups[i]) for i, img in enumerate(images)
+        form_groups(img,
+                    None if official_groups is None else official_groups[i])
+        for i, img in enumerate(images)
     ]
     multi_train = [
         img.name for img, g in zip(images, groups) if img.is_train and g
     ]
     val = split_train_val(multi_train, options.val_ratio, options.seed,
                           val_names)
-    stats = {k: 0 for k in (
-        'group_members_without_objpos', 'groups_without_box',
-        'people_without_joints', 'people_without_head_box',
-        'sizes_from_annotation_extent')}
+    stats = {
+        k: 0
+        for k in ('group_members_without_objpos', 'groups_without_box',
+                  'people_without_joints', 'people_without_head_box',
+                  'sizes_from_annotation_extent')
+    }
     builders = {k: JsonBuilder(options, stats) for k in ('train', 'val')}
     if with_test:
         builders['test'] = JsonBuilder(options, stats)

@@ -4,7 +4,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
-from ..mpii_mp_format import NO_GROUP, mpii_person_category
+from ..mpii_multi_person_format import NO_GROUP, mpii_person_category
 from ..mpii_release import MpiiRect, MpiiReleaseImage
 from .geometry import group_bbox, person_bbox, shift_rect
 from .options import ConvertOptions
@@ -13,16 +13,15 @@ from .options import ConvertOptions
 class JsonBuilder:
     """Accumulates images and annotations of one output file."""
 
-    def __init__(self, options: ConvertOptions,
-                 stats: Dict[str, int]) -> None:
+    def __init__(self, options: ConvertOptions, stats: Dict[str, int]) -> None:
         self.options = options
         self.stats = stats
         self.images: List[dict] = []
         self.annotations: List[dict] = []
         self.next_group_id = 0
 
-    def add_image(self, image: MpiiReleaseImage,
-                  groups: List[List[int]], with_people: bool) -> None:
+    def add_image(self, image: MpiiReleaseImage, groups: List[List[int]],
+                  with_people: bool) -> None:
         """Add one image, its groups and (if ``with_people``) its people."""
         rects = {
             r.index: shift_rect(r, self.options.coord_offset)
@@ -32,8 +31,8 @@ class JsonBuilder:
         people = []
         if with_people:
             for rect in rects.values():
-                person = self._person(rect, rect_group.get(rect.index,
-                                                           NO_GROUP))
+                person = self._person(rect,
+                                      rect_group.get(rect.index, NO_GROUP))
                 if person is not None:
                     people.append(person)
         width, height = self._image_size(image, rects.values(), group_json,
@@ -58,8 +57,8 @@ class JsonBuilder:
                     for g in group_json
                 ]))
 
-    def _groups(self, rects: Dict[int, MpiiRect], groups: List[List[int]]
-                ) -> Tuple[List[dict], Dict[int, int]]:
+    def _groups(self, rects: Dict[int, MpiiRect],
+                groups: List[List[int]]) -> Tuple[List[dict], Dict[int, int]]:
         """Group dicts (box still an array) and rect index -> group id."""
         group_json, rect_group = [], {}
         for members in groups:

@@ -23,16 +23,15 @@ import os.path as osp
 
 import numpy as np
 import pytest
+from mpii_mat_factory import line_pose, person, write_groups, write_release
 from PIL import Image
 
-from rmpe_mm.datasets.mpii_mp_converter import (ConvertOptions,
-                                                convert_mpii_release,
-                                                split_train_val)
-from rmpe_mm.datasets.mpii_mp_format import parse_mpii_mp_json
+from rmpe_mm.datasets.mpii_multi_person_converter import (ConvertOptions,
+                                                          convert_mpii_release,
+                                                          split_train_val)
+from rmpe_mm.datasets.mpii_multi_person_format import \
+    parse_mpii_multi_person_json
 from rmpe_mm.datasets.mpii_release import load_mpii_groups, load_mpii_release
-
-from mpii_mat_factory import (line_pose, person, write_groups,
-                              write_release)
 
 R1 = line_pose(100, 200, 1, 10)
 R1[0] = R1[0][:2] + (0, )
@@ -53,15 +52,17 @@ def release_images():
                     line_pose(300, 250 - 60, 0, 10, ids=(6, 7, 8, 9)),
                     (290, 200, 310, 230), (300, 280), 2.),
                 person(
-                    line_pose(500, 100, 1, 5), (505, 60, 520, 90),
-                    (510, 130), 1.),
+                    line_pose(500, 100, 1, 5), (505, 60, 520, 90), (510, 130),
+                    1.),
             ]),
         dict(
             name='single.jpg',
             train=True,
             single=[1],
-            rects=[person(line_pose(50, 50, 2, 2), (40, 20, 60, 45),
-                          (60, 60), 1.)]),
+            rects=[
+                person(
+                    line_pose(50, 50, 2, 2), (40, 20, 60, 45), (60, 60), 1.)
+            ]),
         dict(
             name='noann.jpg',
             train=True,
@@ -78,10 +79,12 @@ def release_images():
                 train=True,
                 single=[],
                 rects=[
-                    person(line_pose(40, 40, 3, 3), (30, 10, 50, 35),
-                           (60, 60), 1.),
-                    person(line_pose(140, 40, 3, 3), (130, 10, 150, 35),
-                           (160, 60), 1.),
+                    person(
+                        line_pose(40, 40, 3, 3), (30, 10, 50, 35), (60, 60),
+                        1.),
+                    person(
+                        line_pose(140, 40, 3, 3), (130, 10, 150, 35),
+                        (160, 60), 1.),
                 ]))
     images.append(
         dict(
@@ -189,7 +192,7 @@ def test_single_and_multi_person_images(release):
     assert all('test.jpg' not in [i['file_name'] for i in d['images']]
                for d in outputs.values())
     for data in outputs.values():
-        parse_mpii_mp_json(json.loads(json.dumps(data)))
+        parse_mpii_multi_person_json(json.loads(json.dumps(data)))
 
 
 def test_paper_split(release):
@@ -202,11 +205,11 @@ def test_paper_split(release):
     assert not val_names & train_names and 'single.jpg' in train_names
     again, _ = convert_mpii_release(release)
     assert again['val'] == outputs['val']
-    other = [
-        {i['file_name'] for i in convert_mpii_release(
-            release, options=ConvertOptions(seed=s))[0]['val']['images']}
-        for s in range(1, 6)
-    ]
+    other = [{
+        i['file_name']
+        for i in convert_mpii_release(release, options=ConvertOptions(
+            seed=s))[0]['val']['images']
+    } for s in range(1, 6)]
     assert any(o != val_names for o in other)
     # group ids unique within each file
     for data in outputs.values():
@@ -232,8 +235,7 @@ def test_given_validation_list_and_multi_only(release):
 
 def test_official_groups_and_test_split(release, tmp_path):
     groups = load_mpii_groups(
-        write_groups(str(tmp_path / 'groups.mat'), official_groups()),
-        release)
+        write_groups(str(tmp_path / 'groups.mat'), official_groups()), release)
     assert groups[0] == [[1, 2], [3]]
     outputs, stats = convert_mpii_release(
         release, groups, val_names=['multi_a.jpg'], with_test=True)
@@ -252,8 +254,7 @@ def test_image_sizes_from_files(release, tmp_path):
     options = ConvertOptions(img_root=str(tmp_path))
     with pytest.raises(FileNotFoundError, match='single.jpg'):
         convert_mpii_release(release, options=options)
-    options = ConvertOptions(img_root=str(tmp_path),
-                             allow_missing_images=True)
+    options = ConvertOptions(img_root=str(tmp_path), allow_missing_images=True)
     outputs, stats = convert_mpii_release(release, options=options)
     assert stats['sizes_from_annotation_extent'] == 20
     _, data = image_in(outputs, 'multi_a.jpg')
@@ -266,10 +267,10 @@ def test_image_sizes_from_files(release, tmp_path):
 
 
 @pytest.mark.parametrize('mutate, match', [
-    (lambda imgs: imgs[0]['rects'][0]['annopoints'][0, 0]['point'][0, 0]
-     .__setitem__('id', 16.), r'annorect\(1\).annopoints.point\(1\).id'),
-    (lambda imgs: imgs[0]['rects'][0]['annopoints'][0, 0]['point'][0, 0]
-     .__setitem__('is_visible', 5.), 'is_visible must be 0 or 1'),
+    (lambda imgs: imgs[0]['rects'][0]['annopoints'][0, 0]['point'][0, 0].
+     __setitem__('id', 16.), r'annorect\(1\).annopoints.point\(1\).id'),
+    (lambda imgs: imgs[0]['rects'][0]['annopoints'][0, 0]['point'][0, 0].
+     __setitem__('is_visible', 5.), 'is_visible must be 0 or 1'),
     (lambda imgs: imgs[0].__setitem__('single', [7]), 'single_person'),
     (lambda imgs: imgs[0]['rects'][0].pop('x2'), 'head box'),
     (lambda imgs: imgs[0]['rects'][0].__setitem__('scale', -1.), 'scale'),
@@ -308,6 +309,6 @@ def test_output_is_written_by_the_tool(release_path, tmp_path, capsys,
     stats = tool.main([release_path, str(out), '--val-ratio', '0.5'])
     assert stats['val_images'] == 10
     for split in ('train', 'val'):
-        with open(osp.join(out, f'mpii_mp_{split}.json')) as f:
-            parse_mpii_mp_json(json.load(f))
+        with open(osp.join(out, f'mpii_multi_person_{split}.json')) as f:
+            parse_mpii_multi_person_json(json.load(f))
     assert 'val_images: 10' in capsys.readouterr().out

@@ -46,8 +46,8 @@ def group_bbox(rects: Sequence[MpiiRect], margin: float,
     for rect in rects:
         if rect.objpos is not None and rect.scale is not None:
             half = margin * MPII_PIXEL_STD * rect.scale
-            boxes.append(np.concatenate([rect.objpos - half,
-                                         rect.objpos + half]))
+            boxes.append(
+                np.concatenate([rect.objpos - half, rect.objpos + half]))
             continue
         fallbacks += 1
         box = person_bbox(rect, bbox_margin)

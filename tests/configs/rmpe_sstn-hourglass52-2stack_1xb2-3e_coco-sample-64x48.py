@@ -1,13 +1,13 @@
-# Smoke test: configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py shrunk
+# Smoke test: configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py shrunk
 # to train on the COCO samples the repo ships (tests/data/coco: 4 images, 14
 # people) on a CPU: 2-stack hourglass SPPE, 1-stack parallel SPPE without
 # checkpoint (random, frozen; a warning says so), tiny ResNet-18 STN, 64x48
 # crops, 16x12 heatmaps; evaluated with ground-truth boxes. It checks the
 # plumbing, nothing more.
 #   python tools/train.py \
-#       tests/configs/rmpe_sstn-hg2_1xb2-3e_coco-sample-64x48.py
+#       tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_coco-sample-64x48.py
 _base_ = [
-    '../../configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py',
+    '../../configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py',
     './_base_/sample_coco.py',
 ]
 
@@ -44,12 +44,11 @@ train_pipeline = __load + [
     dict(type='RandomHalfBody'),
     # smoke test: no fitted PGPG model for the samples, so the reference
     # code's pose-independent Gaussian (model_file=None)
-    dict(type='PoseGuidedProposals', model_file=None,
-         padding=_base_.padding),
+    dict(type='PoseGuidedProposals', model_file=None, padding=_base_.padding),
     dict(type='RandomPairedBBoxTransform', shift_prob=0),
 ] + __crop + [
     dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec),
+    dict(type='GenerateCenterTarget', encoder=codec),
 ] + __pack
 val_pipeline = __load + __crop + __pack
 train_dataloader = dict(

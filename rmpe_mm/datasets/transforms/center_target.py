@@ -1,23 +1,22 @@
-"""Centre-located targets of RMPE's parallel SPPE (docs/method.md, sec. 2)."""
+"""Center-located targets of RMPE's parallel SPPE (docs/method.md, sec. 2)."""
 import copy
 from typing import Dict, Optional, Tuple
 
 import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
-
 from mmpose.datasets.transforms import PackPoseInputs
 from mmpose.registry import KEYPOINT_CODECS, TRANSFORMS
 from mmpose.structures.bbox import get_udp_warp_matrix, get_warp_matrix
 from mmpose.utils.typing import ConfigType
 
-#: Result keys written by :class:`GenerateCentreTarget`. ``PackPoseInputs``
-#: packs them to ``data_sample.gt_fields.centre_heatmaps`` and
-#: ``data_sample.gt_instance_labels.centre_keypoint_weights``, where
+#: Result keys written by :class:`GenerateCenterTarget`. ``PackPoseInputs``
+#: packs them to ``data_sample.gt_fields.center_heatmaps`` and
+#: ``data_sample.gt_instance_labels.center_keypoint_weights``, where
 #: ``RMPEPoseEstimator`` reads them.
-CENTRE_HEATMAPS = 'centre_heatmaps'
-CENTRE_WEIGHTS = 'centre_keypoint_weights'
-CENTRE_KEYPOINTS = 'centre_keypoints'
+CENTER_HEATMAPS = 'center_heatmaps'
+CENTER_WEIGHTS = 'center_keypoint_weights'
+CENTER_KEYPOINTS = 'center_keypoints'
 
 
 def fix_aspect_ratio(bbox_scale: np.ndarray,
@@ -35,19 +34,18 @@ def fix_aspect_ratio(bbox_scale: np.ndarray,
         np.ndarray: (N, 2) new box sizes.
     """
     w, h = bbox_scale[:, 0:1], bbox_scale[:, 1:2]
-    return np.where(w > h * aspect_ratio,
-                    np.hstack([w, w / aspect_ratio]),
+    return np.where(w > h * aspect_ratio, np.hstack([w, w / aspect_ratio]),
                     np.hstack([h * aspect_ratio, h])).astype(np.float32)
 
 
 @TRANSFORMS.register_module()
-class GenerateCentreTarget(BaseTransform):
+class GenerateCenterTarget(BaseTransform):
     """Encode the pose in the crop of the ground-truth box (parallel SPPE).
 
     The main SPPE's target is the pose in the crop actually fed (a proposal,
     e.g. a PGPG box); the parallel SPPE's target is the ground-truth pose
     drawn in the crop of the un-jittered, enlarged ground-truth box: the
-    "centre-located" pose the STN should produce. Place this transform after
+    "center-located" pose the STN should produce. Place this transform after
     ``TopdownAffine`` (and ``GenerateTarget``), before ``PackPoseInputs``.
 
     Which box is the ground truth (documented defaults):
@@ -55,10 +53,10 @@ class GenerateCentreTarget(BaseTransform):
     - ``gt_bbox_center`` / ``gt_bbox_scale`` when present (written by the
       proposal transforms, copies of the box they replaced);
     - otherwise ``bbox_center`` / ``bbox_scale``: with no proposal transform
-      the fed box *is* the ground-truth box, and the centre target equals
+      the fed box *is* the ground-truth box, and the center target equals
       the ordinary target (including any ``RandomBBoxTransform`` shift or
       scale jitter, which then acts on that box).
-    - For ``proposal_is_patch`` samples (PGPG "patch" boxes) the centre
+    - For ``proposal_is_patch`` samples (PGPG "patch" boxes) the center
       target is the ordinary one: the pose in the fed crop.
 
     Geometry of the ground-truth crop: the box size is brought to the aspect
@@ -67,8 +65,8 @@ class GenerateCentreTarget(BaseTransform):
     ground-truth box they copy is already in the flipped image (keep that
     order). Rotation: with ``use_rotation=True`` (default) the ground-truth
     crop is rotated by the same ``bbox_rotation`` as the fed crop, about its
-    own centre. That is the crop of the ground-truth box in the rotated
-    image, so rotation augmentation stays in both targets and the centre
+    own center. That is the crop of the ground-truth box in the rotated
+    image, so rotation augmentation stays in both targets and the center
     target differs from the ordinary one only by the box error the STN is
     meant to undo. ``use_rotation=False`` uses an upright ground-truth crop
     (the STN is then also asked to undo the rotation augmentation).
@@ -92,9 +90,9 @@ class GenerateCentreTarget(BaseTransform):
 
     Added Keys:
 
-        - centre_heatmaps: (K, H, W) heatmaps from ``encoder``
-        - centre_keypoint_weights: (N, K) keypoint weights from ``encoder``
-        - centre_keypoints: (N, K, 2) keypoints in the ground-truth crop
+        - center_heatmaps: (K, H, W) heatmaps from ``encoder``
+        - center_keypoint_weights: (N, K) keypoint weights from ``encoder``
+        - center_keypoints: (N, K, 2) keypoints in the ground-truth crop
 
     Args:
         encoder (dict): Heatmap codec config (must encode ``heatmaps`` and
@@ -168,14 +166,14 @@ class GenerateCentreTarget(BaseTransform):
         return bool(flags[0])
 
     def transform(self, results: Dict) -> Optional[dict]:
-        """Add the centre-located target (see the class docstring)."""
+        """Add the center-located target (see the class docstring)."""
         for key in ('keypoints', 'keypoints_visible', 'input_size'):
             if results.get(key, None) is None:
-                raise ValueError(f'GenerateCentreTarget needs results[{key!r}]'
+                raise ValueError(f'GenerateCenterTarget needs results[{key!r}]'
                                  ' (run it after TopdownAffine)')
         if self._is_patch(results):
             if results.get('transformed_keypoints', None) is None:
-                raise ValueError('GenerateCentreTarget needs results['
+                raise ValueError('GenerateCenterTarget needs results['
                                  "'transformed_keypoints'] for patch samples")
             keypoints = np.asarray(results['transformed_keypoints'],
                                    np.float32)[..., :2]
@@ -193,23 +191,23 @@ class GenerateCentreTarget(BaseTransform):
         weights = encoded['keypoint_weights']
         if self.use_dataset_keypoint_weights:
             weights = weights * results['dataset_keypoint_weights']
-        results[CENTRE_HEATMAPS] = encoded['heatmaps']
-        results[CENTRE_WEIGHTS] = weights
-        results[CENTRE_KEYPOINTS] = keypoints
+        results[CENTER_HEATMAPS] = encoded['heatmaps']
+        results[CENTER_WEIGHTS] = weights
+        results[CENTER_KEYPOINTS] = keypoints
         self._extend_mapping_tables(results)
         return results
 
     @staticmethod
     def _extend_mapping_tables(results: Dict) -> None:
-        """Make ``PackPoseInputs`` pack the centre targets."""
+        """Make ``PackPoseInputs`` pack the center targets."""
         fields = dict(
             results.get('field_mapping_table')
             or PackPoseInputs.field_mapping_table)
-        fields[CENTRE_HEATMAPS] = CENTRE_HEATMAPS
+        fields[CENTER_HEATMAPS] = CENTER_HEATMAPS
         labels = dict(
             results.get('label_mapping_table')
             or PackPoseInputs.label_mapping_table)
-        labels[CENTRE_WEIGHTS] = CENTRE_WEIGHTS
+        labels[CENTER_WEIGHTS] = CENTER_WEIGHTS
         results['field_mapping_table'] = fields
         results['label_mapping_table'] = labels
 

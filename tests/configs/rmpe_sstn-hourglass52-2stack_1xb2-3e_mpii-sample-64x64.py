@@ -1,4 +1,4 @@
-# Smoke test: configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py shrunk
+# Smoke test: configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py shrunk
 # to train on the MPII samples the repo ships (tests/data/mpii, 5 people, 15
 # detector-like boxes) on a CPU: 2-stack hourglass SPPE and 1-stack parallel
 # SPPE (MMPose's HourglassNet needs 256 channels at the first level: its stem
@@ -6,9 +6,9 @@
 # heatmaps. The parallel SPPE has no checkpoint (random, frozen; a warning says
 # so). It checks the plumbing, nothing more.
 #   python tools/train.py \
-#       tests/configs/rmpe_sstn-hg2_1xb2-3e_mpii-sample-64x64.py
+#       tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py
 _base_ = [
-    '../../configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py',
+    '../../configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py',
     './_base_/sample_mpii.py',
 ]
 
@@ -42,12 +42,11 @@ train_pipeline = __load + [
     dict(type='RandomFlip', direction='horizontal'),
     # smoke test: no fitted PGPG model for the samples, so the reference
     # code's pose-independent Gaussian (model_file=None)
-    dict(type='PoseGuidedProposals', model_file=None,
-         padding=_base_.padding),
+    dict(type='PoseGuidedProposals', model_file=None, padding=_base_.padding),
     dict(type='RandomPairedBBoxTransform', shift_prob=0),
 ] + __crop + [
     dict(type='GenerateTarget', encoder=codec),
-    dict(type='GenerateCentreTarget', encoder=codec),
+    dict(type='GenerateCenterTarget', encoder=codec),
 ] + __pack
 val_pipeline = __load + __crop + __pack
 train_dataloader = dict(

@@ -26,18 +26,20 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 import numpy as np
 
 #: MPII joint names in MPII id order 0..15 (the JSON's ``keypoints`` names).
-MPII_JOINT_NAMES: Tuple[str, ...] = (
-    'r_ankle', 'r_knee', 'r_hip', 'l_hip', 'l_knee', 'l_ankle', 'pelvis',
-    'thorax', 'upper_neck', 'head_top', 'r_wrist', 'r_elbow', 'r_shoulder',
-    'l_shoulder', 'l_elbow', 'l_wrist')
+MPII_JOINT_NAMES: Tuple[str, ...] = ('r_ankle', 'r_knee', 'r_hip', 'l_hip',
+                                     'l_knee', 'l_ankle', 'pelvis', 'thorax',
+                                     'upper_neck', 'head_top', 'r_wrist',
+                                     'r_elbow', 'r_shoulder', 'l_shoulder',
+                                     'l_elbow', 'l_wrist')
 NUM_MPII_JOINTS = len(MPII_JOINT_NAMES)
 PELVIS_ID = 6
 THORAX_ID = 7
 
 #: Limbs as pairs of 0-based MPII ids (MMPose's MPII skeleton).
-MPII_LIMBS: Tuple[Tuple[int, int], ...] = (
-    (0, 1), (1, 2), (2, 6), (6, 3), (3, 4), (4, 5), (6, 7), (7, 8), (8, 9),
-    (8, 12), (12, 11), (11, 10), (8, 13), (13, 14), (14, 15))
+MPII_LIMBS: Tuple[Tuple[int, int],
+                  ...] = ((0, 1), (1, 2), (2, 6), (6, 3), (3, 4), (4, 5),
+                          (6, 7), (7, 8), (8, 9), (8, 12), (12, 11), (11, 10),
+                          (8, 13), (13, 14), (14, 15))
 
 #: ``group_id`` of a person who belongs to no evaluated group.
 NO_GROUP = -1
@@ -116,8 +118,7 @@ class MpiiImageGT:
             group_ids=_as_array(data, 'group_ids', (num_groups, ), np.int64),
             group_bboxes=_as_array(data, 'group_bboxes', (num_groups, 4),
                                    np.float64),
-            person_ids=_as_array(data, 'person_ids', (num_people, ),
-                                 np.int64),
+            person_ids=_as_array(data, 'person_ids', (num_people, ), np.int64),
             person_group_ids=_as_array(data, 'person_group_ids',
                                        (num_people, ), np.int64),
             keypoints=_as_array(data, 'keypoints',
@@ -198,7 +199,8 @@ def _parse_person(ann: Mapping[str, Any]) -> Tuple[np.ndarray, np.ndarray]:
     return kpts[:, :2].copy(), vis
 
 
-def parse_mpii_mp_json(data: Mapping[str, Any]) -> Dict[int, MpiiImageGT]:
+def parse_mpii_multi_person_json(
+        data: Mapping[str, Any]) -> Dict[int, MpiiImageGT]:
     """Validate a loaded MPII multi-person JSON and index it per image.
 
     Args:
@@ -222,8 +224,8 @@ def parse_mpii_mp_json(data: Mapping[str, Any]) -> Dict[int, MpiiImageGT]:
         images[int(img['id'])] = img
     people: Dict[int, List[Mapping[str, Any]]] = {i: [] for i in images}
     for ann in data['annotations']:
-        _require(ann, ('id', 'image_id', 'group_id', 'keypoints',
-                       'head_bbox'), 'annotation')
+        _require(ann, ('id', 'image_id', 'group_id', 'keypoints', 'head_bbox'),
+                 'annotation')
         if int(ann.get('category_id', 1)) != 1:
             raise ValueError(f'annotation {ann["id"]!r}: category_id must '
                              f'be 1, got {ann["category_id"]!r}')
@@ -262,8 +264,9 @@ def _image_gt(img: Mapping[str, Any],
         group_bboxes=group_bboxes,
         person_ids=np.asarray([int(a['id']) for a in anns], dtype=np.int64),
         person_group_ids=np.asarray(gids, dtype=np.int64).reshape(num),
-        keypoints=np.asarray(kpts, dtype=np.float64).reshape(
-            num, NUM_MPII_JOINTS, 2),
+        keypoints=np.asarray(kpts,
+                             dtype=np.float64).reshape(num, NUM_MPII_JOINTS,
+                                                       2),
         keypoints_visible=np.asarray(vis, dtype=np.int64).reshape(
             num, NUM_MPII_JOINTS),
         head_bboxes=np.asarray(heads, dtype=np.float64).reshape(num, 4))

@@ -1,23 +1,25 @@
-# RMPE stage 2 on COCO person keypoints (the MPII counterpart,
-# configs/rmpe/mpii/rmpe_sstn-hg8_8xb32-60e_mpii-256x256.py, has the
-# design): the stage-1a SPPE (sppe_hg8_8xb32-210e_coco-256x192.py: 8-stack
-# hourglass, 256x192 crops, PGPG proposals) plus the SSTN (ResNet-18 STN,
-# SDTN) and the frozen stage-1b parallel SPPE (4-stack hourglass);
-# fine-tuned at a lower LR. Recipe: ./README.md.
+# RMPE stage 2 on MPII, the paper's model (docs/method.md, sections 1-2):
+# the stage-1a SPPE (sppe_hourglass52-8stack_8xb32-210e_mpii-256x256.py: 8-stack
+# hourglass, 256x256 crops, PGPG proposals) plus the SSTN (ResNet-18
+# localisation net seeing the full crop, SDTN on every stack's heatmaps) and
+# the frozen stage-1b parallel SPPE (4-stack hourglass) on the STN output,
+# supervised with center-located targets; fine-tuned at a lower LR.
+# Recipe (fit PGPG, train 1a and 1b, then this): ./README.md.
 #   python tools/train.py \
-#       configs/rmpe/coco/rmpe_sstn-hg8_8xb32-60e_coco-256x192.py \
+#       configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py \
 #       --cfg-options load_from=<1a.pth> \
 #       model.parallel_sppe.checkpoint=<1b.pth>
 _base_ = [
-    './sppe_hg8_8xb32-210e_coco-256x192.py',
+    './sppe_hourglass52-8stack_8xb32-210e_mpii-256x256.py',
     '../../_base_/models/rmpe_sstn.py',
     '../../_base_/schedules/rmpe_finetune_60e.py',
 ]
 
 # ---- the stage-1 checkpoints (edit or override) ---------------------------
-sppe_checkpoint = 'work_dirs/sppe_hg8_8xb32-210e_coco-256x192/epoch_210.pth'
-parallel_checkpoint = ('work_dirs/parallel-sppe_hg4_8xb32-210e_coco-256x192/'
-                       'epoch_210.pth')
+sppe_checkpoint = 'work_dirs/sppe_hourglass52-8stack_8xb32-210e_mpii-256x256/epoch_210.pth'
+parallel_checkpoint = (
+    'work_dirs/parallel-sppe_hourglass52-4stack_8xb32-210e_mpii-256x256/'
+    'epoch_210.pth')
 load_from = sppe_checkpoint
 
 model = dict(

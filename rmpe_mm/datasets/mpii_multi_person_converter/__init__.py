@@ -12,7 +12,7 @@ here because the paper and the toolkit leave them open):
   outside every group get ``group_id = -1``. Group ids are unique over the
   whole file, numbered in image order.
 - **Group box**: the union of squares of half-side
-  ``group_margin * 200 * scale`` centred at each member's ``objpos``
+  ``group_margin * 200 * scale`` centered at each member's ``objpos``
   (the toolkit localises a group by its members' ``objpos`` and scales);
   a member without ``objpos``/``scale`` contributes its person box instead
   (counted in the statistics).
