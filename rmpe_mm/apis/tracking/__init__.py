@@ -11,11 +11,13 @@
 Documentation: docs/tracking.md.
 """
 from .cost import oks_matrix, similarity_matrix
+from .drawing import draw_tracks, track_color
 from .motion import BoxKalmanFilter
 from .one_euro import OneEuroFilter, one_euro_step
 from .tracker import PoseTracker, TrackResult, build_tracker
 
 __all__ = [
     'oks_matrix', 'similarity_matrix', 'BoxKalmanFilter', 'OneEuroFilter',
-    'one_euro_step', 'PoseTracker', 'TrackResult', 'build_tracker'
+    'one_euro_step', 'PoseTracker', 'TrackResult', 'build_tracker',
+    'draw_tracks', 'track_color'
 ]
