@@ -156,7 +156,13 @@ def test_draw_tracks():
     scores[1, 1] = np.nan
     boxes = np.array([[10., 10., 50., 80.], [110., 10., 150., 80.]])
     drawn = draw_tracks(
-        image, keypoints, scores, boxes, np.array([3, -1]), [(0, 1)], radius=2)
+        image,
+        keypoints,
+        scores,
+        boxes,
+        np.array([3, -1]), [(0, 1)],
+        radius=2,
+        thickness=3)
     assert image.max() == 0  # not modified
     assert tuple(drawn[20, 20]) == track_color(3)
     assert tuple(drawn[40, 30]) == track_color(3)  # the limb
