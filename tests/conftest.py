@@ -6,6 +6,7 @@ relative to it.
 import os
 import os.path as osp
 import sys
+from typing import Dict, Optional
 
 import pytest
 
@@ -53,11 +54,14 @@ def load_tool():
 def run_python(python, repo_root):
     """``run_python('tools/train.py', ...)``: run a script from the repo root
     in a fresh interpreter, as a user would; fail with its output's tail if
-    it exits non-zero; return stdout + stderr."""
+    it exits non-zero; return stdout + stderr. ``env``: variables added to
+    the environment (e.g. the configs' ``RMPE_PGPG_MODEL``)."""
     import subprocess
 
-    def run(*args: str, timeout: float = 900) -> str:
-        env = dict(os.environ, OMP_NUM_THREADS='1')
+    def run(*args: str,
+            timeout: float = 900,
+            env: Optional[Dict[str, str]] = None) -> str:
+        env = dict(os.environ, OMP_NUM_THREADS='1', **(env or {}))
         proc = subprocess.run([python, *args],
                               cwd=repo_root,
                               env=env,

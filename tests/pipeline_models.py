@@ -11,7 +11,7 @@ import textwrap
 import torch
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DET_CONFIG = osp.join(REPO_ROOT, 'configs', '_base_', 'detectors',
+DET_CONFIG = osp.join(REPO_ROOT, 'tests', 'configs', 'detectors',
                       'rtmdet_test_tiny.py')
 COCO_DIR = osp.join(REPO_ROOT, 'tests', 'data', 'coco')
 COCO_IMAGES = [

@@ -90,9 +90,67 @@ def _enable_visualization(cfg: Config, show_dir: Optional[str], show: bool,
 def _merge_common(cfg: Config, args: Namespace) -> None:
     cfg.launcher = args.launcher
     _set_work_dir(cfg, args)
-    if args.show or args.show_dir is not None:
-        _enable_visualization(cfg, args.show_dir, args.show, args.interval,
-                              args.wait_time)
+    # with --badcase, --show shows the bad cases (BadCaseAnalysisHook), not
+    # every prediction (as in MMPose's tools/test.py)
+    badcase = getattr(args, 'badcase', False)
+    if (args.show and not badcase) or args.show_dir is not None:
+        _enable_visualization(cfg, args.show_dir, args.show and not badcase,
+                              args.interval, args.wait_time)
+
+
+#: ``metric_type`` values of MMPose's ``BadCaseAnalysisHook``.
+BADCASE_METRIC_TYPES = ('loss', 'accuracy')
+
+
+def _enable_badcase(cfg: Config, show: bool, interval: int,
+                    wait_time: float) -> None:
+    """Switch on the config's ``BadCaseAnalysisHook`` (``--badcase``).
+
+    As MMPose's ``tools/test.py``: the hook's ``metric``, when the config
+    sets none, is the model head's loss (``metric_type='loss'``) or the test
+    evaluator (``'accuracy'``).
+    """
+    hooks = cfg.get('default_hooks', {})
+    if 'badcase' not in hooks:
+        raise ValueError(
+            'default_hooks has no "badcase" entry; add badcase=dict('
+            'type="BadCaseAnalysisHook", out_dir="badcase") to use --badcase')
+    hook = hooks['badcase']
+    metric_type = hook.get('metric_type', 'loss')
+    if metric_type not in BADCASE_METRIC_TYPES:
+        raise ValueError(f'default_hooks.badcase.metric_type must be one of '
+                         f'{BADCASE_METRIC_TYPES}, got {metric_type!r}')
+    hook.enable = True
+    hook.show = show
+    hook.interval = interval
+    if show:
+        hook.wait_time = wait_time
+    if hook.get('metric'):
+        return
+    if metric_type == 'accuracy':
+        hook.metric = cfg.test_evaluator
+        return
+    loss = cfg.model.get('head', {}).get('loss')
+    if not loss:
+        raise ValueError(
+            '--badcase with metric_type="loss" needs model.head.loss (or '
+            'default_hooks.badcase.metric); the model config has none')
+    hook.metric = loss
+
+
+def _check_badcase_ground_truth(cfg: Config) -> None:
+    """``BadCaseAnalysisHook`` compares each prediction with the sample's
+    ground-truth keypoints; samples made from detector boxes have none
+    (MMPose fills them with zeros), so the comparison would be
+    meaningless."""
+    bbox_file = cfg.test_dataloader.dataset.get('bbox_file')
+    if bbox_file:
+        raise ValueError(
+            f'--badcase compares predictions with ground-truth keypoints, '
+            f'but test_dataloader.dataset.bbox_file={bbox_file!r} makes the '
+            f'test samples from detector boxes, which have none; test on '
+            f'ground-truth boxes with --cfg-options '
+            f'test_dataloader.dataset.bbox_file=None')
 
 
 def merge_train_args(cfg: Config, args: Namespace) -> Config:
@@ -136,7 +194,9 @@ def merge_train_args(cfg: Config, args: Namespace) -> Config:
 def merge_test_args(cfg: Config, args: Namespace) -> Config:
     """Merge ``tools/test.py`` arguments into ``cfg`` (returned, updated).
 
-    ``--cfg-options`` are merged before ``--dump`` appends its
+    ``--cfg-options`` are merged after ``--badcase`` has switched on the
+    ``BadCaseAnalysisHook`` (so ``default_hooks.badcase.<key>`` options
+    refine it, as in MMPose) and before ``--dump`` appends its
     ``DumpResults`` evaluator, so options such as ``test_evaluator.<key>``
     still address the config's own (dict) evaluator.
 
@@ -150,14 +210,22 @@ def merge_test_args(cfg: Config, args: Namespace) -> Config:
     Raises:
         FileNotFoundError: If ``args.checkpoint`` is neither an existing file
             nor a URL.
-        ValueError: If ``args.dump`` does not end in ``.pkl``/``.pickle``.
+        ValueError: If ``args.dump`` does not end in ``.pkl``/``.pickle``;
+            with ``args.badcase``, if the config has no ``badcase`` hook, an
+            unknown ``metric_type``, no loss to rank samples by, or a test
+            set made from detector boxes (``bbox_file``), whose samples have
+            no ground-truth keypoints.
     """
     if not osp.isfile(args.checkpoint) and '://' not in args.checkpoint:
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint!r}')
     _merge_common(cfg, args)
     cfg.load_from = args.checkpoint
+    if args.badcase:
+        _enable_badcase(cfg, args.show, args.interval, args.wait_time)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
+    if args.badcase:
+        _check_badcase_ground_truth(cfg)
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError(

@@ -3,14 +3,26 @@
 The one implementation of ``tools/test.py`` (a thin wrapper), runnable
 without the repository's ``tools/`` as ``python -m rmpe_mm.engine.test_cli``.
 
-Same arguments as MMPose's ``tools/test.py``::
+Same arguments as MMPose 1.3.2's ``tools/test.py``, all of them::
 
     python -m rmpe_mm.engine.test_cli CONFIG CHECKPOINT [--work-dir DIR]
-        [--out FILE] [--dump FILE.pkl] [--show-dir DIR] [--show]
-        [--cfg-options k=v ...] [--launcher {none,pytorch,slurm,mpi}]
+        [--out FILE] [--dump FILE.pkl] [--cfg-options k=v ...]
+        [--show-dir DIR] [--show] [--interval N] [--wait-time S]
+        [--launcher {none,pytorch,slurm,mpi}] [--local_rank N] [--badcase]
 
 ``--out`` writes the metrics as JSON/YAML/pickle (by extension); ``--dump``
-writes the raw predictions (a pickle), e.g. for ``tools/tune_ppnms.py``.
+writes the raw predictions (a pickle), e.g. for ``tools/tune_ppnms.py``;
+``--show-dir``/``--show`` draw the predictions (every ``--interval``-th
+sample, shown for ``--wait-time`` s). ``--badcase`` switches on the
+config's ``BadCaseAnalysisHook`` (MMPose's; in ``default_hooks.badcase``
+of MMPose's default runtime): samples whose loss against their
+ground-truth keypoints (the head's loss, by default) reaches
+``badcase_thr`` are drawn (ground truth blue, prediction red) into
+``WORK_DIR/<timestamp>/badcase/`` and listed in its ``results.json``;
+with ``--show`` they are shown instead of every prediction. It needs a
+test set on ground-truth boxes: RMPE's test sets are detector boxes
+(``bbox_file``), whose samples have no ground truth, so pass
+``--cfg-options test_dataloader.dataset.bbox_file=None``.
 """
 import argparse
 from typing import Optional, Sequence
@@ -25,7 +37,7 @@ from rmpe_mm.engine.runner_args import add_runner_arguments, parse_tool_args
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    """Command-line arguments (MMPose's)."""
+    """Command-line arguments (MMPose's, ``--badcase`` included)."""
     parser = argparse.ArgumentParser(description='Test (and eval) a model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
@@ -34,6 +46,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--dump', help='pickle file to dump the raw predictions to')
     add_runner_arguments(parser, 'predictions')
+    parser.add_argument(
+        '--badcase',
+        action='store_true',
+        help='draw and list the bad cases (default_hooks.badcase, MMPose\'s '
+        'BadCaseAnalysisHook); needs ground-truth test boxes')
     return parse_tool_args(parser, argv)
 
 

@@ -3,12 +3,16 @@
 The one implementation of ``tools/train.py`` (a thin wrapper), runnable
 without the repository's ``tools/`` as ``python -m rmpe_mm.engine.train_cli``.
 
-Same arguments as MMPose's ``tools/train.py``::
+Same arguments as MMPose 1.3.2's ``tools/train.py``, all of them::
 
     python -m rmpe_mm.engine.train_cli CONFIG [--work-dir DIR]
         [--resume [CKPT]] [--amp] [--no-validate] [--auto-scale-lr]
-        [--show-dir DIR] [--show]
-        [--cfg-options k=v ...] [--launcher {none,pytorch,slurm,mpi}]
+        [--cfg-options k=v ...] [--show-dir DIR] [--show] [--interval N]
+        [--wait-time S] [--launcher {none,pytorch,slurm,mpi}]
+        [--local_rank N]
+
+``--show-dir``/``--show`` draw the validation predictions (every
+``--interval``-th sample, shown for ``--wait-time`` s).
 
 Distributed: ``bash tools/dist_train.sh CONFIG NPROC`` (``torchrun``; works
 on CPU with the gloo backend).

@@ -2,8 +2,9 @@
 
 Not imported by ``import rmpe_mm`` (nothing here is registered):
 
-- :mod:`.reference_pose_nms`: the per-pick loop reference of the parametric
-  pose NMS, written independently of :mod:`rmpe_mm.evaluation.functional`;
+- :mod:`.pose_nms_reference` (:func:`reference_pose_nms`): the per-pick
+  loop reference of the parametric pose NMS, written independently of
+  :mod:`rmpe_mm.evaluation.functional`;
 - :mod:`.pose_nms_cases`: random crowded pose-NMS inputs;
 - :mod:`.pgpg_planted`: synthetic matched pairs with planted PGPG structure;
 - :mod:`.tracking_clips`: keypoint trajectories of walking people (the

@@ -12,7 +12,6 @@ _base_ = [
 ]
 
 load_from = None
-data_root = _base_.sample_root
 codec = _base_.sample_codec
 tiny_head = dict(_base_.tiny_cpm_head, out_channels=17, decoder=codec)
 model = dict(
@@ -35,7 +34,7 @@ default_hooks = dict(
 # out of the config)
 __load = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=_base_.padding),
+    dict(type='GetBBoxCenterScale', padding=1.3),
 ]
 __crop = [dict(type='TopdownAffine', input_size=codec['input_size'])]
 __pack = [dict(type='PackPoseInputs')]
@@ -44,7 +43,7 @@ train_pipeline = __load + [
     dict(type='RandomHalfBody'),
     # smoke test: no fitted PGPG model for the samples, so the reference
     # code's pose-independent Gaussian (model_file=None)
-    dict(type='PoseGuidedProposals', model_file=None, padding=_base_.padding),
+    dict(type='PoseGuidedProposals', model_file=None, padding=1.3),
     dict(type='RandomPairedBBoxTransform', shift_prob=0),
 ] + __crop + [
     dict(type='GenerateTarget', encoder=codec),

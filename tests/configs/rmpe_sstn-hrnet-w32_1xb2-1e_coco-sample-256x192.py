@@ -9,7 +9,6 @@ _base_ = [
     './_base_/sample_coco.py',
 ]
 
-data_root = _base_.sample_root
 model = dict(backbone=dict(init_cfg=None))
 
 train_cfg = dict(max_epochs=1, val_interval=1)

@@ -3,15 +3,17 @@
 # 48x64 crops. It checks the plumbing, nothing more. (No configs/ counterpart:
 # it is the test of switching PGPG on mid-training.)
 #
-# Epochs before `pgpg_switch_epoch` train on ground-truth boxes; from it on,
-# MMDetection's PipelineSwitchHook swaps in the pipeline with
+# Epochs before the hook's `switch_epoch` (1) train on ground-truth boxes;
+# from it on, MMDetection's PipelineSwitchHook swaps in the pipeline with
 # PoseGuidedProposals (AlphaPose turns its generator on late in training,
-# epoch 140 of 200; a full config would set pgpg_switch_epoch = 140). The
+# epoch 140 of 200; a full config would set switch_epoch=140). The
 # GenerateCenterTarget step draws the center-located target in the ground-truth
 # box the proposal transform keeps (used by RMPEPoseEstimator; a plain
 # TopdownPoseEstimator ignores it).
 #
-# With the published pose-independent Gaussian (pgpg_model_file = None):
+# With the published pose-independent Gaussian (RMPE_PGPG_MODEL unset or
+# `none`, as in configs/_base_/datasets/*_256x*.py but with `none` the
+# default: no fitted model exists for the samples):
 #   python tools/train.py \
 #       tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py
 # With a fitted model (atomic poses + per-atom mixtures):
@@ -19,19 +21,19 @@
 #   python tools/fit_pgpg.py tests/data/coco/test_coco.json \
 #       tests/data/coco/test_coco_det_AP_H_56.json --out $PGPG \
 #       -k 2 --num-components 1 --min-samples 5
-#   python tools/train.py \
-#       tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py \  # noqa: E501
-#       --cfg-options custom_hooks.0.switch_pipeline.3.model_file=$PGPG
+#   RMPE_PGPG_MODEL=$PGPG python tools/train.py \
+#       tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py
 _base_ = [
     '../../configs/_base_/default_runtime.py',
     '../../configs/_base_/datasets/coco_topdown.py',
     './_base_/sample_coco.py',
 ]
 
-data_root = _base_.sample_root
-padding = 1.25  # must match GetBBoxCenterScale (the paper uses 1.3)
-pgpg_model_file = None
-pgpg_switch_epoch = 1
+# `__name`: a helper of this file (MMEngine leaves names that start with `__`
+# out of the config)
+__padding = 1.25  # must match GetBBoxCenterScale (the paper uses 1.3)
+__pgpg_file = '{{$RMPE_PGPG_MODEL:none}}'
+__pgpg_model_file = None if __pgpg_file.lower() == 'none' else __pgpg_file
 
 codec = _base_.sample_codec
 model = dict(
@@ -52,11 +54,9 @@ param_scheduler = _base_.constant_lr
 default_hooks = dict(
     logger=dict(interval=1), checkpoint=dict(interval=1, max_keep_ckpts=1))
 
-# `__name`: a helper of this file (MMEngine leaves names that start with `__`
-# out of the config)
 __load_and_flip = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
+    dict(type='GetBBoxCenterScale', padding=__padding),
     dict(type='RandomFlip', direction='horizontal'),
 ]
 __augment_and_targets = [
@@ -70,21 +70,21 @@ gt_box_pipeline = __load_and_flip + __augment_and_targets
 pgpg_pipeline = __load_and_flip + [
     dict(
         type='PoseGuidedProposals',
-        model_file=pgpg_model_file,
-        padding=padding,
+        model_file=__pgpg_model_file,
+        padding=__padding,
         patch_prob=0.15,
         patch_scale_range=(0.85, 1.0))
 ] + __augment_and_targets
 val_pipeline = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
+    dict(type='GetBBoxCenterScale', padding=__padding),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='PackPoseInputs')
 ]
 custom_hooks = [
     dict(
         type='mmdet.PipelineSwitchHook',
-        switch_epoch=pgpg_switch_epoch,
+        switch_epoch=1,
         switch_pipeline=pgpg_pipeline),
     dict(type='SyncBuffersHook')
 ]

@@ -15,7 +15,6 @@ _base_ = [
     './_base_/sample_mpii.py',
 ]
 
-data_root = _base_.sample_root
 codec = _base_.sample_codec
 
 model = dict(

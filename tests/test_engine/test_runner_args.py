@@ -1,3 +1,4 @@
+import copy
 import os
 import os.path as osp
 
@@ -134,3 +135,99 @@ def test_shared_tool_flags_and_local_rank(test_cli, monkeypatch):
     assert os.environ['LOCAL_RANK'] == '5'
     with pytest.raises(SystemExit):
         test_cli.parse_args(['c.py', 'ckpt.pth', '--launcher', 'ssh'])
+
+
+# ---- --badcase (MMPose's BadCaseAnalysisHook) -----------------------------
+GT_BOXES = ['--cfg-options', 'test_dataloader.dataset.bbox_file=None']
+
+
+@pytest.fixture
+def ckpt(tmp_path) -> str:
+    path = tmp_path / 'model.pth'
+    path.write_bytes(b'')
+    return str(path)
+
+
+def test_badcase_switches_on_the_hook_with_the_head_loss(test_cli, cfg, ckpt):
+    args = test_cli.parse_args([CONFIG, ckpt, '--badcase', '--interval', '4'] +
+                               GT_BOXES)
+    cfg = merge_test_args(cfg, args)
+    hook = cfg.default_hooks.badcase
+    assert hook.enable is True and hook.show is False and hook.interval == 4
+    assert hook.metric == cfg.model.head.loss  # MMPose's default metric
+    assert cfg.test_dataloader.dataset.bbox_file is None
+    assert not cfg.default_hooks.visualization.get('enable', False)
+
+
+def test_badcase_with_show_shows_bad_cases_only(test_cli, cfg, ckpt):
+    args = test_cli.parse_args(
+        [CONFIG, ckpt, '--badcase', '--show', '--wait-time', '2'] + GT_BOXES)
+    cfg = merge_test_args(cfg, args)
+    assert cfg.default_hooks.badcase.show is True
+    assert cfg.default_hooks.badcase.wait_time == 2
+    assert not cfg.default_hooks.visualization.get('enable', False)
+
+
+def test_badcase_options_refine_the_hook(test_cli, cfg, ckpt):
+    args = test_cli.parse_args([
+        CONFIG, ckpt, '--badcase', '--cfg-options',
+        'test_dataloader.dataset.bbox_file=None',
+        'default_hooks.badcase.badcase_thr=50'
+    ])
+    assert merge_test_args(cfg, args).default_hooks.badcase.badcase_thr == 50
+
+
+def test_badcase_accuracy_metric_is_the_test_evaluator(test_cli, cfg, ckpt):
+    cfg.default_hooks.badcase.metric_type = 'accuracy'
+    args = test_cli.parse_args([CONFIG, ckpt, '--badcase'] + GT_BOXES)
+    cfg = merge_test_args(cfg, args)
+    assert cfg.default_hooks.badcase.metric == cfg.test_evaluator
+
+
+def test_badcase_errors(test_cli, cfg, ckpt):
+    # RMPE's test sets are detector boxes: no ground truth to compare with
+    with pytest.raises(ValueError, match='bbox_file=.*test_mpii_det.json'):
+        merge_test_args(
+            copy.deepcopy(cfg),
+            test_cli.parse_args([CONFIG, ckpt, '--badcase']))
+    bad_type = copy.deepcopy(cfg)
+    bad_type.default_hooks.badcase.metric_type = 'pck'
+    with pytest.raises(ValueError, match="metric_type.*'pck'"):
+        merge_test_args(bad_type,
+                        test_cli.parse_args([CONFIG, ckpt, '--badcase']))
+    no_hook = copy.deepcopy(cfg)
+    no_hook.default_hooks.pop('badcase')
+    with pytest.raises(ValueError, match='BadCaseAnalysisHook'):
+        merge_test_args(no_hook,
+                        test_cli.parse_args([CONFIG, ckpt, '--badcase']))
+    # without --badcase nothing changes
+    plain = merge_test_args(cfg, test_cli.parse_args([CONFIG, ckpt]))
+    assert plain.default_hooks.badcase.enable is False
+
+
+def test_badcase_run_writes_the_bad_cases(run_python, tmp_path):
+    """``tools/test.py CONFIG CKPT --badcase`` on the MPII samples'
+    ground-truth boxes with a random model: every sample's keypoint MSE is
+    far above ``badcase_thr`` (5 px^2), so all five are drawn and listed."""
+    import glob
+    import json
+
+    import torch
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+
+    init_default_scope('mmpose')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(CONFIG).model)
+    ckpt = str(tmp_path / 'random.pth')
+    torch.save(dict(state_dict=model.state_dict()), ckpt)
+    work_dir = tmp_path / 'test'
+    log = run_python('tools/test.py', CONFIG, ckpt, '--work-dir',
+                     str(work_dir), '--badcase', *GT_BOXES)
+    assert 'the bad cases are saved under' in log
+    [results] = glob.glob(str(work_dir / '*' / 'badcase' / 'results.json'))
+    cases = json.load(open(results))
+    assert len(cases) == 5
+    assert all(case['KeypointMSELoss'] >= 5 for case in cases)
+    drawn = glob.glob(osp.join(osp.dirname(results), '*.jpg'))
+    assert len(drawn) == 5

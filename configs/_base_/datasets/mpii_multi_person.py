@@ -13,36 +13,30 @@
 #   data/mpii/person_detection_results/mpii_multi_person_val_det.json
 _base_ = ['mmpose::_base_/datasets/mpii.py']  # metainfo: joints, flip pairs
 
-dataset_type = 'MpiiMultiPersonDataset'
-data_mode = 'topdown'
-data_root = 'data/mpii/'
-mpii_multi_person_val_ann = 'annotations/mpii_multi_person_val.json'
-mpii_multi_person_det_file = (
-    'person_detection_results/mpii_multi_person_val_det.json')
+# Settings: environment variables (MMEngine's `{{$NAME:default}}`, read when
+# the file is parsed, so they reach every loader and evaluator below; the
+# same names in configs/_base_/datasets/coco_topdown.py):
+#   RMPE_DATA_ROOT  the data set's root (default data/mpii/)
+# e.g. RMPE_DATA_ROOT=/datasets/mpii python tools/train.py CONFIG
+# (`__name`: a helper of this file; MMEngine leaves names that start with
+# `__` out of the config, so `--cfg-options` cannot mistake them for
+# settings.)
+__data_root = '{{$RMPE_DATA_ROOT:data/mpii/}}'.rstrip('/') + '/'
+__val_ann = 'annotations/mpii_multi_person_val.json'
+__det_file = 'person_detection_results/mpii_multi_person_val_det.json'
 
-# PackPoseInputs meta keys that also carry each image's ground truth
-# (`mpii_gt`) to MpiiMultiPersonMAP, so the metric can run without ann_file.
-mpii_multi_person_meta_keys = ('id', 'img_id', 'img_path', 'category_id',
-                               'ori_shape', 'img_shape', 'input_size',
-                               'input_center', 'input_scale', 'flip',
-                               'flip_direction', 'flip_indices',
-                               'raw_ann_info', 'dataset_name', 'mpii_gt')
-
-# `__name`: a helper of this file (MMEngine leaves names that start with
-# `__` out of the config)
 __loader = dict(num_workers=2, persistent_workers=True)
 __dataset = dict(
-    type=dataset_type,
-    data_root=data_root,
-    data_mode=data_mode,
+    type='MpiiMultiPersonDataset',
+    data_root=__data_root,
+    data_mode='topdown',
     data_prefix=dict(img='images/'))
 __eval_loader = dict(
     __loader,
     batch_size=32,
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False, round_up=False))
-__val_dataset = dict(
-    __dataset, ann_file=mpii_multi_person_val_ann, test_mode=True)
+__val_dataset = dict(__dataset, ann_file=__val_ann, test_mode=True)
 
 train_dataloader = dict(
     __loader,
@@ -55,11 +49,9 @@ val_dataloader = dict(__eval_loader, dataset=__val_dataset)
 # testing: the RMPE pipeline, detector boxes + parametric pose NMS
 test_dataloader = dict(
     __eval_loader,
-    dataset=dict(
-        __val_dataset, bbox_file=data_root + mpii_multi_person_det_file))
+    dataset=dict(__val_dataset, bbox_file=__data_root + __det_file))
 
-__metric = dict(
-    type='MpiiMultiPersonMAP', ann_file=data_root + mpii_multi_person_val_ann)
+__metric = dict(type='MpiiMultiPersonMAP', ann_file=__data_root + __val_ann)
 val_evaluator = dict(__metric, pose_nms=None)
 test_evaluator = dict(
     __metric, pose_nms=dict(type='ParametricPoseNMS', preset='paper_mpii'))

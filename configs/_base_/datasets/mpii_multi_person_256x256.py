@@ -9,20 +9,32 @@
 # Validation and testing use `val_pipeline` (set below).
 _base_ = ['./mpii_multi_person.py']
 
+# `codec` and `num_joints` are exported for the model configs to read
+# (`_base_.codec`); they describe the pipelines below and are no setting:
+# another input size is another dataset base, as in MMPose.
 num_joints = 16
-padding = 1.3  # the paper enlarges boxes by 30 %
 codec = dict(
     type='MSRAHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=2)
-# the PGPG model fitted on the TRAINING split (tools/fit_pgpg.py; see
-# configs/rmpe/mpii/README.md). None: the reference code's pose-independent
-# Gaussian, no atomic poses.
-pgpg_model_file = 'data/mpii/pgpg/mpii_pgpg_model.json'
 
-# The pipelines, from shared steps (`__name`: a helper of this file; MMEngine
-# leaves names that start with `__` out of the config).
+# Settings: environment variables (MMEngine's `{{$NAME:default}}`, read when
+# the file is parsed, so they reach every pipeline below; the same names in
+# ./coco_topdown_256x192.py and, for RMPE_DATA_ROOT, the data set base):
+#   RMPE_PGPG_MODEL  the PGPG model fitted on the TRAINING split
+#                    (tools/fit_pgpg.py; configs/rmpe/mpii/README.md), or
+#                    `none`: the reference code's pose-independent Gaussian,
+#                    no atomic poses
+# e.g. RMPE_PGPG_MODEL=none python tools/train.py CONFIG
+# (`__name`: a helper of this file; MMEngine leaves names that start with
+# `__` out of the config, so `--cfg-options` cannot mistake them for
+# settings.)
+__pgpg_file = '{{$RMPE_PGPG_MODEL:data/mpii/pgpg/mpii_pgpg_model.json}}'
+__pgpg_model_file = None if __pgpg_file.lower() == 'none' else __pgpg_file
+__padding = 1.3  # the paper enlarges boxes by 30 %
+
+# The pipelines, from shared steps.
 __load = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
+    dict(type='GetBBoxCenterScale', padding=__padding),
 ]
 __augment = [dict(type='RandomFlip', direction='horizontal')]
 __gt_box = [dict(type='RandomBBoxTransform', shift_prob=0)]
@@ -33,8 +45,8 @@ __gt_box = [dict(type='RandomBBoxTransform', shift_prob=0)]
 __proposals = [
     dict(
         type='PoseGuidedProposals',
-        model_file=pgpg_model_file,
-        padding=padding),
+        model_file=__pgpg_model_file,
+        padding=__padding),
     dict(type='RandomPairedBBoxTransform', shift_prob=0),
 ]
 __crop = [dict(type='TopdownAffine', input_size=codec['input_size'])]

@@ -15,12 +15,14 @@ _base_ = [
     '../../_base_/schedules/rmpe_finetune_60e.py',
 ]
 
-# ---- the stage-1 checkpoints (edit or override) ---------------------------
-sppe_checkpoint = 'work_dirs/sppe_hourglass52-8stack_8xb32-210e_mpii-256x256/epoch_210.pth'  # noqa: E501
-parallel_checkpoint = (
+# ---- the stage-1 checkpoints: the last ones stages 1a and 1b write.
+# Override with `--cfg-options load_from=PATH` and
+# `model.parallel_sppe.checkpoint=PATH` (`__name`: a helper of this file).
+load_from = ('work_dirs/sppe_hourglass52-8stack_8xb32-210e_mpii-256x256/'
+             'epoch_210.pth')
+__parallel_checkpoint = (
     'work_dirs/parallel-sppe_hourglass52-4stack_8xb32-210e_mpii-256x256/'
     'epoch_210.pth')
-load_from = sppe_checkpoint
 
 model = dict(
     _base_.rmpe,
@@ -28,7 +30,7 @@ model = dict(
         _base_.model,
         backbone=dict(_base_.model.backbone, num_stacks=4),
         head=dict(_base_.model.head, num_stages=4),
-        checkpoint=parallel_checkpoint,
+        checkpoint=__parallel_checkpoint,
         checkpoint_prefix=None))  # None: found automatically
 
 train_dataloader = dict(dataset=dict(pipeline=_base_.rmpe_pipeline))

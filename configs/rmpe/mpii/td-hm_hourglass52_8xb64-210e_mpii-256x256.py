@@ -19,48 +19,51 @@ _base_ = [
 # told, or distributed training stops at the first backward pass.
 find_unused_parameters = True
 
-data_root = 'data/mpii/'
-train_ann = 'annotations/mpii_multi_person_train.json'
-val_ann = 'annotations/mpii_multi_person_val.json'
-det_file = 'person_detection_results/mpii_multi_person_val_det.json'
-img_prefix = 'images/'
+# The data root: environment variable RMPE_DATA_ROOT (MMEngine's
+# `{{$NAME:default}}`), as in configs/_base_/datasets/mpii_multi_person.py.
+# `data_root` is MMPose's name, inherited: it shows the value and sets
+# nothing (`__name`: a helper of this file).
+__data_root = '{{$RMPE_DATA_ROOT:data/mpii/}}'.rstrip('/') + '/'
+__val_ann = 'annotations/mpii_multi_person_val.json'
+__det_file = 'person_detection_results/mpii_multi_person_val_det.json'
+data_root = __data_root
 
 default_hooks = dict(checkpoint=dict(save_best='Total', rule='greater'))
 
 # MMPose's MPII datasets replaced (`_delete_`) by the multi-person one
-mpii_multi_person_dataset = dict(
+__dataset = dict(
     _delete_=True,
     type='MpiiMultiPersonDataset',
-    data_root=data_root,
-    data_prefix=dict(img=img_prefix))
+    data_root=__data_root,
+    data_prefix=dict(img='images/'))
 train_dataloader = dict(
     dataset=dict(
-        mpii_multi_person_dataset,
-        ann_file=train_ann,
+        __dataset,
+        ann_file='annotations/mpii_multi_person_train.json',
         bbox_file=None,
         test_mode=False,
         pipeline=_base_.train_pipeline))
 val_dataloader = dict(
     dataset=dict(
-        mpii_multi_person_dataset,
-        ann_file=val_ann,
+        __dataset,
+        ann_file=__val_ann,
         bbox_file=None,
         test_mode=True,
         pipeline=_base_.val_pipeline))
 test_dataloader = dict(
     dataset=dict(
-        mpii_multi_person_dataset,
-        ann_file=val_ann,
-        bbox_file=data_root + det_file,
+        __dataset,
+        ann_file=__val_ann,
+        bbox_file=__data_root + __det_file,
         test_mode=True,
         pipeline=_base_.val_pipeline))
 val_evaluator = dict(
     _delete_=True,
     type='MpiiMultiPersonMAP',
-    ann_file=data_root + val_ann,
+    ann_file=__data_root + __val_ann,
     pose_nms=None)
 test_evaluator = dict(
     _delete_=True,
     type='MpiiMultiPersonMAP',
-    ann_file=data_root + val_ann,
+    ann_file=__data_root + __val_ann,
     pose_nms=dict(type='ParametricPoseNMS', preset='paper_mpii'))

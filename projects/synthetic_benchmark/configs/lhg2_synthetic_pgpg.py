@@ -12,7 +12,7 @@
 #       --out data/synthetic/pgpg_model.json
 #   SYNTHETIC_PGPG_MODEL=data/synthetic/pgpg_model.json python tools/train.py \
 #       projects/synthetic_benchmark/configs/lhg2_synthetic_pgpg.py
-# (the model file is `pgpg_model_file`, SYNTHETIC_PGPG_MODEL; default
+# (the model file is SYNTHETIC_PGPG_MODEL; default
 # data/synthetic/pgpg_model.json)
 _base_ = ['./lhg2_synthetic_baseline.py']
 

@@ -233,7 +233,8 @@ class PGPGModel:
                 f'PGPG model file not found: {path!r}. Fit one on the '
                 'training split (python tools/fit_pgpg.py ANN_FILE DET_FILE '
                 f'--out {path}), or set model_file=None for the reference '
-                "code's pose-independent Gaussian")
+                "code's pose-independent Gaussian (in rmpe_mm's configs: "
+                'RMPE_PGPG_MODEL=PATH or RMPE_PGPG_MODEL=none)')
         with open(path) as f:
             try:
                 data = json.load(f)

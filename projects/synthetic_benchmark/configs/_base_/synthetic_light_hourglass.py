@@ -19,10 +19,13 @@
 #
 # Settings (set through the environment by the benchmark's orchestration,
 # MMEngine's `{{$NAME:default}}`; synthetic_benchmark.config_variables):
-#   pgpg_model_file      SYNTHETIC_PGPG_MODEL           PGPG model (JSON)
-#   parallel_checkpoint  SYNTHETIC_PARALLEL_CHECKPOINT  stage-1b weights
+#   SYNTHETIC_PGPG_MODEL           the PGPG model (JSON)
+#   SYNTHETIC_PARALLEL_CHECKPOINT  stage-1b weights (`parallel_checkpoint`)
 num_joints = 16
-padding = 1.3  # the paper enlarges boxes by 30 %
+# `__name`: a helper of this file (MMEngine leaves names that start with
+# `__` out of the config): used while the pipelines below are built, so it
+# is no setting a child or --cfg-options could change.
+__padding = 1.3  # the paper enlarges boxes by 30 %
 input_size = (48, 64)  # (w, h): the people are taller than wide
 heatmap_size = (24, 32)
 codec = dict(
@@ -101,26 +104,26 @@ bbox_aug = dict(
 # ground truth and simulated detections. The project's tools fit their own,
 # data/synthetic/pgpg_model_seed<seed>.json, and pass it in
 # SYNTHETIC_PGPG_MODEL; this default is for a model fitted by hand.
-pgpg_model_file = '{{$SYNTHETIC_PGPG_MODEL:data/synthetic/pgpg_model.json}}'
+__pgpg_model_file = '{{$SYNTHETIC_PGPG_MODEL:data/synthetic/pgpg_model.json}}'
 # Each pipeline from shared steps (`__name`: a helper of this file; MMEngine
 # leaves names that start with `__` out of the config).
 __load = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=padding),
+    dict(type='GetBBoxCenterScale', padding=__padding),
 ]
 __flip = [dict(type='RandomFlip', direction='horizontal')]
 __pgpg = [
     dict(
         type='PoseGuidedProposals',
-        model_file=pgpg_model_file,
-        padding=padding,
+        model_file=__pgpg_model_file,
+        padding=__padding,
         patch_prob=0.15,
         patch_scale_range=(0.85, 1.0))
 ]
 __jitter = [
     dict(
         type='RandomJitterProposals',
-        padding=padding,
+        padding=__padding,
         shift_factor=0.2,
         scale_range=(0.7, 1.3),
         min_iou=0.5)

@@ -1,11 +1,12 @@
-# A tiny RTMDet for tests only (random weights): RTMDet-tiny's layout at a
+# A tiny RTMDet for tests only (random weights; tests/pipeline_models.py):
+# RTMDet-tiny's layout (configs/_base_/detectors/rtmdet_tiny_person.py) at a
 # third of its width, 128x128 input, one class (person, label 0, as in
 # MMDetection's person-only configs). Never trained.
 #
 # Test settings differ on purpose: score_thr=0 so that a randomly
 # initialised model (scores around the 0.01 prior) still outputs boxes, and
 # at most 5 boxes per image so that tests stay small and deterministic.
-_base_ = './rtmdet_tiny_person.py'
+_base_ = '../../../configs/_base_/detectors/rtmdet_tiny_person.py'
 
 input_size = (128, 128)
 model = dict(
