@@ -20,6 +20,8 @@ from .result_formats import (AlphaPoseImage, dump_results,
                              to_coco_keypoint_results)
 from .scope import current_scope, no_scope_switch, scope_guard
 from .stage_timer import StageTimer
+from .weights import (NO_WEIGHTS, WeightsUnavailableError, choose_weights,
+                      is_no_weights)
 
 _LAZY = {'RMPEInferencer': '.rmpe_inferencer'}
 
@@ -42,5 +44,6 @@ __all__ = [
     'to_coco_keypoint_results', 'RMPEInferencer', 'current_scope',
     'scope_guard', 'StageTimer', 'count_frames', 'input_kind', 'list_images',
     'PoseNMSForward', 'add_pose_nms', 'WHOLE_IMAGE', 'ResolvedModel',
-    'resolve_model', 'prefetch', 'no_scope_switch'
+    'resolve_model', 'prefetch', 'no_scope_switch', 'NO_WEIGHTS',
+    'WeightsUnavailableError', 'choose_weights', 'is_no_weights'
 ]
