@@ -3,8 +3,10 @@
 Detector (or a detection file) -> RMPE pose model -> parametric pose NMS.
 Models are named as in MMPose: a config path, an ``mmpose::`` / ``mmdet::``
 config name, or a model-zoo name or alias (``--pose2d human``,
-``--det-model rtmdet-m``); weights are a path or URL (``none``, the
-default: random weights, for testing only). Decoding, detection and the
+``--det-model rtmdet-m``). Weights are a path or URL; by default a
+model-zoo name's published checkpoint, downloaded into (or read from) the
+torch hub cache as MMPose does; ``none``: random weights (testing only);
+see ``rmpe_mm/apis/weights.py``. Decoding, detection and the
 pose model run in overlapping stages (threads; ``--sequential`` for one
 loop, same results); a progress bar shows frames per second. Writes,
 under ``--out-dir``:
@@ -43,6 +45,7 @@ MMPose's ``demo/inferencer_demo.py`` names for ``--pose-config``,
 """
 import argparse
 import os.path as osp
+import sys
 import time
 from typing import List, Optional
 
@@ -50,7 +53,8 @@ import torch
 from mmengine.utils import ProgressBar
 
 import rmpe_mm  # noqa: F401
-from rmpe_mm.apis import RMPEInferencer, count_frames, dump_results
+from rmpe_mm.apis import (RMPEInferencer, WeightsUnavailableError,
+                          count_frames, dump_results)
 
 ALPHAPOSE_JSON = 'alphapose-results.json'
 COCO_JSON = 'coco-keypoint-results.json'
@@ -72,8 +76,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--pose-checkpoint',
         '--pose2d-weights',
         dest='pose_checkpoint',
-        default='none',
-        help='pose weights (path or URL); "none": random weights')
+        help='pose weights (path or URL); default: a model-zoo name\'s '
+        'published checkpoint (torch hub cache), else random; "none": '
+        'random weights')
     boxes = parser.add_mutually_exclusive_group(required=True)
     boxes.add_argument(
         '--det-config',
@@ -87,8 +92,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--det-checkpoint',
         '--det-weights',
         dest='det_checkpoint',
-        default='none',
-        help='detector weights (path or URL); "none": random weights')
+        help='detector weights (path or URL); default: a model-zoo name\'s '
+        'published checkpoint (torch hub cache), else random; "none": '
+        'random weights')
     parser.add_argument(
         '--det-ann-file',
         help='COCO annotation file mapping file names to the ids of '
@@ -168,10 +174,10 @@ def build_inferencer(args: argparse.Namespace) -> RMPEInferencer:
     """The inferencer the arguments describe."""
     return RMPEInferencer(
         args.pose_config,
-        _none(args.pose_checkpoint),
+        args.pose_checkpoint,
         device=args.device,
         det_model=args.det_config,
-        det_weights=_none(args.det_checkpoint) if args.det_config else None,
+        det_weights=args.det_checkpoint if args.det_config else None,
         det_file=args.det_file,
         det_ann_file=args.det_ann_file,
         pose_nms=_none(args.pose_nms),
@@ -228,4 +234,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except WeightsUnavailableError as error:  # no traceback: the message
+        sys.exit(f'tools/demo.py: {type(error).__name__}: {error}')

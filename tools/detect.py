@@ -20,8 +20,9 @@ DET_CONFIG: a config path (e.g.
 ``mmdet::`` config name (``mmdet::rtmdet/rtmdet_m_8xb32-300e_coco.py``) or
 an MMDetection model-zoo name or alias (``rtmdet-m``), as MMPose's
 ``--det-model`` takes it (:mod:`rmpe_mm.apis.model_names`).
-DET_CKPT: checkpoint path or URL, or ``none`` for random weights (a
-model-zoo name's weights are not downloaded unless given as DET_CKPT).
+DET_CKPT: checkpoint path or URL (downloaded into, or read from, the torch
+hub cache, as MMDetection does), or ``none`` for random weights (required:
+a model-zoo name's published checkpoint is used only when given here).
 """
 import argparse
 import os
@@ -91,7 +92,8 @@ def main(argv: Optional[List[str]] = None) -> Optional[list]:
         args.det_config,
         args.det_checkpoint,
         device=args.device or default_device(),
-        score_thr=args.score_thr)
+        score_thr=args.score_thr,
+        checkpoint_names=('checkpoint', 'tools/detect.py DET_CONFIG'))
     records = detect_dataset(
         detector, args.ann, args.img_root, batch_size=args.batch_size)
     distributed = torch.distributed.is_initialized()

@@ -24,6 +24,8 @@ from .result_formats import (AlphaPoseImage, dump_results,
 from .scope import current_scope, no_scope_switch, scope_guard
 from .stage_timer import StageTimer
 from .tracking import OneEuroFilter, PoseTracker, build_tracker
+from .weights import (NO_WEIGHTS, WeightsUnavailableError, choose_weights,
+                      is_no_weights)
 
 _LAZY = {'RMPEInferencer': '.rmpe_inferencer'}
 
@@ -48,5 +50,6 @@ __all__ = [
     'PoseNMSForward', 'add_pose_nms', 'WHOLE_IMAGE', 'ResolvedModel',
     'resolve_model', 'prefetch', 'no_scope_switch', 'topdown_pose2d',
     'add_pose_tracking', 'track_instances', 'OneEuroFilter', 'PoseTracker',
-    'build_tracker'
+    'build_tracker', 'NO_WEIGHTS', 'WeightsUnavailableError', 'choose_weights',
+    'is_no_weights'
 ]

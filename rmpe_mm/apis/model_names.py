@@ -14,11 +14,9 @@ may be:
   MMPose's and MMDetection's inferencers use;
 - a ``Config`` / ``ConfigDict`` / dict.
 
-Documented choice: weights are never implied. MMPose's inferencers download
-a model-zoo name's published weights when none are given; here
-``weights=None`` means random weights (nothing is downloaded), and the
-published URL is returned (:attr:`ResolvedModel.published_weights`) so the
-caller can log it; pass it (or a local copy) as the weights to use it.
+A model-zoo name's published checkpoint is returned
+(:attr:`ResolvedModel.published_weights`); :mod:`rmpe_mm.apis.weights`
+loads it when no weights are given, as MMPose's inferencers do.
 """
 import copy
 import difflib

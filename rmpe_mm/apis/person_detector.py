@@ -1,8 +1,7 @@
 """Person detection with any MMDetection detector, batched over images."""
 import copy
 import logging
-import os.path as osp
-from typing import List, NamedTuple, Optional, Sequence
+from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -14,9 +13,7 @@ from mmengine.runner import load_checkpoint
 
 from .model_names import ModelArg, resolve_model
 from .scope import scope_guard
-
-#: Checkpoint argument meaning "random weights" (tests, timing).
-NO_CHECKPOINT = 'none'
+from .weights import WeightsOption, choose_weights, is_no_weights
 
 
 class PersonBoxes(NamedTuple):
@@ -112,33 +109,48 @@ class PersonDetector:
             an ``'mmdet::path'`` config name or a model-zoo name / alias of
             MMDetection's metafiles (e.g. ``'rtmdet-m'``); see
             :mod:`rmpe_mm.apis.model_names`.
-        checkpoint (str, optional): Weights: path or URL, or ``None`` /
-            ``'none'`` for random weights (PyTorch's default initialisation;
-            ``init_weights`` is not run, so nothing is downloaded; a warning
-            is logged, naming a model-zoo name's published weights).
+        checkpoint (str, optional): Weights (:mod:`rmpe_mm.apis.weights`):
+            a path or URL (downloaded into, or read from, the torch hub
+            cache); ``'none'`` for random weights (PyTorch's default
+            initialisation; ``init_weights`` is not run, so nothing is
+            downloaded); None (default): the published checkpoint of a
+            model-zoo name, as MMDetection's inferencer loads it, else
+            random weights with a warning.
         device (str): Torch device. Defaults to ``'cpu'``.
         person_labels (Sequence[int]): Labels kept. Defaults to ``(0,)``.
         score_thr (float): Keep boxes with ``score >= score_thr``.
             Defaults to 0.0.
         nms_thr (float, optional): Extra IoU NMS threshold. Defaults to
             None (no extra NMS).
+        checkpoint_names (tuple[str, str]): How the caller's users pass
+            ``checkpoint`` (argument, tool option), for error messages.
+            Defaults to ``('checkpoint', '--det-weights')``.
 
     Raises:
         ValueError: On an invalid argument or config, or an unknown name
             (the message lists the close matches).
         FileNotFoundError: If the config or a local checkpoint is missing.
+        WeightsUnavailableError: A checkpoint URL (given or published)
+            that can neither be downloaded nor found in the cache.
     """
 
-    def __init__(self,
-                 config: ModelArg,
-                 checkpoint: Optional[str] = None,
-                 device: str = 'cpu',
-                 person_labels: Sequence[int] = (0, ),
-                 score_thr: float = 0.0,
-                 nms_thr: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        config: ModelArg,
+        checkpoint: Optional[str] = None,
+        device: str = 'cpu',
+        person_labels: Sequence[int] = (0, ),
+        score_thr: float = 0.0,
+        nms_thr: Optional[float] = None,
+        checkpoint_names: Tuple[str, str] = ('checkpoint', '--det-weights')
+    ) -> None:
         resolved = resolve_model(config, 'mmdet', 'det config')
         self.cfg = resolved.config
         self.published_weights = resolved.published_weights
+        self._random_asked = is_no_weights(checkpoint)
+        checkpoint = choose_weights(
+            checkpoint, self.published_weights,
+            WeightsOption(f'detector ({resolved.source})', *checkpoint_names))
         self.scope = self.cfg.get('default_scope', None) or 'mmdet'
         self.person_labels = tuple(int(label) for label in person_labels)
         if not self.person_labels:
@@ -158,18 +170,14 @@ class PersonDetector:
         model = MODELS.build(copy.deepcopy(self.cfg.model))
         model = revert_sync_batchnorm(model)
         _fix_ssd_head(model)
-        if checkpoint is None or checkpoint.lower() == NO_CHECKPOINT:
-            published = '' if self.published_weights is None else (
-                f'; its published weights: {self.published_weights}')
+        if checkpoint is None:
+            # random weights asked for ('none') are no surprise: no warning
             print_log(
                 'PersonDetector: no checkpoint, the detector keeps its '
-                f'random (PyTorch default) initialisation{published}',
+                'random (PyTorch default) initialisation',
                 logger='current',
-                level=logging.WARNING)
+                level=logging.INFO if self._random_asked else logging.WARNING)
         else:
-            if '://' not in checkpoint and not osp.isfile(checkpoint):
-                raise FileNotFoundError(
-                    f'det checkpoint {checkpoint!r} does not exist')
             load_checkpoint(model, checkpoint, map_location='cpu')
         model.cfg = self.cfg
         return model.to(self.device).eval()

@@ -31,6 +31,7 @@ from .prefetching import prefetch
 from .scope import scope_guard
 from .stage_timer import StageTimer
 from .tracking import build_tracker, draw_tracks
+from .weights import WeightsOption, choose_weights
 
 #: One decoded chunk: the original inputs, their BGR images and metas.
 Decoded = Tuple[list, List[np.ndarray], List[dict]]
@@ -41,77 +42,21 @@ Decoded = Tuple[list, List[np.ndarray], List[dict]]
 class RMPEInferencer(BaseMMPoseInferencer):
     """Detector -> top-down pose model -> parametric pose NMS.
 
-    Follows MMPose's inferencer conventions (``Pose2DInferencer``): called
-    with an image path, an array, a list of them, a folder or a video, it
-    yields one result dict per batch with ``predictions`` (one list of
-    person dicts per image) and ``visualization``; ``out_dir``,
-    ``vis_out_dir`` and ``pred_out_dir`` save rendered images / video and
-    per-image JSON like MMPose's. Unlike MMPose's inferencer, a batch holds
-    ``batch_size`` images: the detector runs once on all of them and all
-    their boxes go through the pose model together, ``pose_batch_size``
-    crops at a time; the pose NMS then runs per image.
-
-    A person dict holds ``keypoints`` (K x [x, y]), ``keypoint_scores``,
-    ``bbox`` (x1y1x2y2), ``bbox_score``, ``score`` (person score:
-    ``mean + bbox_score + 1.25 * max`` of the merged joint scores, also
-    without pose NMS) and ``idx`` (indices of the boxes merged into it, in
-    the image's box list sorted by descending score). People are listed in
-    the pose NMS's pick order (without pose NMS: descending box score). A
-    result dict also
-    holds ``img_paths`` and ``image_ids``; :meth:`to_records` turns it into
-    COCO keypoint results or AlphaPose's JSON records.
-
-    Boxes come from, per call: ``bboxes=[...]`` (one (N, 4|5) array per
-    input), else the detector, else the detection file, else (with
-    ``det_model='whole_image'``) one whole-image box per image.
-
-    Models are named as in MMPose: ``model`` and ``det_model`` may be config
-    paths, ``'mmpose::...'`` / ``'mmdet::...'`` config names or model-zoo
-    names and aliases (``'human'``, ``'rtmdet-m'``), resolved from the
-    installed packages' metafiles (:mod:`rmpe_mm.apis.model_names`).
-    Weights are never implied: ``weights=None`` means random weights and
-    the log names a model-zoo name's published weights.
-
-    Call options besides MMPose's: ``whole_image_fallback=True`` gives an
-    image whose boxes are all filtered out one whole-image box (score 1),
-    as MMPose's inferencer always does (default False: such an image has
-    no people); ``overlap=True`` runs decoding, detection (with the pose
-    crops) and the pose model in three overlapping stages, threads joined
-    by queues of ``queue_size`` batches (:func:`~rmpe_mm.apis.prefetching.
-    prefetch`, AlphaPose's design), with the same results as the default
-    sequential loop.
-
-    Tracking (``tracker=...``, AlphaPose's ``--pose_track``): after the
-    pose NMS, each frame's people get a track id (``track_id`` in the
-    person dicts, ``pred_instances.track_ids``; -1 until a track is
-    confirmed) from :class:`~rmpe_mm.apis.tracking.PoseTracker`, frame by
-    frame in input order with no added latency; AlphaPose's JSON then
-    holds the track id in ``idx``, and rendered frames draw each track in
-    its own color with its id (docs/tracking.md). Each call is one
-    sequence: the tracker is reset when a call starts, unless the call
-    passes ``reset_tracker=False`` (feeding a stream frame by frame).
-
-    Scope safety: the pose model is built and run in its scope (``scope``)
-    and the detector in its own (:class:`PersonDetector`), both through
-    :func:`~rmpe_mm.apis.scope.scope_guard`, so construction order and
-    other code switching the default scope do not matter; the inferencer
-    leaves the global default scope as it found it.
-
-    Documented defaults: ``bbox_thr=0.0`` (keep every box the detector
-    outputs; the detector configs already apply score 0.05 and NMS IoU
-    0.6), ``nms_thr=None`` (no extra box NMS; MMPose's inferencer uses
-    0.3/0.3), ``pose_nms='alphapose_body'``, ``whole_image_fallback=False``,
-    ``overlap=False``, ``queue_size=2``, ``tracker=None`` (no tracking),
-    ``reset_tracker=True``;
-    ``image_ids`` are integer file stems (COCO naming) or, failing that,
-    the input's index (array inputs, video frames), or come from
-    ``det_ann_file``.
+    An MMPose inferencer (``Pose2DInferencer``'s conventions): called with
+    images, a folder or a video, it yields one result dict per batch of
+    ``batch_size`` images with ``predictions`` (per image, a list of person
+    dicts) and ``visualization``. Result fields, box sources, call options,
+    scope safety and the documented defaults: docs/inference.md; tracking
+    (``tracker=...``, AlphaPose's ``--pose_track``): docs/tracking.md.
 
     Args:
         model (str | Config): Pose model (top-down): config path,
             ``'mmpose::...'`` name, model-zoo name / alias or config.
-        weights (str, optional): Pose checkpoint (path or URL); None:
-            random weights.
+        weights (str, optional): Pose checkpoint: a path or URL
+            (downloaded into, or read from, the torch hub cache), or
+            ``'none'`` for random weights. Defaults to None: a model-zoo
+            name's published checkpoint, as in MMPose, else random weights
+            (:mod:`rmpe_mm.apis.weights`).
         device (str, optional): Device; None: MMEngine's default.
         scope (str): Registry scope of the pose model. Defaults to
             ``'mmpose'``.
@@ -119,8 +64,8 @@ class RMPEInferencer(BaseMMPoseInferencer):
             config path, ``'mmdet::...'`` name, model-zoo name / alias,
             config, a built detector, or ``'whole_image'`` (no detector,
             one whole-image box per image, as in MMPose). Defaults to None.
-        det_weights (str, optional): Detector checkpoint; None or
-            ``'none'``: random weights.
+        det_weights (str, optional): Detector checkpoint, as
+            ``weights``. Defaults to None.
         det_cat_ids (Sequence[int]): Detector labels kept as people.
             Defaults to ``(0,)`` (COCO person).
         det_file (str, optional): COCO detection results to take boxes
@@ -145,6 +90,9 @@ class RMPEInferencer(BaseMMPoseInferencer):
             ``det_file``, invalid sizes, or an unknown model name (the
             message lists the close matches).
         FileNotFoundError: A missing config or checkpoint file.
+        WeightsUnavailableError: A checkpoint URL (given or published)
+            that can neither be downloaded nor found in the cache; the
+            message says how to pass a local file or ``'none'``.
     """
 
     preprocess_kwargs: set = {
@@ -181,16 +129,14 @@ class RMPEInferencer(BaseMMPoseInferencer):
                 f'pose_batch_size must be >= 1, got {pose_batch_size}')
         self.pose_scope = scope
         resolved = resolve_model(model, scope, 'pose model')
-        if weights is None and resolved.published_weights is not None:
-            print_log(
-                f'RMPEInferencer: {resolved.source} gets random weights; '
-                f'its published weights: {resolved.published_weights}',
-                logger='current',
-                level=logging.WARNING)
+        checkpoint = choose_weights(
+            weights, resolved.published_weights,
+            WeightsOption(f'pose model ({resolved.source})', 'weights',
+                          '--pose2d-weights'))
         with scope_guard(scope):
             super().__init__(
                 model=resolved.config,
-                weights=weights,
+                weights=checkpoint,
                 device=device,
                 scope=scope,
                 show_progress=show_progress)
@@ -220,7 +166,8 @@ class RMPEInferencer(BaseMMPoseInferencer):
             det_model,
             det_weights,
             device=str(next(self.model.parameters()).device),
-            person_labels=det_cat_ids)
+            person_labels=det_cat_ids,
+            checkpoint_names=('det_weights', '--det-weights'))
 
     def _build_tracker(self, tracker: Any) -> Any:
         """The tracker (None without tracking), checked against K."""

@@ -102,11 +102,12 @@ def test_unknown_names_list_close_matches(tmp_path):
 
 
 def test_models_build_from_names_with_random_weights():
-    """weights=None: built from the resolved configs, nothing downloaded."""
-    detector = PersonDetector(RTMDET_TINY)
+    """weights='none': built from the resolved configs, nothing downloaded
+    (weights=None would load the published ones: test_weights.py)."""
+    detector = PersonDetector(RTMDET_TINY, 'none')
     assert detector.cfg.filename.endswith('rtmdet_tiny_8xb32-300e_coco.py')
     assert detector.published_weights.startswith('https://')
     inferencer = RMPEInferencer(
-        'human', device='cpu', det_model=detector, pose_nms=None)
+        'human', 'none', device='cpu', det_model=detector, pose_nms=None)
     assert inferencer.cfg.filename.endswith(RTMPOSE_M.split('::')[1])
     assert inferencer.model.dataset_meta['num_keypoints'] == 17

@@ -88,7 +88,7 @@ def test_filter_person_boxes():
 def test_errors(det_config, tmp_path):
     with pytest.raises(FileNotFoundError, match='det config'):
         PersonDetector(str(tmp_path / 'missing.py'))
-    with pytest.raises(FileNotFoundError, match='det checkpoint'):
+    with pytest.raises(FileNotFoundError, match="checkpoint '.*missing.pth"):
         PersonDetector(det_config, str(tmp_path / 'missing.pth'))
     with pytest.raises(ValueError, match='person_labels'):
         PersonDetector(det_config, person_labels=())

@@ -195,3 +195,30 @@ def test_video_with_tracking(models, tmp_path, load_tool):
     assert summary['tracks'] >= len(first)
     rendered = cv2.VideoCapture(osp.join(summary['vis'], 'clip.mp4'))
     assert int(rendered.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
+
+
+def test_model_zoo_name_without_network(tmp_path, monkeypatch, load_tool):
+    """--pose2d human without --pose2d-weights: MMPose's published
+    checkpoint, which cannot be fetched here (downloads stubbed to fail,
+    empty torch hub cache): the error says what to pass instead."""
+    from urllib.error import URLError
+
+    import torch
+
+    from rmpe_mm.apis import WeightsUnavailableError
+
+    def no_network(*args, **kwargs):
+        raise URLError('no network')
+
+    monkeypatch.setattr(torch.hub, 'get_dir', lambda: str(tmp_path / 'hub'))
+    monkeypatch.setattr(torch.hub, 'download_url_to_file', no_network)
+    with pytest.raises(WeightsUnavailableError) as info:
+        load_tool('demo').main([
+            pm.COCO_IMAGES[0], '--pose2d', 'human', '--det-model',
+            'whole_image', '--out-dir',
+            str(tmp_path / 'out')
+        ])
+    for part in ('https://download.openmmlab.com/', '--pose2d-weights PATH',
+                 '--pose2d-weights none'):
+        assert part in str(info.value)
+    assert not os.path.exists(tmp_path / 'out')

@@ -26,75 +26,11 @@ HeadOutputs = Union[Tensor, List[Tensor], Tuple[Tensor, ...]]
 class RMPEPoseEstimator(TopdownPoseEstimator):
     """Top-down estimator with RMPE's SSTN and parallel SPPE.
 
-    ``inputs -> STN warp -> SPPE (backbone, neck, head) -> SDTN un-warp``.
-    The SSTN (docs/method.md, section 1) lets the model re-center an
-    imperfect box; the frozen parallel SPPE (section 2) supervises the STN
-    during training only.
-
-    Training (:meth:`loss`): the STN predicts ``theta`` from the crop, the
-    crop is warped, the SPPE predicts heatmaps, the SDTN
-    (``gamma = theta^-1``) un-warps **every stage** and the head's loss
-    module(s) compare them with the ordinary targets (``gt_fields.heatmaps``)
-    as the head's own ``loss`` does
-    (:func:`~rmpe_mm.models.utils.heatmap_head_loss`; heads overriding
-    ``loss`` cannot be trained). With a parallel SPPE, it sees the warped
-    crop (no SDTN) and its head's loss against the center-located targets
-    (``gt_fields.center_heatmaps``,
-    ``gt_instance_labels.center_keypoint_weights``, written by
-    ``GenerateCenterTarget``) is added as ``loss_parallel`` (times
-    ``parallel_loss_weight``; its other outputs get a ``parallel_`` prefix,
-    e.g. ``parallel_acc_pose``). ``stn_guarded`` (number of near-singular
-    ``theta`` replaced by the identity in the batch) is logged too.
-
-    Prediction (:meth:`predict`): the same path without the parallel
-    branch. With ``test_cfg.flip_test`` the flipped crop gets its own
-    ``theta``; each branch is un-warped before the flipped one is flipped
-    back and the two are averaged, as MMPose's heatmap heads do. Decoding
-    and :meth:`add_pred_to_datasample` are MMPose's, unchanged.
-
-    Heads: heatmap heads (``HEATMAP_HEAD_TYPES`` of
-    ``models/utils/head_loss.py``: ``HeatmapHead``, ``CPMHead`` and
-    subclasses) are fully supported. Any other head (RTMCC /
-    SimCC, regression) is supported at inference only: its predicted
-    keypoints (input-space pixels, pixel centers at integers) are mapped
-    back through the STN map, ``theta``, which is the point form of the
-    SDTN; flip test runs the head once per branch and averages the mapped
-    keypoints (flip ``x -> w - 1 - x``). Training such a model raises
-    ``NotImplementedError`` naming the head, and so does ``output_heatmaps``.
-
-    Parallel SPPE: a full pose-estimator config plus ``checkpoint`` (path
-    or URL of a full pose-estimator checkpoint) and ``checkpoint_prefix``
-    (key prefix of its weights in that file; default None: detected). It is
-    frozen: ``requires_grad=False`` and kept in eval mode by :meth:`train`,
-    so its BatchNorm statistics never move. It receives the main model's
-    preprocessed, warped input, so it must use the same input size and
-    normalization; its head must be a heatmap head.
-
-    When its weights are loaded: by :meth:`init_weights`, never at
-    construction. MMEngine's ``Runner.train`` calls ``init_weights`` and
-    then ``load_or_resume``; ``Runner.val``/``test`` and the inferencers
-    only load ``load_from`` / ``weights``. So testing a trained RMPE
-    checkpoint (which holds ``parallel_sppe.*``) uses those weights and
-    never opens the parallel file; training with ``load_from`` (stage 2:
-    the stage-1 SPPE, without ``parallel_sppe.*``) keeps the parallel
-    weights from ``checkpoint``, and an RMPE checkpoint as ``load_from``
-    or ``resume`` sets them to the frozen copy it holds.
-
-    Why not MMEngine's ``init_cfg=dict(type='Pretrained', checkpoint=...,
-    prefix=...)`` on the parallel SPPE (``PretrainedInit``; the timing
-    above would be the same): (1) it loads non-strictly, so a checkpoint of
-    another model, or one whose weights sit under an unexpected prefix
-    (``parallel_sppe.``, ``module.parallel_sppe.`` with ``prefix=None``),
-    loads nothing, logs warnings and trains the STN against a random
-    frozen model (checked: 0 of 140 tensors changed, no error); the loader
-    here requires every weight with its shape under one prefix and raises
-    otherwise. (2) ``prefix=''`` fails (MMEngine appends ``'.'``), and no
-    prefix is detected: ``prefix=None`` strips ``module.`` only. (3)
-    ``BaseModule.init_weights`` runs the children's own ``init_cfg`` (e.g.
-    an ImageNet ``Pretrained`` backbone, a download) before a module's
-    ``Pretrained``; here the parallel SPPE is marked initialised and takes
-    all its weights from ``checkpoint``. The loader is
-    :func:`~rmpe_mm.models.utils.checkpoint.load_submodule_weights`.
+    ``inputs -> STN warp -> SPPE (backbone, neck, head) -> SDTN un-warp``;
+    during training a frozen parallel SPPE on the warped crop supervises the
+    STN (``loss_parallel``). Training and prediction paths, supported heads,
+    when the parallel SPPE's weights are loaded and why not through
+    ``init_cfg``: docs/sstn.md.
 
     Args:
         backbone, neck, head, train_cfg, test_cfg, data_preprocessor,
@@ -103,8 +39,13 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         stn (dict, optional): Localisation-net config. Defaults to None:
             ``dict(type='STNLocalizer')`` (ResNet-18, affine, identity
             initialised).
-        parallel_sppe (dict, optional): Parallel SPPE config as described
-            above. Defaults to None: no parallel branch.
+        parallel_sppe (dict, optional): Parallel SPPE: a full
+            pose-estimator config (heatmap head, the main model's input
+            size and normalization) plus ``checkpoint`` (path or URL of a
+            full pose-estimator checkpoint) and ``checkpoint_prefix`` (key
+            prefix of its weights in that file; default None: detected).
+            Frozen; loaded by :meth:`init_weights`. Defaults to None: no
+            parallel branch.
         parallel_loss_weight (float): Weight of the parallel loss. Defaults
             to 1.0 (the reference's weight).
         heatmap_mapping (str): How the head's codec maps crop pixels to

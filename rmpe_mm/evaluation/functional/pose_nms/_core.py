@@ -15,7 +15,7 @@ import torch
 from mmengine.logging import print_log
 
 from . import _kernel as kernel
-from .params import PoseNMSParams
+from .params import DISTANCE_FORMS, PoseNMSParams
 
 ArrayLike = Union[np.ndarray, torch.Tensor]
 
@@ -137,53 +137,59 @@ def _pruning_terms(params: PoseNMSParams, num_keypoints: int,
 
 
 @lru_cache(maxsize=256)
-def pack_params(
-    params: PoseNMSParams, num_keypoints: int, score_dtype: np.dtype
-) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The kernel's parameter arrays ``(fp, ip, spatial_scale,
-    match_factor)`` (cached; never modified)."""
+def pack_params(params: PoseNMSParams, num_keypoints: int,
+                score_dtype: np.dtype) -> Tuple[np.ndarray, ...]:
+    """The kernel's parameters ``(param_record, spatial_scale,
+    match_factor)``: a (1,) :data:`._kernel.PARAMS_DTYPE` record and two
+    (K,) arrays (cached; never modified)."""
     spatial, match = _joint_factors(params, num_keypoints)
     face_start, hand_start = (
         fullbody_parts(params, num_keypoints)
         if params.layout == 'fullbody' else (0, 0))
-    fp = np.zeros(kernel.NUM_F)
-    fp[kernel.F_DELTA1] = params.delta1
-    fp[kernel.F_MU] = params.mu
-    fp[kernel.F_GAMMA] = params.gamma
-    fp[kernel.F_SCORE_THR] = round_to(params.score_thr, score_dtype)
-    fp[kernel.F_HALF_THR] = round_to(params.score_thr / 2, score_dtype)
-    fp[kernel.F_MATCH_THR] = (
-        math.nan if params.match_thr is None else params.match_thr)
-    fp[kernel.F_AREA_THR] = params.area_thr
-    fp[kernel.F_MERGE_CAP] = (
-        math.inf
-        if params.merge_radius_cap is None else params.merge_radius_cap)
-    fp[kernel.F_MATCH_CAP] = (
-        math.inf
-        if params.match_radius_cap is None else params.match_radius_cap)
-    fp[kernel.F_GATE_RADIUS] = params.gate_radius
-    fp[kernel.F_GATE_BOX_FRAC] = params.gate_box_frac
-    fp[kernel.F_MAX_SCORE_WEIGHT] = params.max_score_weight
-    fp[kernel.F_FACE_W_SCORE] = params.face_weight_score
-    fp[kernel.F_HAND_W_SCORE] = params.hand_weight_score
-    fp[kernel.F_FACE_W_DIST] = params.face_weight_dist
-    fp[kernel.F_HAND_W_DIST] = params.hand_weight_dist
-    fp[kernel.F_ALPHA] = params.alpha
-    fp[kernel.F_ZERO_SCORE] = (
-        math.nan if params.zero_score is None else round_to(
-            params.zero_score, score_dtype))
-    fp[kernel.F_PRUNE_CONST:kernel.F_PRUNE_MATCH + 1] = _pruning_terms(
-        params, num_keypoints, spatial, match)
-    ip = np.zeros(kernel.NUM_I, dtype=np.int64)
-    ip[kernel.I_FORM] = ('pixel', 'normalized',
-                         'paper').index(params.distance_form)
-    ip[kernel.I_FULLBODY] = params.layout == 'fullbody'
-    ip[kernel.I_MERGE_MAX] = params.merge_score == 'max'
-    ip[kernel.I_THR_MEAN] = params.score_thr_mode == 'mean'
-    ip[kernel.I_HAS_MATCH] = params.match_thr is not None
-    ip[kernel.I_FACE_START] = face_start
-    ip[kernel.I_HAND_START] = hand_start
-    return fp, ip, params.delta2 * spatial, match
+    prune_const, prune_per_ref, prune_per_diag, prune_per_match = (
+        _pruning_terms(params, num_keypoints, spatial, match))
+    no_cap = math.inf
+    fields = dict(
+        delta1=params.delta1,
+        mu=params.mu,
+        gamma=params.gamma,
+        score_thr=round_to(params.score_thr, score_dtype),
+        half_score_thr=round_to(params.score_thr / 2, score_dtype),
+        match_thr=(math.nan if params.match_thr is None else params.match_thr),
+        area_thr=params.area_thr,
+        merge_radius_cap=(no_cap if params.merge_radius_cap is None else
+                          params.merge_radius_cap),
+        match_radius_cap=(no_cap if params.match_radius_cap is None else
+                          params.match_radius_cap),
+        gate_radius=params.gate_radius,
+        gate_box_frac=params.gate_box_frac,
+        max_score_weight=params.max_score_weight,
+        face_weight_score=params.face_weight_score,
+        hand_weight_score=params.hand_weight_score,
+        face_weight_dist=params.face_weight_dist,
+        hand_weight_dist=params.hand_weight_dist,
+        alpha=params.alpha,
+        prune_const=prune_const,
+        prune_per_ref=prune_per_ref,
+        prune_per_diag=prune_per_diag,
+        prune_per_match=prune_per_match,
+        zero_score=(math.nan if params.zero_score is None else round_to(
+            params.zero_score, score_dtype)),
+        distance_form=DISTANCE_FORMS.index(params.distance_form),
+        face_start=face_start,
+        hand_start=hand_start,
+        fullbody=params.layout == 'fullbody',
+        merge_max=params.merge_score == 'max',
+        thr_mean=params.score_thr_mode == 'mean',
+        has_match=params.match_thr is not None)
+    record = np.zeros(1, dtype=kernel.PARAMS_DTYPE)
+    if set(fields) != set(record.dtype.names):
+        raise AssertionError(
+            'pack_params and PARAMS_DTYPE disagree: '
+            f'{sorted(set(fields) ^ set(record.dtype.names))}')
+    for name, value in fields.items():
+        record[name] = value
+    return record, params.delta2 * spatial, match
 
 
 def run_pose_nms(params: PoseNMSParams, bboxes: np.ndarray,

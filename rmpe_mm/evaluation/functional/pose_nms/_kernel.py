@@ -1,11 +1,11 @@
 """Compiled (numba) core of the parametric pose NMS.
 
-Everything here works on validated float64 arrays and packed parameters
-(see :func:`._core.pack_params`); nothing is allocated per pick.
-Positions are in "sorted space": candidates ordered by group (image), then by
-decreasing human score (ties: input order), so a candidate can only ever be
-suppressed by one before it, and a pair ``(a, b)`` has ``a < b`` with ``a``
-the reference.
+Everything here works on validated float64 arrays and one parameter record
+(:data:`PARAMS_DTYPE`, filled by :func:`._core.pack_params`); nothing is
+allocated per pick. Positions are in "sorted space": candidates ordered by
+group (image), then by decreasing human score (ties: input order), so a
+candidate can only ever be suppressed by one before it, and a pair
+``(a, b)`` has ``a < b`` with ``a`` the reference.
 
 Steps (one call of :func:`run_pose_nms_kernel`):
 
@@ -20,12 +20,21 @@ Steps (one call of :func:`run_pose_nms_kernel`):
 3. The greedy pass over the sorted candidates forms the clusters.
 4. Every cluster is merged, filtered and scored.
 
+Names: ``a`` / ``b`` are the reference and the other pose of a pair (sorted
+positions), ``n`` a joint, ``ref_dist`` AlphaPose's reference distance
+``alpha * max(box width, box height)`` of each pose.
+
 Compiled with ``error_model='numpy'`` (``x / 0`` is inf or NaN, as in
 AlphaPose's tensors) and without fast-math, so every comparison and
 arithmetic operation is the IEEE float64 one (float32 where AlphaPose's
 fullbody match count is reproduced) of the numpy reference; only the order of
 sums and the last bit of ``exp``/``tanh`` (libm instead of numpy's own) may
 differ.
+
+The parameters are one numpy record rather than a namedtuple: numba reads a
+record field like an array element, and passing a (1,) record array costs
+what passing an array does, where a namedtuple argument of these ~30 fields
+cost about 7 us more per call (numba 0.68.1).
 
 Why this module is one file (over the package's ~400-line guideline): numba
 keys each ``cache=True`` entry on the stamp (mtime, size) of the file that
@@ -47,49 +56,56 @@ import math
 import numpy as np
 from numba import njit
 
-# Indices into the packed float parameters ``fp``.
-F_DELTA1 = 0
-F_MU = 1
-F_GAMMA = 2
-F_SCORE_THR = 3  # rounded to the precision of the input scores
-F_HALF_THR = 4  # score_thr / 2, rounded likewise (fullbody)
-F_MATCH_THR = 5
-F_AREA_THR = 6
-F_MERGE_CAP = 7  # inf for no cap
-F_MATCH_CAP = 8  # inf for no cap
-F_GATE_RADIUS = 9
-F_GATE_BOX_FRAC = 10
-F_MAX_SCORE_WEIGHT = 11
-F_FACE_W_SCORE = 12
-F_HAND_W_SCORE = 13
-F_FACE_W_DIST = 14
-F_HAND_W_DIST = 15
-F_ALPHA = 16
-F_PRUNE_CONST = 17  # pruning radius terms, see _pruning_radius
-F_PRUNE_REF = 18
-F_PRUNE_DIAG = 19
-F_PRUNE_MATCH = 20
-F_ZERO_SCORE = 21  # NaN: keep zero scores
-NUM_F = 22
+# Codes of the ``distance_form`` parameter: positions in
+# ``params.DISTANCE_FORMS`` (not imported: see "one file" above).
+FORM_PIXEL, FORM_NORMALIZED, FORM_PAPER = 0, 1, 2
 
-# Indices into the packed int parameters ``ip``.
-I_FORM = 0  # FORM_*
-I_FULLBODY = 1
-I_MERGE_MAX = 2  # merge_score == 'max'
-I_THR_MEAN = 3  # score_thr_mode == 'mean'
-I_HAS_MATCH = 4  # match_thr is not None
-I_FACE_START = 5  # fullbody similarity parts
-I_HAND_START = 6
-NUM_I = 7
-
-FORM_PIXEL = 0
-FORM_NORMALIZED = 1
-FORM_PAPER = 2
+#: The kernel's parameters (:class:`~.params.PoseNMSParams` resolved for
+#: one keypoint count and score precision), passed as a (1,) array.
+PARAMS_DTYPE = np.dtype(
+    [
+        ('delta1', np.float64),
+        ('mu', np.float64),
+        ('gamma', np.float64),
+        # score thresholds rounded to the precision of the input scores
+        ('score_thr', np.float64),
+        ('half_score_thr', np.float64),  # score_thr / 2 (fullbody match)
+        ('match_thr', np.float64),  # NaN without a match criterion
+        ('area_thr', np.float64),
+        ('merge_radius_cap', np.float64),  # inf for no cap
+        ('match_radius_cap', np.float64),  # inf for no cap
+        ('gate_radius', np.float64),
+        ('gate_box_frac', np.float64),
+        ('max_score_weight', np.float64),
+        ('face_weight_score', np.float64),
+        ('hand_weight_score', np.float64),
+        ('face_weight_dist', np.float64),
+        ('hand_weight_dist', np.float64),
+        ('alpha', np.float64),
+        # terms of the pruning radius, see _pruning_radius
+        ('prune_const', np.float64),
+        ('prune_per_ref', np.float64),
+        ('prune_per_diag', np.float64),
+        ('prune_per_match', np.float64),
+        ('zero_score', np.float64),  # NaN: keep zero scores
+        ('distance_form', np.int64),  # FORM_*
+        ('face_start', np.int64),  # fullbody similarity parts
+        ('hand_start', np.int64),
+        ('fullbody', np.bool_),  # layout == 'fullbody'
+        ('merge_max', np.bool_),  # merge_score == 'max'
+        ('thr_mean', np.bool_),  # score_thr_mode == 'mean'
+        ('has_match', np.bool_),  # match_thr is not None
+    ],
+    align=True)
 
 # Relative and absolute margins added to the pruning radius so that floating
 # point rounding of distances can never prune a pair that interacts.
 RADIUS_REL_MARGIN = 1e-9
 RADIUS_ABS_MARGIN = 1e-9
+
+# Rows of the (5, K) work array of _merge.
+_WEIGHT_SUM, _WEIGHTED_X, _WEIGHTED_Y, _SQUARED_WEIGHT_SUM, _MAX_WEIGHT = (
+    range(5))
 
 _JIT = dict(cache=True, error_model='numpy', nogil=True)
 
@@ -117,27 +133,29 @@ def first_invalid(bboxes, bbox_scores, keypoints, keypoint_scores):
 
 
 @njit(**_JIT)
-def _person_score(values, mean_mode):
+def _person_score(joint_scores, mean_mode):
     """Max (or mean) of a (K,) row."""
     if mean_mode:
         total = 0.0
-        for v in values:
-            total += v
-        return total / values.shape[0]
-    return values.max()
+        for value in joint_scores:
+            total += value
+        return total / joint_scores.shape[0]
+    return joint_scores.max()
 
 
 @njit(**_JIT)
-def _pruning_radius(ref, width, height, fp):
-    """``R = max(const, c_ref * ref, c_diag * hypot(w, h),
-    c_match * min(ref, match_cap))`` plus rounding margins."""
-    radius = fp[F_PRUNE_CONST]
-    if fp[F_PRUNE_REF] > 0:
-        radius = max(radius, fp[F_PRUNE_REF] * ref)
-    if fp[F_PRUNE_DIAG] > 0:
-        radius = max(radius, fp[F_PRUNE_DIAG] * math.hypot(width, height))
-    if fp[F_PRUNE_MATCH] > 0:
-        radius = max(radius, fp[F_PRUNE_MATCH] * min(ref, fp[F_MATCH_CAP]))
+def _pruning_radius(ref_dist, width, height, params):
+    """``R = max(const, c_ref * ref_dist, c_diag * hypot(w, h),
+    c_match * min(ref_dist, match_radius_cap))`` plus rounding margins."""
+    radius = params.prune_const
+    if params.prune_per_ref > 0:
+        radius = max(radius, params.prune_per_ref * ref_dist)
+    if params.prune_per_diag > 0:
+        radius = max(radius, params.prune_per_diag * math.hypot(width, height))
+    if params.prune_per_match > 0:
+        radius = max(
+            radius,
+            params.prune_per_match * min(ref_dist, params.match_radius_cap))
     return radius * (1 + RADIUS_REL_MARGIN) + RADIUS_ABS_MARGIN
 
 
@@ -150,7 +168,7 @@ def _score(value, zero_score):
 
 
 @njit(**_JIT)
-def _sort_order(scores, group_codes, fp):
+def _sort_order(scores, group_codes, params):
     """Positions in sorted order: group, then human score (mean keypoint
     score after the zero replacement, float64, summed in joint order)
     descending, then input index (stable sorts).
@@ -160,13 +178,13 @@ def _sort_order(scores, group_codes, fp):
         ``group_bounds (G + 1,)`` group starts, then N.
     """
     num, num_k = scores.shape
-    neg_human = np.empty(num)
+    neg_human_score = np.empty(num)
     for i in range(num):
         total = 0.0
         for n in range(num_k):
-            total += _score(scores[i, n], fp[F_ZERO_SCORE])
-        neg_human[i] = -(total / num_k)
-    perm = np.argsort(neg_human, kind='mergesort')
+            total += _score(scores[i, n], params.zero_score)
+        neg_human_score[i] = -(total / num_k)
+    perm = np.argsort(neg_human_score, kind='mergesort')
     if num and (group_codes == group_codes[0]).all():
         bounds = np.empty(2, dtype=np.int64)
         bounds[0], bounds[1] = 0, num
@@ -185,132 +203,140 @@ def _sort_order(scores, group_codes, fp):
 
 
 @njit(**_JIT)
-def _gather(keypoints, scores, bboxes, perm, fp):
-    """Sorted copies of the joints and (zero-replaced) scores, box sizes,
-    ``ref``, the joints' bounding boxes and the pruning radius of every
-    position."""
+def _gather(keypoints, scores, bboxes, perm, params):
+    """The poses in sorted order: joint coordinates and (zero-replaced)
+    scores, box sizes, ``ref_dist``, the joints' bounding boxes and the
+    pruning radius of every position."""
     num, num_k = scores.shape
-    kx = np.empty((num, num_k))
-    ky = np.empty((num, num_k))
-    sc = np.empty((num, num_k))
-    wh = np.empty((num, 2))
-    ref = np.empty(num)
+    joint_x = np.empty((num, num_k))
+    joint_y = np.empty((num, num_k))
+    joint_score = np.empty((num, num_k))
+    box_size = np.empty((num, 2))  # width, height
+    ref_dist = np.empty(num)
     extent = np.empty((num, 4))  # xmin, xmax, ymin, ymax of the joints
-    radius = np.empty(num)
+    prune_radius = np.empty(num)
     for p in range(num):
         i = perm[p]
         x_min = y_min = np.inf
         x_max = y_max = -np.inf
         for n in range(num_k):
             x, y = keypoints[i, n, 0], keypoints[i, n, 1]
-            kx[p, n] = x
-            ky[p, n] = y
-            sc[p, n] = _score(scores[i, n], fp[F_ZERO_SCORE])
+            joint_x[p, n] = x
+            joint_y[p, n] = y
+            joint_score[p, n] = _score(scores[i, n], params.zero_score)
             x_min, x_max = min(x_min, x), max(x_max, x)
             y_min, y_max = min(y_min, y), max(y_max, y)
         extent[p, 0], extent[p, 1] = x_min, x_max
         extent[p, 2], extent[p, 3] = y_min, y_max
-        wh[p, 0] = bboxes[i, 2] - bboxes[i, 0]
-        wh[p, 1] = bboxes[i, 3] - bboxes[i, 1]
-        ref[p] = fp[F_ALPHA] * max(wh[p, 0], wh[p, 1])
-        radius[p] = _pruning_radius(ref[p], wh[p, 0], wh[p, 1], fp)
-    return kx, ky, sc, wh, ref, extent, radius
+        width = bboxes[i, 2] - bboxes[i, 0]
+        height = bboxes[i, 3] - bboxes[i, 1]
+        box_size[p, 0], box_size[p, 1] = width, height
+        ref_dist[p] = params.alpha * max(width, height)
+        prune_radius[p] = _pruning_radius(ref_dist[p], width, height, params)
+    return (joint_x, joint_y, joint_score, box_size, ref_dist, extent,
+            prune_radius)
 
 
 @njit(**_JIT)
-def _similarity(a, b, kx, ky, d2, sc, wh, ref, fp, ip, spatial_scale):
+def _similarity(a, b, joint_x, joint_y, sq_dist, joint_score, box_size,
+                ref_dist, params, spatial_scale):
     """``keypoint term + mu * spatial term`` of the pair (a, b).
 
     Per joint: gate and spatial distance ``q`` by the distance form
     (pixel: ``dist <= gate_radius``, ``q = dist``; normalized: ``q = dist /
-    ref_a`` with 0/0 := 0, gate ``q <= gate_radius``; paper: inside the gate
-    box of ``gate_box_frac`` of a's box, ``q = dist**2``); keypoint term
+    ref_dist_a`` with 0/0 := 0, gate ``q <= gate_radius``; paper: inside the
+    gate box of ``gate_box_frac`` of a's box, ``q = dist**2``); keypoint term
     ``tanh(c_a/delta1) tanh(c_b/delta1)`` where gated, spatial term
     ``exp(-q / spatial_scale)``. Body: sums over joints; fullbody: joints of b
     scored below ``score_thr`` count only in the keypoint term, the others
     only in the spatial term, reduced as weighted means of the body, face
     and hand parts.
     """
-    num_k = d2.shape[0]
-    form = ip[I_FORM]
-    fullbody = ip[I_FULLBODY] == 1
-    face_start, hand_start = ip[I_FACE_START], ip[I_HAND_START]
-    delta1, gate_radius = fp[F_DELTA1], fp[F_GATE_RADIUS]
-    half_w = fp[F_GATE_BOX_FRAC] * wh[a, 0] / 2
-    half_h = fp[F_GATE_BOX_FRAC] * wh[a, 1] / 2
-    # keypoint (k) and spatial (s) sums of the body, face and hand parts;
-    # the body layout uses only the first
-    k0 = k1 = k2 = s0 = s1 = s2 = 0.0
+    num_k = sq_dist.shape[0]
+    form = params.distance_form
+    fullbody = params.fullbody
+    face_start, hand_start = params.face_start, params.hand_start
+    delta1, gate_radius = params.delta1, params.gate_radius
+    half_gate_w = params.gate_box_frac * box_size[a, 0] / 2
+    half_gate_h = params.gate_box_frac * box_size[a, 1] / 2
+    # keypoint and spatial sums of the body, face and hand parts; the body
+    # layout uses only the first
+    kpt_body = kpt_face = kpt_hand = 0.0
+    spatial_body = spatial_face = spatial_hand = 0.0
     for n in range(num_k):
-        dist = math.sqrt(d2[n])
+        dist = math.sqrt(sq_dist[n])
         if form == FORM_PIXEL:
             q = dist
-            gate = dist <= gate_radius
+            gated = dist <= gate_radius
         elif form == FORM_NORMALIZED:
-            q = 0.0 if dist == 0 else dist / ref[a]
-            gate = q <= gate_radius
+            q = 0.0 if dist == 0 else dist / ref_dist[a]
+            gated = q <= gate_radius
         else:
-            gate = (
-                abs(kx[a, n] - kx[b, n]) <= half_w
-                and abs(ky[a, n] - ky[b, n]) <= half_h)
+            gated = (
+                abs(joint_x[a, n] - joint_x[b, n]) <= half_gate_w
+                and abs(joint_y[a, n] - joint_y[b, n]) <= half_gate_h)
             q = dist * dist
-        use_k, use_s = gate, True
+        use_kpt, use_spatial = gated, True
         if fullbody:
-            low = sc[b, n] < fp[F_SCORE_THR]
-            use_k, use_s = gate and low, not low
-        kv = 0.0
-        if use_k:
-            kv = math.tanh(sc[a, n] / delta1) * math.tanh(sc[b, n] / delta1)
-        sv = math.exp(-q / spatial_scale[n]) if use_s else 0.0
+            low = joint_score[b, n] < params.score_thr
+            use_kpt, use_spatial = gated and low, not low
+        kpt_term = 0.0
+        if use_kpt:
+            kpt_term = (
+                math.tanh(joint_score[a, n] / delta1) *
+                math.tanh(joint_score[b, n] / delta1))
+        spatial_term = (
+            math.exp(-q / spatial_scale[n]) if use_spatial else 0.0)
         if not fullbody or n < face_start:
-            k0 += kv
-            s0 += sv
+            kpt_body += kpt_term
+            spatial_body += spatial_term
         elif n < hand_start:
-            k1 += kv
-            s1 += sv
+            kpt_face += kpt_term
+            spatial_face += spatial_term
         else:
-            k2 += kv
-            s2 += sv
+            kpt_hand += kpt_term
+            spatial_hand += spatial_term
     if not fullbody:
-        return k0 + fp[F_MU] * s0
+        return kpt_body + params.mu * spatial_body
     num_body, num_face = face_start, hand_start - face_start
     num_hand = num_k - hand_start
-    k_total = (
-        k0 / num_body + k1 / num_face * fp[F_FACE_W_SCORE] +
-        k2 / num_hand * fp[F_HAND_W_SCORE])
-    s_total = (
-        s0 / num_body + s1 / num_face * fp[F_FACE_W_DIST] +
-        s2 / num_hand * fp[F_HAND_W_DIST])
-    return k_total + fp[F_MU] * s_total
+    kpt_total = (
+        kpt_body / num_body + kpt_face / num_face * params.face_weight_score +
+        kpt_hand / num_hand * params.hand_weight_score)
+    spatial_total = (
+        spatial_body / num_body +
+        spatial_face / num_face * params.face_weight_dist +
+        spatial_hand / num_hand * params.hand_weight_dist)
+    return kpt_total + params.mu * spatial_total
 
 
 @njit(**_JIT)
-def _squared_distances(a, b, kx, ky, d2, limit):
-    """Fill ``d2`` with the squared joint distances of the pair; return
+def _squared_distances(a, b, joint_x, joint_y, sq_dist, limit):
+    """Fill ``sq_dist`` with the squared joint distances of the pair; return
     whether any is within ``limit`` (two loops, so the first vectorises)."""
-    for n in range(d2.shape[0]):
-        dx = kx[a, n] - kx[b, n]
-        dy = ky[a, n] - ky[b, n]
-        d2[n] = dx * dx + dy * dy
-    for n in range(d2.shape[0]):
-        if d2[n] <= limit:
+    for n in range(sq_dist.shape[0]):
+        dx = joint_x[a, n] - joint_x[b, n]
+        dy = joint_y[a, n] - joint_y[b, n]
+        sq_dist[n] = dx * dx + dy * dy
+    for n in range(sq_dist.shape[0]):
+        if sq_dist[n] <= limit:
             return True
     return False
 
 
 @njit(**_JIT)
-def _match_count(a, d2, ref, fp, match_factor, enough):
+def _match_count(a, sq_dist, ref_dist, params, match_factor, enough):
     """Joints of b within the match radius of a's joints, counted up to
     ``enough``: AlphaPose's ``dist / radius <= factor`` with
-    ``radius = min(ref_a, match_radius_cap)`` (never true for a zero
+    ``radius = min(ref_dist_a, match_radius_cap)`` (never true for a zero
     radius); ``dist`` is computed only for joints whose squared distance is
     not clearly beyond the radius."""
-    rad = min(ref[a], fp[F_MATCH_CAP])
+    radius = min(ref_dist[a], params.match_radius_cap)
     count = 0
-    for n in range(d2.shape[0]):
-        reach = match_factor[n] * rad
-        if d2[n] <= reach * reach * (1 + RADIUS_REL_MARGIN) and \
-                math.sqrt(d2[n]) / rad <= match_factor[n]:
+    for n in range(sq_dist.shape[0]):
+        reach = match_factor[n] * radius
+        if sq_dist[n] <= reach * reach * (1 + RADIUS_REL_MARGIN) and \
+                math.sqrt(sq_dist[n]) / radius <= match_factor[n]:
             count += 1
             if count >= enough:
                 break
@@ -318,16 +344,17 @@ def _match_count(a, d2, ref, fp, match_factor, enough):
 
 
 @njit(**_JIT)
-def _group_pairs(start, stop, kx, ky, sc, wh, ref, extent, radius, fp, ip,
-                 spatial_scale, match_factor, out, num_out):
+def _group_pairs(start, stop, joint_x, joint_y, joint_score, box_size,
+                 ref_dist, extent, prune_radius, params, spatial_scale,
+                 match_factor, out, num_out):
     """Evaluate every interacting pair of one group (positions
     ``[start, stop)``) and append it to ``out``.
 
-    ``out`` rows are ``(a, b, flag, count)``: ``flag`` is 1 when the pair's
-    static criterion holds (similarity > gamma, or for the body layout a
-    match count >= match_thr); body pairs are appended only when flagged,
-    fullbody pairs always (their match criterion depends on the number of
-    candidates alive at the pick).
+    ``out`` rows are ``(a, b, suppresses, match count)``: ``suppresses`` is
+    1 when the pair's static criterion holds (similarity > gamma, or for the
+    body layout a match count >= match_thr); body pairs are appended only
+    when it holds, fullbody pairs always (their match criterion depends on
+    the number of candidates alive at the pick).
 
     Returns:
         tuple: ``(out, num_out)`` (``out`` grows by doubling).
@@ -335,38 +362,44 @@ def _group_pairs(start, stop, kx, ky, sc, wh, ref, extent, radius, fp, ip,
     size = stop - start
     if size < 2:
         return out, num_out
-    fullbody = ip[I_FULLBODY] == 1
-    has_match = ip[I_HAS_MATCH] == 1
-    num_k = kx.shape[1]
+    fullbody = params.fullbody
+    has_match = params.has_match
+    num_k = joint_x.shape[1]
     # the body criterion needs the count only up to match_thr
     enough = num_k if fullbody or not has_match else max(
-        1, min(num_k, math.ceil(fp[F_MATCH_THR])))
-    d2 = np.empty(num_k)
-    order = np.argsort(extent[start:stop, 0]) + start
-    reach = radius[start:stop].max()
+        1, min(num_k, math.ceil(params.match_thr)))
+    sq_dist = np.empty(num_k)
+    by_x_min = np.argsort(extent[start:stop, 0]) + start
+    max_radius = prune_radius[start:stop].max()
     for ii in range(size):
-        i = order[ii]
-        limit = extent[i, 1] + reach
+        i = by_x_min[ii]
+        x_limit = extent[i, 1] + max_radius
         for jj in range(ii + 1, size):
-            j = order[jj]
-            if extent[j, 0] > limit:
+            j = by_x_min[jj]
+            if extent[j, 0] > x_limit:
                 break
             a, b = min(i, j), max(i, j)
-            rad = radius[a]
-            gap = max(extent[b, 0] - extent[a, 1], extent[a, 0] - extent[b, 1],
-                      extent[b, 2] - extent[a, 3], extent[a, 2] - extent[b, 3])
-            if gap > rad:
+            radius = prune_radius[a]
+            box_gap = max(extent[b, 0] - extent[a, 1],
+                          extent[a, 0] - extent[b, 1],
+                          extent[b, 2] - extent[a, 3],
+                          extent[a, 2] - extent[b, 3])
+            if box_gap > radius:
                 continue
-            if not _squared_distances(a, b, kx, ky, d2, rad * rad):
+            if not _squared_distances(a, b, joint_x, joint_y, sq_dist,
+                                      radius * radius):
                 continue
             count = 0
             if has_match:
-                count = _match_count(a, d2, ref, fp, match_factor, enough)
-            flag = (not fullbody and has_match and count >= fp[F_MATCH_THR])
-            if not flag:
-                flag = _similarity(a, b, kx, ky, d2, sc, wh, ref, fp, ip,
-                                   spatial_scale) > fp[F_GAMMA]
-            if not (flag or fullbody):
+                count = _match_count(a, sq_dist, ref_dist, params,
+                                     match_factor, enough)
+            suppresses = (not fullbody and has_match
+                          and count >= params.match_thr)
+            if not suppresses:
+                suppresses = _similarity(a, b, joint_x, joint_y, sq_dist,
+                                         joint_score, box_size, ref_dist,
+                                         params, spatial_scale) > params.gamma
+            if not (suppresses or fullbody):
                 continue
             if num_out == out.shape[0]:
                 grown = np.empty((2 * out.shape[0], 4), dtype=np.int64)
@@ -374,44 +407,46 @@ def _group_pairs(start, stop, kx, ky, sc, wh, ref, extent, radius, fp, ip,
                 out = grown
             out[num_out, 0] = a
             out[num_out, 1] = b
-            out[num_out, 2] = flag
+            out[num_out, 2] = suppresses
             out[num_out, 3] = count
             num_out += 1
     return out, num_out
 
 
 @njit(**_JIT)
-def _all_pairs(group_bounds, kx, ky, sc, wh, ref, extent, radius, fp, ip,
-               spatial_scale, match_factor):
+def _all_pairs(group_bounds, joint_x, joint_y, joint_score, box_size, ref_dist,
+               extent, prune_radius, params, spatial_scale, match_factor):
     """Pairs of every group, as CSR by reference position.
 
     Returns:
-        tuple: ``ptr (N + 1,)``, and per pair ``b``, ``flag``, ``count``
-        (pairs of reference ``a`` are ``ptr[a]:ptr[a + 1]``).
+        tuple: ``pair_start (N + 1,)``, and per pair ``other`` (position
+        ``b``), ``suppresses``, ``match_count`` (pairs of reference ``a``
+        are ``pair_start[a]:pair_start[a + 1]``).
     """
-    num = kx.shape[0]
+    num = joint_x.shape[0]
     out = np.empty((max(16, 4 * num), 4), dtype=np.int64)
     num_out = np.int64(0)  # not a literal: one compiled signature
     for g in range(group_bounds.shape[0] - 1):
-        out, num_out = _group_pairs(group_bounds[g], group_bounds[g + 1], kx,
-                                    ky, sc, wh, ref, extent, radius, fp, ip,
+        out, num_out = _group_pairs(group_bounds[g], group_bounds[g + 1],
+                                    joint_x, joint_y, joint_score, box_size,
+                                    ref_dist, extent, prune_radius, params,
                                     spatial_scale, match_factor, out, num_out)
-    ptr = np.zeros(num + 1, dtype=np.int64)
+    pair_start = np.zeros(num + 1, dtype=np.int64)
     for k in range(num_out):
-        ptr[out[k, 0] + 1] += 1
+        pair_start[out[k, 0] + 1] += 1
     for p in range(num):
-        ptr[p + 1] += ptr[p]
-    fill = ptr[:-1].copy()
-    nb = np.empty(num_out, dtype=np.int64)
-    flag = np.empty(num_out, dtype=np.bool_)
-    count = np.empty(num_out, dtype=np.int64)
+        pair_start[p + 1] += pair_start[p]
+    fill = pair_start[:-1].copy()
+    other = np.empty(num_out, dtype=np.int64)
+    suppresses = np.empty(num_out, dtype=np.bool_)
+    match_count = np.empty(num_out, dtype=np.int64)
     for k in range(num_out):
         slot = fill[out[k, 0]]
         fill[out[k, 0]] += 1
-        nb[slot] = out[k, 1]
-        flag[slot] = out[k, 2] != 0
-        count[slot] = out[k, 3]
-    return ptr, nb, flag, count
+        other[slot] = out[k, 1]
+        suppresses[slot] = out[k, 2] != 0
+        match_count[slot] = out[k, 3]
+    return pair_start, other, suppresses, match_count
 
 
 @njit(**_JIT)
@@ -438,7 +473,8 @@ def fullbody_min_match_count(match_thr, num_alive, num_valid, num_keypoints):
 
 
 @njit(**_JIT)
-def _greedy(group_bounds, sc, ptr, nb, flag, count, fp, ip):
+def _greedy(group_bounds, joint_score, pair_start, other, suppresses,
+            match_count, params):
     """Pick references in sorted order; each takes the alive candidates it
     suppresses into its cluster.
 
@@ -446,88 +482,94 @@ def _greedy(group_bounds, sc, ptr, nb, flag, count, fp, ip):
         tuple: ``picks (C,)``, ``members (N,)`` cluster after cluster, each
         starting with its reference, ``bounds (C + 1,)``.
     """
-    num, num_k = sc.shape
-    dynamic = ip[I_FULLBODY] == 1 and ip[I_HAS_MATCH] == 1
+    num, num_k = joint_score.shape
+    dynamic_match = params.fullbody and params.has_match
     alive = np.ones(num, dtype=np.bool_)
     picks = np.empty(num, dtype=np.int64)
     members = np.empty(num, dtype=np.int64)
     bounds = np.zeros(num + 1, dtype=np.int64)
     num_picks = num_members = 0
     for g in range(group_bounds.shape[0] - 1):
-        remaining = group_bounds[g + 1] - group_bounds[g]
-        for p in range(group_bounds[g], group_bounds[g + 1]):
-            if not alive[p]:
+        num_alive = group_bounds[g + 1] - group_bounds[g]
+        for a in range(group_bounds[g], group_bounds[g + 1]):
+            if not alive[a]:
                 continue
-            need = num_k + 1
-            if dynamic:
-                valid = 0
+            min_count = num_k + 1
+            if dynamic_match:
+                num_valid = 0
                 for n in range(num_k):
-                    valid += sc[p, n] > fp[F_HALF_THR]
-                need = fullbody_min_match_count(fp[F_MATCH_THR], remaining,
-                                                valid, num_k)
-            alive[p] = False
-            picks[num_picks] = p
-            members[num_members] = p
+                    num_valid += joint_score[a, n] > params.half_score_thr
+                min_count = fullbody_min_match_count(params.match_thr,
+                                                     num_alive, num_valid,
+                                                     num_k)
+            alive[a] = False
+            picks[num_picks] = a
+            members[num_members] = a
             num_members += 1
-            start = num_members
-            for k in range(ptr[p], ptr[p + 1]):
-                j = nb[k]
-                if alive[j] and (flag[k] or count[k] >= need):
-                    alive[j] = False
-                    members[num_members] = j
+            first_member = num_members
+            for k in range(pair_start[a], pair_start[a + 1]):
+                b = other[k]
+                if alive[b] and (suppresses[k] or match_count[k] >= min_count):
+                    alive[b] = False
+                    members[num_members] = b
                     num_members += 1
-            remaining -= num_members - start + 1
+            num_alive -= num_members - first_member + 1
             num_picks += 1
             bounds[num_picks] = num_members
     return picks[:num_picks], members, bounds[:num_picks + 1]
 
 
 @njit(**_JIT)
-def _within(dist2, radius):
-    """``sqrt(dist2) <= radius``, with the square root only near the
+def _within(sq_dist, radius):
+    """``sqrt(sq_dist) <= radius``, with the square root only near the
     boundary."""
     bound = radius * radius
-    if dist2 < bound * (1 - RADIUS_REL_MARGIN):
+    if sq_dist < bound * (1 - RADIUS_REL_MARGIN):
         return True
-    if dist2 > bound * (1 + RADIUS_REL_MARGIN):
+    if sq_dist > bound * (1 + RADIUS_REL_MARGIN):
         return False
-    return math.sqrt(dist2) <= radius
+    return math.sqrt(sq_dist) <= radius
 
 
 @njit(**_JIT)
-def _merge(r, cluster, kx, ky, sc, ref, fp, ip, sums, out_xy, out_c):
-    """Score-weighted merge of one cluster around its reference ``r``.
+def _merge(ref, cluster, joint_x, joint_y, joint_score, ref_dist, params, sums,
+           out_xy, out_score):
+    """Score-weighted merge of one cluster around its reference ``ref``.
 
-    ``w_j = c_j * [dist(k_r, k_j) <= min(ref_r, merge_radius_cap)]`` per
-    joint; merged joint ``sum w k / sum w``; merged score ``sum w^2 / sum w``
-    (weighted) or the max score of the joints within the radius (max). Where
-    ``sum w == 0`` the merged joint is the reference's, with score 0.
-    ``sums`` is a (5, K) work array.
+    ``w_j = c_j * [dist(k_ref, k_j) <= min(ref_dist_ref, merge_radius_cap)]``
+    per joint; merged joint ``sum w k / sum w``; merged score
+    ``sum w^2 / sum w`` (weighted) or the max score of the joints within the
+    radius (max). Where ``sum w == 0`` the merged joint is the reference's,
+    with score 0. ``sums`` is a (5, K) work array (rows ``_WEIGHT_SUM`` ...
+    ``_MAX_WEIGHT``).
     """
-    num_k = kx.shape[1]
-    radius = min(ref[r], fp[F_MERGE_CAP])
-    use_max = ip[I_MERGE_MAX] == 1
-    sums[:4] = 0.0  # total, x, y, squared weights
-    sums[4] = -np.inf  # max score
+    num_k = joint_x.shape[1]
+    radius = min(ref_dist[ref], params.merge_radius_cap)
+    sums[:_MAX_WEIGHT] = 0.0
+    sums[_MAX_WEIGHT] = -np.inf
     for m in cluster:
         for n in range(num_k):
-            dx = kx[m, n] - kx[r, n]
-            dy = ky[m, n] - ky[r, n]
+            dx = joint_x[m, n] - joint_x[ref, n]
+            dy = joint_y[m, n] - joint_y[ref, n]
             if _within(dx * dx + dy * dy, radius):
-                w = sc[m, n]
-                sums[0, n] += w
-                sums[1, n] += kx[m, n] * w
-                sums[2, n] += ky[m, n] * w
-                sums[3, n] += w * w
-                sums[4, n] = max(sums[4, n], w)
+                w = joint_score[m, n]
+                sums[_WEIGHT_SUM, n] += w
+                sums[_WEIGHTED_X, n] += joint_x[m, n] * w
+                sums[_WEIGHTED_Y, n] += joint_y[m, n] * w
+                sums[_SQUARED_WEIGHT_SUM, n] += w * w
+                sums[_MAX_WEIGHT, n] = max(sums[_MAX_WEIGHT, n], w)
     for n in range(num_k):
-        total = sums[0, n]
+        total = sums[_WEIGHT_SUM, n]
         if total == 0:
-            out_xy[n, 0], out_xy[n, 1], out_c[n] = kx[r, n], ky[r, n], 0.0
+            out_xy[n, 0], out_xy[n, 1] = joint_x[ref, n], joint_y[ref, n]
+            out_score[n] = 0.0
         else:
-            out_xy[n, 0] = sums[1, n] / total
-            out_xy[n, 1] = sums[2, n] / total
-            out_c[n] = sums[4, n] if use_max else sums[3, n] / total
+            out_xy[n, 0] = sums[_WEIGHTED_X, n] / total
+            out_xy[n, 1] = sums[_WEIGHTED_Y, n] / total
+            out_score[n] = (
+                sums[_MAX_WEIGHT,
+                     n] if params.merge_max else sums[_SQUARED_WEIGHT_SUM, n] /
+                total)
 
 
 @njit(**_JIT)
@@ -556,36 +598,36 @@ def _passes_area(xy, area_thr):
 
 
 @njit(**_JIT)
-def _finish(picks, members, bounds, perm, kx, ky, sc, bbox_scores, ref, fp,
-            ip):
+def _finish(picks, members, bounds, perm, joint_x, joint_y, joint_score,
+            bbox_scores, ref_dist, params):
     """Merge, filter and score every cluster; input indices out."""
-    num_c = picks.shape[0]
-    num_k = kx.shape[1]
-    thr = fp[F_SCORE_THR]
-    mean_mode = ip[I_THR_MEAN] == 1
-    keep = np.empty(num_c, dtype=np.int64)
-    xy = np.empty((num_c, num_k, 2))
-    merged_c = np.empty((num_c, num_k))
-    scores = np.empty(num_c)
+    num_clusters = picks.shape[0]
+    num_k = joint_x.shape[1]
+    score_thr = params.score_thr
+    mean_mode = params.thr_mean
+    keep = np.empty(num_clusters, dtype=np.int64)
+    xy = np.empty((num_clusters, num_k, 2))
+    merged_score = np.empty((num_clusters, num_k))
+    scores = np.empty(num_clusters)
     out_members = np.empty(members.shape[0], dtype=np.int64)
-    out_bounds = np.zeros(num_c + 1, dtype=np.int64)
+    out_bounds = np.zeros(num_clusters + 1, dtype=np.int64)
     sums = np.empty((5, num_k))
     num_kept = num_out = 0
-    for c in range(num_c):
-        r = picks[c]
-        if _person_score(sc[r], mean_mode) < thr:
+    for c in range(num_clusters):
+        ref = picks[c]
+        if _person_score(joint_score[ref], mean_mode) < score_thr:
             continue
         cluster = members[bounds[c]:bounds[c + 1]]
-        _merge(r, cluster, kx, ky, sc, ref, fp, ip, sums, xy[num_kept],
-               merged_c[num_kept])
-        row = merged_c[num_kept]
-        if _person_score(row, mean_mode) < thr or not _passes_area(
-                xy[num_kept], fp[F_AREA_THR]):
+        _merge(ref, cluster, joint_x, joint_y, joint_score, ref_dist, params,
+               sums, xy[num_kept], merged_score[num_kept])
+        row = merged_score[num_kept]
+        if _person_score(row, mean_mode) < score_thr or not _passes_area(
+                xy[num_kept], params.area_thr):
             continue
-        keep[num_kept] = perm[r]
+        keep[num_kept] = perm[ref]
         scores[num_kept] = (
-            row.sum() / num_k + bbox_scores[perm[r]] +
-            fp[F_MAX_SCORE_WEIGHT] * row.max())
+            row.sum() / num_k + bbox_scores[perm[ref]] +
+            params.max_score_weight * row.max())
         size = cluster.shape[0]
         for k in range(size):
             out_members[num_out + k] = perm[cluster[k]]
@@ -593,14 +635,14 @@ def _finish(picks, members, bounds, perm, kx, ky, sc, bbox_scores, ref, fp,
         num_out += size
         num_kept += 1
         out_bounds[num_kept] = num_out
-    return (keep[:num_kept], xy[:num_kept], merged_c[:num_kept],
+    return (keep[:num_kept], xy[:num_kept], merged_score[:num_kept],
             scores[:num_kept], out_members[:num_out],
             out_bounds[:num_kept + 1])
 
 
 @njit(**_JIT)
 def run_pose_nms_kernel(keypoints, scores, bboxes, bbox_scores, group_codes,
-                        fp, ip, spatial_scale, match_factor):
+                        param_record, spatial_scale, match_factor):
     """The whole pose NMS on validated inputs (nothing is written to them).
 
     Args:
@@ -610,8 +652,7 @@ def run_pose_nms_kernel(keypoints, scores, bboxes, bbox_scores, group_codes,
         bbox_scores (np.ndarray): (N,) float64.
         group_codes (np.ndarray): (N,) int64 group (image) of each
             candidate; groups never interact.
-        fp (np.ndarray): (NUM_F,) packed float parameters.
-        ip (np.ndarray): (NUM_I,) packed int parameters.
+        param_record (np.ndarray): (1,) :data:`PARAMS_DTYPE` parameters.
         spatial_scale (np.ndarray): (K,) ``delta2 * factor`` per joint.
         match_factor (np.ndarray): (K,) match radius factor per joint.
 
@@ -622,13 +663,14 @@ def run_pose_nms_kernel(keypoints, scores, bboxes, bbox_scores, group_codes,
         input indices of the kept clusters (each ascending) and their
         ``bounds (M + 1,)``.
     """
-    perm, group_bounds = _sort_order(scores, group_codes, fp)
-    kx, ky, sc, wh, ref, extent, radius = _gather(keypoints, scores, bboxes,
-                                                  perm, fp)
-    ptr, nb, flag, count = _all_pairs(group_bounds, kx, ky, sc, wh, ref,
-                                      extent, radius, fp, ip, spatial_scale,
-                                      match_factor)
-    picks, members, bounds = _greedy(group_bounds, sc, ptr, nb, flag, count,
-                                     fp, ip)
-    return _finish(picks, members, bounds, perm, kx, ky, sc, bbox_scores, ref,
-                   fp, ip)
+    params = param_record[0]
+    perm, group_bounds = _sort_order(scores, group_codes, params)
+    (joint_x, joint_y, joint_score, box_size, ref_dist, extent,
+     prune_radius) = _gather(keypoints, scores, bboxes, perm, params)
+    pair_start, other, suppresses, match_count = _all_pairs(
+        group_bounds, joint_x, joint_y, joint_score, box_size, ref_dist,
+        extent, prune_radius, params, spatial_scale, match_factor)
+    picks, members, bounds = _greedy(group_bounds, joint_score, pair_start,
+                                     other, suppresses, match_count, params)
+    return _finish(picks, members, bounds, perm, joint_x, joint_y, joint_score,
+                   bbox_scores, ref_dist, params)
