@@ -37,8 +37,7 @@ from synthetic_benchmark.generator.clip_config import ClipConfig
 from synthetic_benchmark.generator.clip_io import (ensure_clips, load_clip,
                                                    write_atomic)
 from synthetic_benchmark.generator.clips import clip_events
-from synthetic_benchmark.tracking.benchmark import (format_table,
-                                                    run_benchmark, track_clip)
+from synthetic_benchmark.tracking.benchmark import format_table, run_benchmark
 from synthetic_benchmark.tracking.poses import noisy_truth_poses
 from synthetic_benchmark.tracking.render import tracked_strip
 from synthetic_benchmark.tracking.trackers import (MMPoseGreedyTracker,
@@ -175,9 +174,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         text = json.dumps(dict(poses=source, clips=paths, rows=rows), indent=1)
         write_atomic(args.out, lambda f: f.write(text.encode()))
     if args.strip:
-        frames, _ = track_clip(trackers[0], poses[0])
-        trackers[0].reset()
-        ids = [trackers[0].update(trackers[0].prepare(p)) for p in poses[0]]
+        ours = trackers[0]
+        ours.reset()
+        ids = [ours.update(ours.prepare(p)) for p in poses[0]]
         step = max(1, clips[0].num_frames // 6)
         strip = tracked_strip(clips[0].frames, poses[0], ids,
                               list(range(0, clips[0].num_frames, step))[:6])

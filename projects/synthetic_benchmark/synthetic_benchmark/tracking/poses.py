@@ -139,7 +139,7 @@ class ModelPoses:
                 list(clip.frames),
                 bboxes=boxes,
                 batch_size=self.batch_size,
-                return_datasample=True):
+                return_datasamples=True):
             out += [
                 frame_poses(p.pred_instances) for p in result['predictions']
             ]
