@@ -16,16 +16,23 @@ under ``--out-dir``:
   ``idx``);
 - ``coco-keypoint-results.json``: COCO keypoint results (integer ids).
 
+With ``--track`` (AlphaPose's spelling ``--pose_track`` / ``--pose-track``
+works too) people are tracked across frames (docs/tracking.md): ``idx``
+holds each person's track id (-1: track not yet confirmed), the rendered
+frames draw each track in its own color with its id, and the summary line
+counts the tracks. ``--smooth`` adds One-Euro smoothing of the tracked
+keypoints.
+
 Usage::
 
     python tools/demo.py INPUT --pose-config CFG [--pose-checkpoint PTH]
         (--det-config DET [--det-checkpoint DET_PTH] | --det-file DETS)
         [--det-ann-file ANN] [--out-dir DIR] [--device cpu]
         [--bbox-thr T] [--nms-thr T] [--whole-image-fallback]
-        [--sequential] [--queue-size N]
+        [--sequential] [--queue-size N] [--track [--smooth]]
 
     python tools/demo.py video.mp4 \\
-        --pose2d configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py \\
+        --pose2d configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py \\  # noqa: E501
         --pose2d-weights rmpe.pth \\
         --det-model rtmdet-m --det-weights rtmdet_m_8xb32-300e_coco.pth \\
         --out-dir demo_out --draw-bbox
@@ -50,6 +57,7 @@ COCO_JSON = 'coco-keypoint-results.json'
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """The demo's command line (see the module docstring)."""
     parser = argparse.ArgumentParser(
         description='RMPE multi-person pose estimation demo')
     parser.add_argument('input', help='image file, image folder or video')
@@ -128,13 +136,28 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='parametric pose NMS preset (alphapose_body, paper_mpii, '
         'alphapose_fullbody) or "none"')
     parser.add_argument(
+        '--track',
+        '--pose-track',
+        '--pose_track',
+        dest='track',
+        action='store_true',
+        help='track people across frames: track ids in the JSON "idx" and '
+        'one color per track in the rendering')
+    parser.add_argument(
+        '--smooth',
+        action='store_true',
+        help='with --track: One-Euro smoothing of each track\'s keypoints')
+    parser.add_argument(
         '--kpt-thr', type=float, default=0.3, help='drawn joint threshold')
     parser.add_argument(
         '--draw-bbox', action='store_true', help='draw the person boxes')
     parser.add_argument('--radius', type=int, default=3, help='joint radius')
     parser.add_argument(
         '--thickness', type=int, default=1, help='limb thickness')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.smooth and not args.track:
+        parser.error('--smooth smooths tracks: it needs --track')
+    return args
 
 
 def _none(value: Optional[str]) -> Optional[str]:
@@ -152,7 +175,8 @@ def build_inferencer(args: argparse.Namespace) -> RMPEInferencer:
         det_file=args.det_file,
         det_ann_file=args.det_ann_file,
         pose_nms=_none(args.pose_nms),
-        pose_batch_size=args.pose_batch_size)
+        pose_batch_size=args.pose_batch_size,
+        tracker=dict(smooth_keypoints=args.smooth) if args.track else None)
 
 
 def main(argv: Optional[List[str]] = None) -> dict:
@@ -188,9 +212,19 @@ def main(argv: Optional[List[str]] = None) -> dict:
         vis=osp.join(args.out_dir, 'vis'))
     dump_results(alphapose, paths['alphapose'])
     dump_results(coco, paths['coco'])
-    print(f'{total} image(s), {len(alphapose)} people, {seconds:.1f} s '
-          f'({total / max(seconds, 1e-9):.2f} frames/s) -> {args.out_dir}')
-    return dict(paths, images=total, people=len(alphapose), seconds=seconds)
+    tracks = len({r['idx']
+                  for r in alphapose
+                  if r['idx'] != -1}) if args.track else None
+    print(f'{total} image(s), {len(alphapose)} people' +
+          ('' if tracks is None else f', {tracks} tracks') +
+          f', {seconds:.1f} s ({total / max(seconds, 1e-9):.2f} frames/s) '
+          f'-> {args.out_dir}')
+    return dict(
+        paths,
+        images=total,
+        people=len(alphapose),
+        seconds=seconds,
+        tracks=tracks)
 
 
 if __name__ == '__main__':

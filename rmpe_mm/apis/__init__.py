@@ -1,4 +1,5 @@
-"""rmpe_mm.apis: the multi-person pipeline (detector, pose model, pose NMS).
+"""rmpe_mm.apis: the multi-person pipeline (detector, pose model, pose NMS,
+tracking: :mod:`rmpe_mm.apis.tracking`).
 
 :class:`RMPEInferencer` is imported on first access
 (``from rmpe_mm.apis import RMPEInferencer``): it needs ``mmpose.apis`` and
@@ -10,16 +11,19 @@ from .dataset_detection import detect_dataset, detect_images
 from .detection_file import (DetectionFile, image_id_from_name, load_image_ids,
                              load_person_detections, person_boxes_to_coco)
 from .inputs import count_frames, input_kind, list_images
-from .mmpose_pose_nms import PoseNMSForward, add_pose_nms
+from .mmpose_pose_nms import PoseNMSForward, add_pose_nms, topdown_pose2d
+from .mmpose_pose_tracking import add_pose_tracking
 from .model_names import WHOLE_IMAGE, ResolvedModel, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
 from .pose_nms_step import apply_pose_nms, person_scores
+from .pose_tracking_step import track_instances
 from .prefetching import prefetch
 from .result_formats import (AlphaPoseImage, dump_results,
                              load_alphapose_results, to_alphapose_results,
                              to_coco_keypoint_results)
 from .scope import current_scope, no_scope_switch, scope_guard
 from .stage_timer import StageTimer
+from .tracking import OneEuroFilter, PoseTracker, build_tracker
 
 _LAZY = {'RMPEInferencer': '.rmpe_inferencer'}
 
@@ -42,5 +46,7 @@ __all__ = [
     'to_coco_keypoint_results', 'RMPEInferencer', 'current_scope',
     'scope_guard', 'StageTimer', 'count_frames', 'input_kind', 'list_images',
     'PoseNMSForward', 'add_pose_nms', 'WHOLE_IMAGE', 'ResolvedModel',
-    'resolve_model', 'prefetch', 'no_scope_switch'
+    'resolve_model', 'prefetch', 'no_scope_switch', 'topdown_pose2d',
+    'add_pose_tracking', 'track_instances', 'OneEuroFilter', 'PoseTracker',
+    'build_tracker'
 ]

@@ -35,17 +35,21 @@ def cat_pose_instances(instances: List[InstanceData],
 
 
 def split_people(instances: InstanceData) -> List[Dict[str, Any]]:
-    """Person dicts (JSON-serialisable) of one image."""
+    """Person dicts (JSON-serialisable) of one image; with tracking
+    (``instances.track_ids``) each also holds its ``track_id``."""
     people = []
+    tracked = 'track_ids' in instances
     for i in range(len(instances.scores)):
-        people.append(
-            dict(
-                keypoints=instances.keypoints[i].tolist(),
-                keypoint_scores=instances.keypoint_scores[i].tolist(),
-                bbox=instances.bboxes[i].tolist(),
-                bbox_score=float(instances.bbox_scores[i]),
-                score=float(instances.scores[i]),
-                idx=[int(j) for j in instances.idx[i]]))
+        person = dict(
+            keypoints=instances.keypoints[i].tolist(),
+            keypoint_scores=instances.keypoint_scores[i].tolist(),
+            bbox=instances.bboxes[i].tolist(),
+            bbox_score=float(instances.bbox_scores[i]),
+            score=float(instances.scores[i]),
+            idx=[int(j) for j in instances.idx[i]])
+        if tracked:
+            person['track_id'] = int(instances.track_ids[i])
+        people.append(person)
     return people
 
 

@@ -61,6 +61,25 @@ class PoseNMSForward:
         return samples
 
 
+def topdown_pose2d(inferencer: Any, caller: str) -> Any:
+    """The top-down ``Pose2DInferencer`` of an MMPose inferencer.
+
+    Raises:
+        ValueError: If there is none (naming ``caller``).
+    """
+    from mmpose.apis.inferencers import Pose2DInferencer
+    pose2d = getattr(inferencer, 'inferencer', inferencer)
+    if not isinstance(pose2d, Pose2DInferencer):
+        raise ValueError(f'{caller} needs a Pose2DInferencer or an '
+                         'MMPoseInferencer built with pose2d, got '
+                         f'{type(pose2d).__name__}')
+    data_mode = pose2d.cfg.get('data_mode', None)
+    if data_mode != 'topdown':
+        raise ValueError(f'{caller} needs a top-down model, got '
+                         f'data_mode={data_mode!r}')
+    return pose2d
+
+
 def add_pose_nms(inferencer: Any,
                  pose_nms: PoseNMSType = 'alphapose_body') -> Any:
     """Make an MMPose 2D inferencer apply the parametric pose NMS.
@@ -82,16 +101,12 @@ def add_pose_nms(inferencer: Any,
     Raises:
         ValueError: If it is not a top-down 2D inferencer.
     """
-    from mmpose.apis.inferencers import Pose2DInferencer
-    pose2d = getattr(inferencer, 'inferencer', inferencer)
-    if not isinstance(pose2d, Pose2DInferencer):
-        raise ValueError('add_pose_nms needs a Pose2DInferencer or an '
-                         'MMPoseInferencer built with pose2d, got '
-                         f'{type(pose2d).__name__}')
-    data_mode = pose2d.cfg.get('data_mode', None)
-    if data_mode != 'topdown':
-        raise ValueError('the parametric pose NMS needs a top-down model, '
-                         f'got data_mode={data_mode!r}')
+    pose2d = topdown_pose2d(inferencer, 'add_pose_nms')
+    from .mmpose_pose_tracking import TrackingForward
+    if isinstance(pose2d.__dict__.get('forward'), TrackingForward):
+        raise ValueError('add_pose_nms must come before add_pose_tracking '
+                         '(the tracker follows the pose NMS): undo the '
+                         'tracking with add_pose_tracking(inferencer, None)')
     if isinstance(pose2d.__dict__.get('forward'), PoseNMSForward):
         del pose2d.forward  # back to the forward it wrapped
     nms = build_pose_nms(pose_nms)

@@ -6,7 +6,8 @@ Input: the per-image predictions of
     {'keypoints': [[x, y], ...], 'keypoint_scores': [s, ...],
      'bbox': [x1, y1, x2, y2], 'bbox_score': float,
      'score': float,            # person score (pose NMS)
-     'idx': [int, ...]}         # boxes merged into this pose
+     'idx': [int, ...],         # boxes merged into this pose
+     'track_id': int}           # only with tracking (-1: tentative track)
 
 AlphaPose's format, written from its documentation (``docs/output.md``,
 "Output Format", and the optional fields its writer adds): one JSON list
@@ -17,14 +18,21 @@ over all images, one object per person::
      "keypoints": [x1, y1, c1, ..., xk, yk, ck],
      "score": float,         # person score from the parametric pose NMS
      "box": [x, y, w, h],    # optional: the person's detection box
-     "idx": [...]}           # optional: ids of the merged boxes (AlphaPose
-                             # writes the track id here when tracking)
+     "idx": [...] | int}     # optional: ids of the merged boxes, or the
+                             # track id when tracking
 
 Documented choices: ``image_id`` is the file name (AlphaPose's default;
 its evaluation mode writes the integer COCO id, which the reader also
 accepts); video frames are named ``"<frame index>.jpg"`` as AlphaPose's
 video reader names them; ``idx`` lists the indices of the merged boxes in
-the image's box list (0-based, descending detection score).
+the image's box list (0-based, descending detection score). With tracking
+(a person dict has ``track_id``), ``idx`` is the track id, one integer, as
+AlphaPose's writer stores its tracker's id there with ``--pose_track``
+(``alphapose/utils/writer.py``: ``ids`` come from the tracker's targets,
+and ``write_json`` copies them to ``idx``); our ids start at 0 (AlphaPose's
+tracker counts from 1) and a person whose track is not yet confirmed has
+``idx = -1`` (AlphaPose's tracker outputs only confirmed tracks: filter on
+``idx >= 0`` for the same records).
 """
 import json
 import os
@@ -81,7 +89,8 @@ def to_alphapose_results(predictions: Sequence[PersonPrediction],
 
     Returns:
         list[dict]: ``{image_id, category_id, keypoints, score, box, idx}``
-        per person.
+        per person; ``idx`` is the person's ``track_id`` if it has one,
+        else the list of its merged boxes.
     """
     records = []
     for person in predictions:
@@ -93,8 +102,15 @@ def to_alphapose_results(predictions: Sequence[PersonPrediction],
                 keypoints=_flat_keypoints(person),
                 score=float(person['score']),
                 box=[x1, y1, x2 - x1, y2 - y1],
-                idx=[int(i) for i in person['idx']]))
+                idx=_alphapose_idx(person)))
     return records
+
+
+def _alphapose_idx(person: PersonPrediction) -> Union[int, List[int]]:
+    """The track id with tracking, else the merged boxes."""
+    if 'track_id' in person:
+        return int(person['track_id'])
+    return [int(i) for i in person['idx']]
 
 
 def dump_results(records: Sequence[dict], path: str) -> None:

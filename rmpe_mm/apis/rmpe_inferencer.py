@@ -1,8 +1,10 @@
 """RMPE's multi-person pipeline as an MMPose inferencer."""
 import logging
+import os.path as osp
 from typing import (Any, Iterable, Iterator, List, Optional, Sequence, Tuple,
                     Union)
 
+import mmcv
 import numpy as np
 import torch
 from mmengine.config import Config
@@ -24,9 +26,11 @@ from .model_names import WHOLE_IMAGE, ModelArg, resolve_model
 from .person_detector import PersonBoxes, PersonDetector, filter_person_boxes
 from .pose_nms_step import apply_pose_nms
 from .pose_samples import run_pose_pipeline
+from .pose_tracking_step import track_instances
 from .prefetching import prefetch
 from .scope import scope_guard
 from .stage_timer import StageTimer
+from .tracking import build_tracker, draw_tracks
 
 #: One decoded chunk: the original inputs, their BGR images and metas.
 Decoded = Tuple[list, List[np.ndarray], List[dict]]
@@ -77,6 +81,16 @@ class RMPEInferencer(BaseMMPoseInferencer):
     prefetch`, AlphaPose's design), with the same results as the default
     sequential loop.
 
+    Tracking (``tracker=...``, AlphaPose's ``--pose_track``): after the
+    pose NMS, each frame's people get a track id (``track_id`` in the
+    person dicts, ``pred_instances.track_ids``; -1 until a track is
+    confirmed) from :class:`~rmpe_mm.apis.tracking.PoseTracker`, frame by
+    frame in input order with no added latency; AlphaPose's JSON then
+    holds the track id in ``idx``, and rendered frames draw each track in
+    its own color with its id (docs/tracking.md). Each call is one
+    sequence: the tracker is reset when a call starts, unless the call
+    passes ``reset_tracker=False`` (feeding a stream frame by frame).
+
     Scope safety: the pose model is built and run in its scope (``scope``)
     and the detector in its own (:class:`PersonDetector`), both through
     :func:`~rmpe_mm.apis.scope.scope_guard`, so construction order and
@@ -115,6 +129,11 @@ class RMPEInferencer(BaseMMPoseInferencer):
         pose_nms (None | str | dict | callable): See
             :func:`~rmpe_mm.evaluation.functional.build_pose_nms`. Defaults to
             ``'alphapose_body'``; None disables it.
+        tracker (None | bool | dict | object): Track people across frames:
+            None (default) or False: no tracking; True or a dict of
+            :class:`~rmpe_mm.apis.tracking.PoseTracker` options (``sigmas``
+            default to the pose model's ``dataset_meta['sigmas']``); or a
+            built tracker (:func:`~rmpe_mm.apis.tracking.build_tracker`).
         pose_batch_size (int): Crops per pose forward pass. Defaults to 8:
             on CPU, larger batches were 10-40 % slower per crop
             (``benchmarks/bench_pipeline.py``); raise it on a GPU.
@@ -129,7 +148,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
 
     preprocess_kwargs: set = {
         'bbox_thr', 'nms_thr', 'bboxes', 'whole_image_fallback', 'overlap',
-        'queue_size'
+        'queue_size', 'reset_tracker'
     }
     forward_kwargs: set = set()
     visualize_kwargs: set = {
@@ -150,7 +169,8 @@ class RMPEInferencer(BaseMMPoseInferencer):
                  det_ann_file: Optional[str] = None,
                  pose_nms: PoseNMSType = 'alphapose_body',
                  pose_batch_size: int = 8,
-                 show_progress: bool = False) -> None:
+                 show_progress: bool = False,
+                 tracker: Any = None) -> None:
         if det_model is not None and det_file is not None:
             raise ValueError(
                 'give det_model or det_file, not both '
@@ -185,6 +205,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
         self.det_file = None if det_file is None else DetectionFile(
             det_file, det_ann_file)
         self.pose_nms = build_pose_nms(pose_nms)
+        self.tracker = self._build_tracker(tracker)
         self.pose_batch_size = int(pose_batch_size)
         self.timer = StageTimer()
         self._video_input = False
@@ -199,6 +220,18 @@ class RMPEInferencer(BaseMMPoseInferencer):
             det_weights,
             device=str(next(self.model.parameters()).device),
             person_labels=det_cat_ids)
+
+    def _build_tracker(self, tracker: Any) -> Any:
+        """The tracker (None without tracking), checked against K."""
+        meta = self.model.dataset_meta
+        sigmas = meta.get('sigmas', None)
+        built = build_tracker(tracker, sigmas=sigmas)
+        expected = int(meta['num_keypoints'])
+        k = getattr(built, 'num_keypoints', expected)
+        if k != expected:
+            raise ValueError(f'the tracker has {k} keypoint sigmas but the '
+                             f'pose model predicts {expected} keypoints')
+        return built
 
     def _init_collate(self, cfg: Config):
         """``pseudo_collate`` unless the config names a ``collate_fn``."""
@@ -238,6 +271,7 @@ class RMPEInferencer(BaseMMPoseInferencer):
                    whole_image_fallback: bool = False,
                    overlap: bool = False,
                    queue_size: int = 2,
+                   reset_tracker: bool = True,
                    **kwargs) -> Iterator[Tuple[dict, list]]:
         """Yield ``(batch, original inputs)`` for ``batch_size`` images.
 
@@ -246,10 +280,14 @@ class RMPEInferencer(BaseMMPoseInferencer):
         meta information (``metas``) and their boxes (``boxes``). Two
         stages: decoding (:meth:`_decode`) and boxes + pose crops
         (:meth:`_prepare`); with ``overlap`` each runs in its own thread,
-        ``queue_size`` batches ahead of the next stage.
+        ``queue_size`` batches ahead of the next stage. Called once per
+        call of the inferencer: it resets the tracker (a new sequence)
+        unless ``reset_tracker=False``.
         """
         if batch_size < 1:
             raise ValueError(f'batch_size must be >= 1, got {batch_size}')
+        if self.tracker is not None and reset_tracker:
+            self.tracker.reset()
         decoded = self._decode(inputs, batch_size)
         if overlap:
             decoded = prefetch(decoded, queue_size, 'rmpe-decode')
@@ -328,11 +366,14 @@ class RMPEInferencer(BaseMMPoseInferencer):
     # ------------------------------------------------------------------
     @torch.no_grad()
     def forward(self, inputs: dict, **kwargs) -> List[PoseDataSample]:
-        """Pose model over all crops of the batch, then pose NMS per image.
+        """Pose model over all crops of the batch, then pose NMS per image
+        (and the tracker, frame by frame).
 
         Returns:
             list[PoseDataSample]: One per image; ``pred_instances`` as
-            :func:`~rmpe_mm.apis.pose_nms_step.apply_pose_nms` returns.
+            :func:`~rmpe_mm.apis.pose_nms_step.apply_pose_nms` returns,
+            with ``track_ids`` when tracking
+            (:func:`~rmpe_mm.apis.pose_tracking_step.track_instances`).
         """
         samples = inputs['samples']
         outputs: List[PoseDataSample] = []
@@ -353,6 +394,11 @@ class RMPEInferencer(BaseMMPoseInferencer):
                 data_sample.pred_instances = apply_pose_nms(
                     cat_pose_instances(mine, num_keypoints), self.pose_nms)
                 results.append(data_sample)
+        if self.tracker is not None:
+            with self.timer('tracking'):
+                for data_sample in results:  # frames in input order
+                    data_sample.pred_instances = track_instances(
+                        data_sample.pred_instances, self.tracker)
         return results
 
     # ------------------------------------------------------------------
@@ -360,9 +406,52 @@ class RMPEInferencer(BaseMMPoseInferencer):
     # ------------------------------------------------------------------
     def visualize(self, inputs: list, preds: List[PoseDataSample],
                   **kwargs) -> List[np.ndarray]:
-        """MMPose's visualisation, in the pose model's scope."""
+        """MMPose's visualisation, in the pose model's scope; with
+        tracking, :meth:`_visualize_tracks`."""
         with self.timer('visualize'), scope_guard(self.pose_scope):
+            if self.tracker is not None:
+                return self._visualize_tracks(inputs, preds, **kwargs)
             return super().visualize(inputs, preds, **kwargs)
+
+    def _visualize_tracks(self,
+                          inputs: list,
+                          preds: List[PoseDataSample],
+                          return_vis: bool = False,
+                          show: bool = False,
+                          wait_time: float = 0,
+                          draw_bbox: bool = False,
+                          radius: int = 3,
+                          thickness: int = 1,
+                          kpt_thr: float = 0.3,
+                          vis_out_dir: str = '',
+                          black_background: bool = False,
+                          **kwargs) -> List[np.ndarray]:
+        """Each track in its own color with its id
+        (:func:`~rmpe_mm.apis.tracking.draw_tracks`), saved and shown as
+        MMPose's visualisation is (``skeleton_style`` is not used)."""
+        if not (return_vis or show or vis_out_dir):
+            return []
+        skeleton = self.model.dataset_meta.get('skeleton_links', None)
+        results = []
+        for single_input, pred in zip(inputs, preds):
+            image = _rgb_image(single_input)
+            if black_background:
+                image = np.zeros_like(image)
+            people = pred.pred_instances
+            drawn = draw_tracks(image, people.keypoints,
+                                people.keypoint_scores, people.bboxes,
+                                people.track_ids, skeleton, kpt_thr, radius,
+                                thickness, draw_bbox)
+            results.append(drawn)
+            name = osp.basename(pred.metainfo['img_path'])
+            if show:
+                self.visualizer.show(
+                    drawn,
+                    win_name=name,
+                    wait_time=1e-5 if self._video_input else wait_time)
+            if vis_out_dir:
+                self.save_visualization(drawn, vis_out_dir, img_name=name)
+        return results if return_vis else []
 
     def postprocess(self,
                     preds: List[PoseDataSample],
@@ -397,3 +486,13 @@ class RMPEInferencer(BaseMMPoseInferencer):
     #: JSON records (``'alphapose'`` or ``'coco'``) of one result dict
     #: (:func:`~rmpe_mm.apis.inference_results.result_records`).
     to_records = staticmethod(result_records)
+
+
+def _rgb_image(single_input: Union[str, np.ndarray]) -> np.ndarray:
+    """An input (path or BGR array) as an RGB image, as MMPose's
+    visualisation reads it."""
+    if isinstance(single_input, str):
+        return mmcv.imread(single_input, channel_order='rgb')
+    if isinstance(single_input, np.ndarray):
+        return mmcv.bgr2rgb(single_input)
+    raise ValueError(f'unsupported input type: {type(single_input)}')

@@ -164,3 +164,34 @@ def test_unknown_detector_name_lists_close_matches(models, tmp_path,
             '--det-model', 'rtmdet-mm', '--out-dir',
             str(tmp_path)
         ])
+
+
+@pytest.mark.parametrize('flag', ['--track', '--pose_track', '--pose-track'])
+def test_track_switch_and_alphapose_spelling(flag, load_tool):
+    demo = load_tool('demo')
+    base = [pm.COCO_IMAGES[0], '--pose-config', 'c.py', '--det-file', 'd']
+    assert demo.parse_args([*base, flag]).track
+    assert not demo.parse_args(base).track
+    with pytest.raises(SystemExit):  # smoothing is per track
+        demo.parse_args([*base, '--smooth'])
+
+
+def test_video_with_tracking(models, tmp_path, load_tool):
+    # a still video: the same people in every frame keep their ids
+    video = pm.write_video(str(tmp_path / 'clip.mp4'), [pm.COCO_IMAGES[0]] * 4)
+    summary = load_tool('demo').main([
+        video, *_detector_args(models, str(tmp_path / 'out')), '--pose-nms',
+        'none', '--pose_track', '--smooth'
+    ])
+    records = _load(summary['alphapose'])
+    by_frame = {}
+    for record in records:
+        assert type(record['idx']) is int  # the track id, as AlphaPose
+        by_frame.setdefault(record['image_id'], []).append(record['idx'])
+    assert sorted(by_frame) == ['0.jpg', '1.jpg', '2.jpg', '3.jpg']
+    first = sorted(by_frame['0.jpg'])
+    assert first == list(range(len(first)))
+    assert summary['tracks'] == len({r['idx'] for r in records} - {-1})
+    assert summary['tracks'] >= len(first)
+    rendered = cv2.VideoCapture(osp.join(summary['vis'], 'clip.mp4'))
+    assert int(rendered.get(cv2.CAP_PROP_FRAME_COUNT)) == 4

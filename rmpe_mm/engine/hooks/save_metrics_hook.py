@@ -8,7 +8,7 @@ from mmpose.registry import HOOKS
 
 @HOOKS.register_module()
 class SaveMetricsHook(Hook):
-    """Dump the metrics of a test run to ``out_file`` (``tools/test.py --out``).
+    """Dump the metrics of a test run to ``out_file`` (``test.py --out``).
 
     The format follows the file extension (``.json``, ``.yaml``/``.yml`` or
     ``.pkl``), as :func:`mmengine.dump` decides.
