@@ -158,6 +158,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f'  clip {i}: {clip.present.shape[1]} people, '
               f'{int(clip.present.sum())} person-frames, events '
               f'{clip_events(clip)}')
+    print(f'  total: {sum(int(c.present.sum()) for c in clips)} present '
+          'person-frames')
     poses, source = clip_poses(args, clips)
     print(f'[track_benchmark] poses: {source}')
     sigmas = mpii_sigmas()
