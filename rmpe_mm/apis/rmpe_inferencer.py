@@ -101,7 +101,8 @@ class RMPEInferencer(BaseMMPoseInferencer):
     outputs; the detector configs already apply score 0.05 and NMS IoU
     0.6), ``nms_thr=None`` (no extra box NMS; MMPose's inferencer uses
     0.3/0.3), ``pose_nms='alphapose_body'``, ``whole_image_fallback=False``,
-    ``overlap=False``, ``queue_size=2``;
+    ``overlap=False``, ``queue_size=2``, ``tracker=None`` (no tracking),
+    ``reset_tracker=True``;
     ``image_ids`` are integer file stems (COCO naming) or, failing that,
     the input's index (array inputs, video frames), or come from
     ``det_ann_file``.

@@ -4,8 +4,8 @@ Our own small implementation (numpy; no ``filterpy``): the state of a
 track is ``(cx, cy, w, h, vcx, vcy, vw, vh)`` (box center, size and their
 velocities in pixels per frame), the measurement is ``(cx, cy, w, h)``.
 All tracks are predicted and updated together with batched matrix
-products, which keeps the per-frame cost small at 10+ people (a
-per-track ``filterpy.KalmanFilter`` object costs ~20 us per call).
+products (one numpy call for all tracks), where ``filterpy`` keeps one
+Python object per track and so one call per track.
 
 The noise is proportional to the box height, as in DeepSORT (Wojke et al.,
 2017), whose published constants are the defaults: a tall (near) person

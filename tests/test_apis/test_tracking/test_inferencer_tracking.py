@@ -118,6 +118,15 @@ def test_each_call_is_a_sequence_unless_told(tiny_inferencer):
     assert first + rest == whole
 
 
+def test_frame_without_people_keeps_tracks(tracking_inferencer):
+    frames, boxes = moving_frames()
+    boxes[3] = np.zeros((0, 5), np.float32)
+    people = run(tracking_inferencer, frames, boxes)[0]
+    assert people[3] == []
+    ids = ids_by_side(people[:3] + people[4:])
+    assert set(ids) == {ids[0]}
+
+
 def test_tracker_settings_are_checked(tiny_inferencer):
     with pytest.raises(ValueError, match='5 keypoint sigmas'):
         tiny_inferencer(tracker=PoseTracker(sigmas=[0.1] * 5))
@@ -168,6 +177,14 @@ def test_draw_tracks():
     assert tuple(drawn[40, 30]) == track_color(3)  # the limb
     assert tuple(drawn[20, 120]) == track_color(-1) == (160, 160, 160)
     assert tuple(drawn[60, 140]) == (0, 0, 0)  # NaN score: not drawn
+    # the id is printed (black text on a patch of the track's color);
+    # tentative tracks get no label
+    gray = np.full_like(image, 50)
+    labelled = draw_tracks(gray, keypoints, scores, boxes, np.array([3, -1]))
+    unlabelled = draw_tracks(gray, keypoints, scores, boxes, np.array([-1,
+                                                                       -1]))
+    assert (labelled < 40).all(-1).sum() > 5
+    assert (unlabelled < 40).all(-1).sum() == 0
     # ids map to fixed, distinct colors
     assert track_color(3) == track_color(3)
     assert len({track_color(i) for i in range(20)}) == 20
