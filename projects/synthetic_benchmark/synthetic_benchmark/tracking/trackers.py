@@ -7,18 +7,22 @@ A tracker adapter has ``name``, ``reset()`` (a new clip), ``prepare(poses)``
 
 - :class:`RMPETracker`: rmpe_mm's :class:`~rmpe_mm.apis.tracking.
   PoseTracker` with its documented defaults and the data set's sigmas.
-- :class:`MMPoseGreedyTracker`: MMPose's greedy matchers
-  ``_track_by_oks`` / ``_track_by_iou`` (``mmpose.apis.inference_tracking``)
-  called as MMPose's ``Pose3DInferencer.preprocess_single`` calls them: one
+- :class:`MMPoseGreedyTracker`: MMPose's greedy matchers ``_track_by_oks``
+  / ``_track_by_iou`` (``mmpose.apis.inference_tracking``) called as
+  MMPose's ``demo/body3d_pose_lifter_demo.py`` and
+  ``Pose3DInferencer.preprocess_single`` call them: one
   :class:`~mmpose.structures.PoseDataSample` per person (with ``areas`` =
   box areas), people in the given order, each matched greedily against the
-  previous frame's people not matched yet (``tracking_thr`` 0.3, the
-  inferencer's default), a new id from ``next_id`` for an unmatched person
-  with at least 3 keypoints of non-zero y, else ``-1`` (and the person
-  blanked, as MMPose does). The previous frame's results are all of the
-  current frame's people (MMPose keeps no lost tracks).
-  Documented deviation: ``_track_by_oks`` is given the data set's sigmas
-  (MPII's 16), where the inferencer leaves MMPose's COCO default, which
+  previous frame's people not matched yet (``tracking_thr`` 0.3, both
+  tools' default), a new id from ``next_id`` for an unmatched person with
+  at least 3 keypoints of non-zero y, else ``-1`` (and the person blanked,
+  as MMPose does). The previous frame's people are all of the last frame's
+  results, as the demo sets them (``pose_est_results_last =
+  pose_est_results``); the installed ``Pose3DInferencer`` (MMPose 1.3.2)
+  never refills its ``results_pose2d_last`` buffer with the current frame,
+  so there every person would get a new id in every frame. MMPose keeps no
+  lost tracks. Documented deviation: ``_track_by_oks`` is given the data
+  set's sigmas (MPII's 16), where both leave MMPose's COCO default, which
   does not fit 16 joints.
 """
 from typing import Any, Dict, List, Optional
