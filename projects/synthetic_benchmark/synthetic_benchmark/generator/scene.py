@@ -202,12 +202,12 @@ def compose_scene(rng: np.random.Generator,
                                 person.keypoints[JOINT_ID['pelvis']],
                                 app_cfg.outline_darkness)
         label_map[person.silhouette] = person.depth_rank
-    image = _finish_image(rng, image, app_cfg.noise_std_range)
+    image = finish_image(rng, image, app_cfg.noise_std_range)
     return Scene(image=image, people=people, label_map=label_map)
 
 
-def _finish_image(rng: np.random.Generator, image: np.ndarray,
-                  noise_std_range: Tuple[float, float]) -> np.ndarray:
+def finish_image(rng: np.random.Generator, image: np.ndarray,
+                 noise_std_range: Tuple[float, float]) -> np.ndarray:
     """Mild blur (sigma 0.6) and Gaussian noise."""
     blurred = cv2.GaussianBlur(image, (3, 3), 0.6).astype(np.float32)
     std = rng.uniform(*noise_std_range)

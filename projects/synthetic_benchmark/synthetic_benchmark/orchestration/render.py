@@ -55,15 +55,18 @@ def group_by_image(
     return out
 
 
-def draw_poses(image: np.ndarray,
-               keypoints: np.ndarray,
-               keypoint_scores: np.ndarray,
-               bboxes: Optional[np.ndarray] = None,
-               score_thr: float = 0.2,
-               zoom: int = 2) -> np.ndarray:
+def draw_poses(
+        image: np.ndarray,
+        keypoints: np.ndarray,
+        keypoint_scores: np.ndarray,
+        bboxes: Optional[np.ndarray] = None,
+        score_thr: float = 0.2,
+        zoom: int = 2,
+        colors: Optional[Sequence[Tuple[int, int, int]]] = None) -> np.ndarray:
     """Draw multi-person MPII poses on a copy of ``image``.
 
-    Limbs take the person's colour (:data:`PALETTE`); joints are coloured
+    Limbs take the person's colour (``colors``, default :data:`PALETTE`
+    cycled); joints are coloured
     by side (left green, right orange, center blue). Joints scored below
     ``score_thr`` and their limbs are not drawn.
 
@@ -74,6 +77,8 @@ def draw_poses(image: np.ndarray,
         bboxes (np.ndarray, optional): ``(N, 4)`` xyxy boxes drawn thin.
         score_thr (float): Joint score threshold. Default 0.2.
         zoom (int): Nearest-neighbour upscaling first. Default 2.
+        colors (Sequence[tuple], optional): BGR colour of each person
+            (e.g. one per track). Default: :data:`PALETTE` by index.
 
     Returns:
         np.ndarray: The drawing, ``zoom`` times larger.
@@ -82,9 +87,12 @@ def draw_poses(image: np.ndarray,
         raise ValueError('keypoints and keypoint_scores disagree on the '
                          f'number of people: {keypoints.shape} vs '
                          f'{keypoint_scores.shape}')
+    if colors is not None and len(colors) != len(keypoints):
+        raise ValueError(f'colors has {len(colors)} entries for '
+                         f'{len(keypoints)} people')
     canvas = ZoomedCanvas(image, zoom)
     for n in range(len(keypoints)):
-        color = PALETTE[n % len(PALETTE)]
+        color = PALETTE[n % len(PALETTE)] if colors is None else colors[n]
         if bboxes is not None:
             canvas.box(*bboxes[n], color)
         ok = keypoint_scores[n] >= score_thr
