@@ -15,9 +15,12 @@ __data_root = '{{$RMPE_DATA_ROOT:data/coco/}}'.rstrip('/') + '/'
 __val_ann = 'annotations/person_keypoints_val2017.json'
 __det_file = ('person_detection_results/'
               'COCO_val2017_detections_AP_H_56_person.json')
+# MMPose's inferencers read the top-level `dataset_type` and `data_mode`
+# (they describe these data sets; they are not settings).
+dataset_type = 'CocoDataset'
+data_mode = 'topdown'
 __loader = dict(num_workers=2, persistent_workers=True)
-__dataset = dict(
-    type='CocoDataset', data_root=__data_root, data_mode='topdown')
+__dataset = dict(type=dataset_type, data_root=__data_root, data_mode=data_mode)
 
 train_dataloader = dict(
     __loader,

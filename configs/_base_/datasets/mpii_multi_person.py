@@ -25,11 +25,15 @@ __data_root = '{{$RMPE_DATA_ROOT:data/mpii/}}'.rstrip('/') + '/'
 __val_ann = 'annotations/mpii_multi_person_val.json'
 __det_file = 'person_detection_results/mpii_multi_person_val_det.json'
 
+# MMPose's inferencers read the top-level `dataset_type` and `data_mode`
+# (they describe these data sets; they are not settings).
+dataset_type = 'MpiiMultiPersonDataset'
+data_mode = 'topdown'
 __loader = dict(num_workers=2, persistent_workers=True)
 __dataset = dict(
-    type='MpiiMultiPersonDataset',
+    type=dataset_type,
     data_root=__data_root,
-    data_mode='topdown',
+    data_mode=data_mode,
     data_prefix=dict(img='images/'))
 __eval_loader = dict(
     __loader,
