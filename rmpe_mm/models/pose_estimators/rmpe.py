@@ -12,7 +12,7 @@ from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
 from torch import Tensor
 
 from ..utils.affine import (HEATMAP_MAPPINGS, affine_inverse,
-                            box_in_window_theta, compose_affine,
+                            box_in_window_theta, compose_affine, mirror_theta,
                             theta_in_heatmap_frame, unwarp_heatmap_stages,
                             unwarp_heatmaps, warp_images)
 from ..utils.head_loss import HEATMAP_HEAD_TYPES, heatmap_head_loss
@@ -319,7 +319,18 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
                 self.extract_feat(warp_images(inputs, theta_box, size)))
         return outputs if isinstance(outputs, Tensor) else outputs[-1]
 
-    def _warp(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+    def _localise(self, inputs: Tensor, theta_box: Tensor) -> Tensor:
+        """The localiser's ``theta`` (relative to the box crop)."""
+        if not getattr(self.stn, 'uses_first_look', False):
+            return self.stn(inputs)
+        if not self.with_heatmap_head:
+            self._require_heatmap_head(type(self.stn).__name__)
+        heatmaps = self._first_look(inputs, theta_box)
+        return self.stn(heatmaps, self.crop_size(inputs), self.heatmap_mapping)
+
+    def _warp(self,
+              inputs: Tensor,
+              theta: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
         """Predict theta and warp the inputs to the SPPE's input size.
 
         The localiser's ``theta`` is relative to the box crop; the warp
@@ -327,19 +338,18 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         (``theta^-1``) returns heatmaps to the box crop's frame, where the
         targets are, and an identity ``theta`` is today's crop.
 
+        Args:
+            inputs (Tensor): (N, C, H, W) preprocessed windows (or crops).
+            theta (Tensor, optional): A given ``theta`` instead of the
+                localiser's. Defaults to None.
+
         Returns:
             tuple[Tensor, Tensor]: The (N, C, h, w) warped crops and the
             (N, 2, 3) ``theta`` in the box crop's frame.
         """
         theta_box = self.theta_box(inputs)
-        if getattr(self.stn, 'uses_first_look', False):
-            if not self.with_heatmap_head:
-                self._require_heatmap_head(type(self.stn).__name__)
-            heatmaps = self._first_look(inputs, theta_box)
-            theta = self.stn(heatmaps, self.crop_size(inputs),
-                             self.heatmap_mapping)
-        else:
-            theta = self.stn(inputs)
+        if theta is None:
+            theta = self._localise(inputs, theta_box)
         warped = warp_images(inputs, compose_affine(theta_box, theta),
                              self.crop_size(inputs))
         return warped, theta
@@ -413,23 +423,36 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
                                                       data_samples), None
         return self.add_pred_to_datasample(preds, fields, data_samples)
 
-    def _sstn_heatmaps(self, inputs: Tensor) -> Tensor:
-        """Un-warped heatmaps of the head's last stage."""
-        warped, theta = self._warp(inputs)
+    def _sstn_heatmaps(
+            self,
+            inputs: Tensor,
+            theta: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
+        """Un-warped heatmaps of the head's last stage and the ``theta``
+        used (the localiser's unless given)."""
+        warped, theta = self._warp(inputs, theta)
         outputs = self.head.forward(self.extract_feat(warped))
         if isinstance(outputs, (list, tuple)):
             outputs = outputs[-1]
-        return self._unwarp_outputs(outputs, theta, warped)
+        return self._unwarp_outputs(outputs, theta, warped), theta
 
     def _predict_heatmaps(
         self, inputs: Tensor, data_samples: SampleList
     ) -> Tuple[InstanceList, Optional[PixelDataList]]:
-        """Heatmap-head prediction with per-branch un-warping."""
+        """Heatmap-head prediction with per-branch un-warping.
+
+        A localiser with ``uses_first_look`` gives the flipped branch the
+        mirror of the unflipped ``theta`` (:func:`~rmpe_mm.models.utils.
+        affine.mirror_theta`): the same re-centered crop, mirrored, and one
+        first look instead of two (three SPPE passes instead of four).
+        """
         cfg = self.test_cfg
-        heatmaps = self._sstn_heatmaps(inputs)
+        heatmaps, theta = self._sstn_heatmaps(inputs)
         if cfg.get('flip_test', False):
+            flip_theta = (
+                mirror_theta(theta)
+                if getattr(self.stn, 'uses_first_look', False) else None)
             flipped = flip_heatmaps(
-                self._sstn_heatmaps(inputs.flip(-1)),
+                self._sstn_heatmaps(inputs.flip(-1), flip_theta)[0],
                 flip_mode=cfg.get('flip_mode', 'heatmap'),
                 flip_indices=data_samples[0].metainfo['flip_indices'],
                 shift_heatmap=cfg.get('shift_heatmap', False))

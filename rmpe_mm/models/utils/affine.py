@@ -492,3 +492,23 @@ def input_to_heatmap_pixels(points: Tensor, input_size: Sequence[int],
     a = points.new_tensor([ax, ay])
     b = points.new_tensor([bx, by])
     return normalized_to_pixel(normalized * a + b, heatmap_size)
+
+
+def mirror_theta(theta: Tensor) -> Tensor:
+    """The same map for horizontally flipped images: ``M theta M`` with
+    ``M = diag(-1, 1)``.
+
+    Flipping an image (``x -> W - 1 - x``) negates its ``align_corners=
+    False`` normalized x, so warping the flipped image with the result
+    gives the flipped warp of the image: ``a01``, ``a10`` and ``t_x``
+    change sign.
+
+    Args:
+        theta (Tensor): (N, 2, 3) affine parameters.
+
+    Returns:
+        Tensor: (N, 2, 3) mirrored parameters.
+    """
+    check_theta(theta)
+    sign = theta.new_tensor([[1., -1., -1.], [-1., 1., 1.]])
+    return theta * sign

@@ -181,3 +181,17 @@ def test_constructor_errors():
         MODELS.build(
             dict(
                 context_rmpe(resnet_sppe()), parallel_position_loss_weight=-1))
+
+
+def test_pose_guided_flip_test_mirrors_the_first_theta():
+    """Flip test with a first-look localiser: 3 SPPE passes, the flipped
+    branch on the mirrored crop (its own first look is not taken)."""
+    cfg = pose_guided_rmpe()
+    cfg['test_cfg']['flip_test'] = True
+    model = MODELS.build(cfg).eval()
+    calls = []
+    model.backbone.register_forward_hook(
+        lambda m, i, o: calls.append(i[0].detach().clone()))
+    predict(model, window_batch())
+    assert len(calls) == 3  # first look, second look, flipped second look
+    assert torch.allclose(calls[2], calls[1].flip(-1), atol=1e-4)

@@ -5,7 +5,7 @@ import torch
 from rmpe_mm.models.utils.affine import (affine_inverse, box_in_window_theta,
                                          compose_affine,
                                          heatmap_to_input_pixels,
-                                         input_to_heatmap_pixels,
+                                         input_to_heatmap_pixels, mirror_theta,
                                          transform_points, warp_images)
 
 
@@ -53,3 +53,14 @@ def test_heatmap_input_pixel_mappings(mapping, expected):
     assert torch.allclose(got, torch.tensor([expected]), atol=1e-4)
     back = input_to_heatmap_pixels(got, (64, 64), (16, 16), mapping)
     assert torch.allclose(back, points, atol=1e-5)
+
+
+def test_mirror_theta_is_the_warp_of_the_flipped_image():
+    g = torch.Generator().manual_seed(2)
+    image = torch.rand(2, 3, 20, 16, generator=g)
+    theta = torch.tensor([[[0.8, 0.1, 0.2], [-0.1, 0.9, -0.15]],
+                          [[1.1, -0.2, -0.3], [0.05, 0.7, 0.1]]])
+    expected = warp_images(image, theta).flip(-1)
+    got = warp_images(image.flip(-1), mirror_theta(theta))
+    assert torch.allclose(got, expected, atol=1e-5)
+    assert torch.equal(mirror_theta(mirror_theta(theta)), theta)
