@@ -10,7 +10,12 @@ it builds, with random weights:
   test_cfg of the config);
 - ``sstn``: the ``RMPEPoseEstimator`` without parallel SPPE;
 - ``sstn+parallel``: with the frozen parallel SPPE (training only: it is
-  not used at inference).
+  not used at inference);
+- ``sstn-ctx``: the SSTN fed a context window ``--context`` (default 2)
+  times the box (issue 22: ``TopdownContextAffine`` +
+  ``sppe_input_size``), its STN seeing the window at the crop's size;
+- ``sstn-ctx-pose``: the context window with the pose-guided localiser
+  (two SPPE passes);
 
 and times, at a fixed batch size (default 8):
 
@@ -35,6 +40,7 @@ Usage::
         configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py \\  # noqa: E501
         --iters 3 --warmup 1 --batch 8 --flops
     python benchmarks/bench_sstn.py --stn-input-size 128 128  # cheaper STN
+    python benchmarks/bench_sstn.py --phases infer --no-memory  # issue 22
 """
 import argparse
 import copy
@@ -53,7 +59,12 @@ DEFAULT_CONFIGS = (
              'rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py'),
     osp.join('tests', 'configs',
              'rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py'))
-VARIANTS = ('sppe', 'sstn', 'sstn+parallel')
+VARIANTS = ('sppe', 'sstn', 'sstn+parallel', 'sstn-ctx', 'sstn-ctx-pose')
+#: Variants timed per phase (the parallel SPPE is training-only).
+PHASE_VARIANTS = {
+    'infer': ('sppe', 'sstn', 'sstn-ctx', 'sstn-ctx-pose'),
+    'train': ('sppe', 'sstn', 'sstn+parallel', 'sstn-ctx', 'sstn-ctx-pose'),
+}
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -89,6 +100,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=None,
         metavar=('W', 'H'),
         help='override the STN input resolution (STNLocalizer.input_size)')
+    parser.add_argument(
+        '--context',
+        type=float,
+        default=2.0,
+        help='context of the sstn-ctx variants (window over box, >= 1)')
     parser.add_argument('--flops', action='store_true')
     args = parser.parse_args(argv)
     if args.batch < 1 or args.warmup < 0 or (args.iters is not None
@@ -100,8 +116,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 # --------------------------------------------------------------------------
 # model and data construction (run inside the worker processes)
 # --------------------------------------------------------------------------
-def model_cfgs(config: str, stn_input_size=None) -> Dict[str, dict]:
-    """Model configs of the three variants, random init, no checkpoints."""
+def model_cfgs(config: str,
+               stn_input_size=None,
+               context: float = 2.0) -> Dict[str, dict]:
+    """Model configs of the variants, random init, no checkpoints."""
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(REPO, config)).model.to_dict()
     if cfg.get('type') != 'RMPEPoseEstimator':
@@ -112,7 +130,8 @@ def model_cfgs(config: str, stn_input_size=None) -> Dict[str, dict]:
     sppe = {
         k: v
         for k, v in cfg.items()
-        if k not in ('stn', 'parallel_sppe', 'parallel_loss_weight')
+        if k not in ('stn', 'parallel_sppe', 'parallel_loss_weight',
+                     'sppe_input_size', 'parallel_position_loss_weight')
     }
     sppe['type'] = 'TopdownPoseEstimator'
     full = copy.deepcopy(cfg)
@@ -120,7 +139,32 @@ def model_cfgs(config: str, stn_input_size=None) -> Dict[str, dict]:
         full['parallel_sppe']['checkpoint'] = None
     sstn = copy.deepcopy(cfg)
     sstn['parallel_sppe'] = None
-    return {'sppe': sppe, 'sstn': sstn, 'sstn+parallel': full}
+    sstn.pop('sppe_input_size', None)
+    crop = tuple(cfg['head']['decoder']['input_size'])
+    ctx = copy.deepcopy(sstn)
+    ctx.update(sppe_input_size=crop, context=context)
+    if ctx['stn'].get('input_size') is None:
+        ctx['stn']['input_size'] = crop  # the window at the crop's size
+    pose = copy.deepcopy(ctx)
+    pose['stn'] = dict(type='PoseGuidedLocalizer')
+    return {
+        'sppe': sppe,
+        'sstn': sstn,
+        'sstn+parallel': full,
+        'sstn-ctx': ctx,
+        'sstn-ctx-pose': pose
+    }
+
+
+def build_variant(models, cfg: dict):
+    """Build a variant's model; returns (model, window size or None)."""
+    cfg = copy.deepcopy(cfg)
+    context = cfg.pop('context', None)
+    model = models.build(cfg)
+    if context is None:
+        return model, None
+    from rmpe_mm.datasets.transforms.context_window import context_window_size
+    return model, context_window_size(cfg['sppe_input_size'], context)
 
 
 def sizes_of(model) -> Dict[str, object]:
@@ -132,14 +176,16 @@ def sizes_of(model) -> Dict[str, object]:
         num_keypoints=model.head.out_channels)
 
 
-def make_batch(model, batch: int) -> dict:
-    """A packed batch (crops + targets, center targets included)."""
+def make_batch(model, batch: int, window=None) -> dict:
+    """A packed batch (crops, or windows of size ``window``, + targets,
+    center targets included)."""
     from mmpose.testing import get_packed_inputs
     s = sizes_of(model)
     (w, h), (hw, hh) = s['input_size'], s['heatmap_size']
+    iw, ih = window or (w, h)
     data = get_packed_inputs(
         batch_size=batch,
-        img_shape=(h, w),
+        img_shape=(ih, iw),
         input_size=(w, h),
         heatmap_size=(hw, hh),
         num_keypoints=s['num_keypoints'],
@@ -205,11 +251,12 @@ def time_worker(job: dict, queue) -> None:
     try:
         from tqdm import tqdm
         models = setup_worker(job['threads'])
-        cfgs = model_cfgs(job['config'], job['stn_input_size'])
+        cfgs = model_cfgs(job['config'], job['stn_input_size'], job['context'])
         steps = {}
         for variant in job['variants']:
-            model = models.build(cfgs[variant])
-            steps[variant] = make_step(model, make_batch(model, job['batch']),
+            model, window = build_variant(models, cfgs[variant])
+            steps[variant] = make_step(model,
+                                       make_batch(model, job['batch'], window),
                                        job['phase'])
         times = {variant: [] for variant in steps}
         total = job['warmup'] + job['iters']
@@ -233,9 +280,12 @@ def memory_worker(job: dict, queue) -> None:
     """Peak RSS of one variant over one iteration of one phase."""
     try:
         models = setup_worker(job['threads'])
-        model = models.build(
-            model_cfgs(job['config'], job['stn_input_size'])[job['variant']])
-        step = make_step(model, make_batch(model, job['batch']), job['phase'])
+        model, window = build_variant(
+            models,
+            model_cfgs(job['config'], job['stn_input_size'],
+                       job['context'])[job['variant']])
+        step = make_step(model, make_batch(model, job['batch'], window),
+                         job['phase'])
         built = rss_mb()
         step()
         queue.put(
@@ -274,6 +324,7 @@ def count_flops(config: str, stn_input_size=None) -> Dict[str, float]:
     cfgs = model_cfgs(config, stn_input_size)
     sppe = MODELS.build(cfgs['sppe']).eval()
     sstn = MODELS.build(cfgs['sstn']).eval()
+    stn_ctx = MODELS.build(cfgs['sstn-ctx']['stn']).eval()
     w, h = sizes_of(sppe)['input_size']
     x = torch.randn(1, 3, h, w)
 
@@ -294,7 +345,10 @@ def count_flops(config: str, stn_input_size=None) -> Dict[str, float]:
             analyzer.uncalled_modules_warnings(False)
             return analyzer.total() / 1e9
 
-    return dict(sppe=gmacs(TensorMode(sppe)), stn=gmacs(sstn.stn))
+    return dict(
+        sppe=gmacs(TensorMode(sppe)),
+        stn=gmacs(sstn.stn),
+        stn_ctx=gmacs(stn_ctx))
 
 
 def default_iters(config: str) -> int:
@@ -339,13 +393,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     for config in args.configs:
         iters = args.iters or default_iters(config)
         for phase in args.phases:
-            variants = VARIANTS if phase == 'train' else VARIANTS[:2]
+            variants = PHASE_VARIANTS[phase]
             job = dict(
                 config=config,
                 phase=phase,
                 batch=args.batch,
                 threads=args.threads,
-                stn_input_size=args.stn_input_size)
+                stn_input_size=args.stn_input_size,
+                context=args.context)
             times = spawn(
                 time_worker,
                 dict(job, variants=variants, iters=iters,
@@ -363,7 +418,8 @@ def main(argv: Optional[List[str]] = None) -> None:
             flops = count_flops(config, args.stn_input_size)
             report.append(f'  GMACs per crop (no flip): SPPE '
                           f'{flops["sppe"]:.2f}, STN {flops["stn"]:.2f} '
-                          f'({100 * flops["stn"] / flops["sppe"]:.1f} %)')
+                          f'({100 * flops["stn"] / flops["sppe"]:.1f} %), '
+                          f'context STN {flops["stn_ctx"]:.2f}')
     print('\n==== summary ====\n' + '\n'.join(report))
 
 

@@ -63,5 +63,21 @@ rmpe_pipeline = (
     __pack)
 val_pipeline = __load + __crop + __pack
 
+# The SSTN's context window (issue 22, docs/sstn.md; not the paper's): the
+# same pipelines with the image cut `context` times the padded box at the
+# crop's pixel density (TopdownContextAffine); targets, center targets and
+# meta stay the crop's. Used by configs/rmpe/*/rmpe_sstn-ctx2-*.py.
+context = 2.0
+__context_crop = [
+    dict(
+        type='TopdownContextAffine',
+        input_size=codec['input_size'],
+        context=context)
+]
+rmpe_context_pipeline = (
+    __load + __augment + __proposals + __context_crop + __target +
+    __center_target + __pack)
+context_val_pipeline = __load + __context_crop + __pack
+
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=val_pipeline))  # detections

@@ -12,7 +12,8 @@ from mmpose.utils.typing import ConfigType
 
 #: Result keys written by :class:`GenerateCenterTarget`. ``PackPoseInputs``
 #: packs them to ``data_sample.gt_fields.center_heatmaps`` and
-#: ``data_sample.gt_instance_labels.center_keypoint_weights``, where
+#: ``data_sample.gt_instance_labels.center_keypoint_weights`` and
+#: ``data_sample.gt_instance_labels.center_keypoints``, where
 #: ``RMPEPoseEstimator`` reads them.
 CENTER_HEATMAPS = 'center_heatmaps'
 CENTER_WEIGHTS = 'center_keypoint_weights'
@@ -208,6 +209,7 @@ class GenerateCenterTarget(BaseTransform):
             results.get('label_mapping_table')
             or PackPoseInputs.label_mapping_table)
         labels[CENTER_WEIGHTS] = CENTER_WEIGHTS
+        labels[CENTER_KEYPOINTS] = CENTER_KEYPOINTS
         results['field_mapping_table'] = fields
         results['label_mapping_table'] = labels
 

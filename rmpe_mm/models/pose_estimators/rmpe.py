@@ -1,7 +1,8 @@
 """RMPE's symmetric STN and parallel SPPE around an MMPose top-down model."""
 import copy
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
+import torch
 from mmengine.structures import PixelData
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.models.utils.tta import flip_heatmaps
@@ -11,6 +12,7 @@ from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
 from torch import Tensor
 
 from ..utils.affine import (HEATMAP_MAPPINGS, affine_inverse,
+                            box_in_window_theta, compose_affine, mirror_theta,
                             theta_in_heatmap_frame, unwarp_heatmap_stages,
                             unwarp_heatmaps, warp_images)
 from ..utils.head_loss import HEATMAP_HEAD_TYPES, heatmap_head_loss
@@ -30,7 +32,8 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
     during training a frozen parallel SPPE on the warped crop supervises the
     STN (``loss_parallel``). Training and prediction paths, supported heads,
     when the parallel SPPE's weights are loaded and why not through
-    ``init_cfg``: docs/sstn.md.
+    ``init_cfg``, and the context window / pose-guided localiser
+    (``sppe_input_size``, issue 22): docs/sstn.md.
 
     Args:
         backbone, neck, head, train_cfg, test_cfg, data_preprocessor,
@@ -56,6 +59,17 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
             both sizes, docs/method.md's literal reading) or ``'auto'``
             (default): ``'udp'`` if the head's decoder is a ``UDPHeatmap``,
             else ``'scale'``.
+        sppe_input_size (Sequence[int], optional): The SPPE's input size
+            (w, h) when the pipeline feeds a context window larger than the
+            crop (``TopdownContextAffine(context > 1)``, issue 22): the
+            warp then samples the window on this grid. Defaults to None:
+            the inputs are the crops (the paper).
+        parallel_position_loss_weight (float): Weight of the parallel
+            SPPE's position loss (:func:`~rmpe_mm.models.pose_estimators.
+            parallel_sppe.parallel_position_loss`: its soft-argmax joints
+            on the STN output vs the center-located joints), added as
+            ``loss_parallel_position``. Defaults to 0.0: off (the paper's
+            heatmap MSE alone).
     """
 
     def __init__(self,
@@ -70,7 +84,9 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
                  stn: OptConfigType = None,
                  parallel_sppe: OptConfigType = None,
                  parallel_loss_weight: float = 1.0,
-                 heatmap_mapping: str = 'auto') -> None:
+                 heatmap_mapping: str = 'auto',
+                 sppe_input_size: Optional[Sequence[int]] = None,
+                 parallel_position_loss_weight: float = 0.0) -> None:
         if head is None:
             raise ValueError('RMPEPoseEstimator needs a head (head=None): the '
                              'SDTN acts on its outputs')
@@ -78,9 +94,15 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
             raise ValueError('heatmap_mapping must be one of '
                              f"{HEATMAP_MAPPINGS + ('auto', )}, got "
                              f'{heatmap_mapping!r}')
-        if parallel_loss_weight < 0:
-            raise ValueError('parallel_loss_weight must be >= 0, got '
-                             f'{parallel_loss_weight}')
+        if parallel_loss_weight < 0 or parallel_position_loss_weight < 0:
+            raise ValueError(
+                'parallel_loss_weight and parallel_position_loss_weight must '
+                f'be >= 0, got {parallel_loss_weight} and '
+                f'{parallel_position_loss_weight}')
+        if sppe_input_size is not None and (len(sppe_input_size) != 2 or min(
+                int(v) for v in sppe_input_size) <= 0):
+            raise ValueError('sppe_input_size must be (w, h) > 0 or None, got '
+                             f'{sppe_input_size}')
         super().__init__(
             backbone=backbone,
             neck=neck,
@@ -94,6 +116,11 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
             copy.deepcopy(stn) if stn is not None else dict(
                 type='STNLocalizer'))
         self.parallel_loss_weight = float(parallel_loss_weight)
+        self.parallel_position_loss_weight = float(
+            parallel_position_loss_weight)
+        self.sppe_input_size: Optional[Tuple[int, int]] = (
+            None if sppe_input_size is None else
+            (int(sppe_input_size[0]), int(sppe_input_size[1])))
         self.heatmap_mapping = self._resolve_mapping(heatmap_mapping)
         self.parallel_checkpoint: Optional[str] = None
         self.parallel_checkpoint_prefix: Optional[str] = None
@@ -171,24 +198,87 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
             self.heatmap_mapping)
 
     def _unwarp_outputs(self, outputs: HeadOutputs, theta: Tensor,
-                        inputs: Tensor) -> HeadOutputs:
-        """Un-warp a heatmap tensor or every stage of a list of them."""
+                        warped: Tensor) -> HeadOutputs:
+        """Un-warp a heatmap tensor or every stage of a list of them
+        (``warped``: the SPPE's input, for its size)."""
         stages = [outputs] if isinstance(outputs, Tensor) else outputs
         if not isinstance(stages, (list, tuple)) or not stages or not all(
                 isinstance(o, Tensor) for o in stages):
             raise ValueError('heatmap head outputs must be a tensor or a '
                              'list of tensors, got '
                              f'{type(outputs).__name__}')
-        gamma = self.sdtn_gamma(theta, (inputs.shape[-1], inputs.shape[-2]),
+        gamma = self.sdtn_gamma(theta, (warped.shape[-1], warped.shape[-2]),
                                 (stages[0].shape[-1], stages[0].shape[-2]))
         if isinstance(outputs, Tensor):
             return unwarp_heatmaps(outputs, gamma)
         return type(outputs)(unwarp_heatmap_stages(outputs, gamma))
 
-    def _warp(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
-        """Predict theta and warp the crops; returns (warped, theta)."""
-        theta = self.stn(inputs)
-        return warp_images(inputs, theta), theta
+    def crop_size(self, inputs: Tensor) -> Tuple[int, int]:
+        """The SPPE's input size (w, h): ``sppe_input_size`` or the inputs'."""
+        if self.sppe_input_size is not None:
+            return self.sppe_input_size
+        return (int(inputs.shape[-1]), int(inputs.shape[-2]))
+
+    def theta_box(self, inputs: Tensor) -> Tensor:
+        """``theta_box``: the box's crop in each input (context) window.
+
+        The identity when the inputs are the crops themselves
+        (:func:`~rmpe_mm.models.utils.affine.box_in_window_theta`).
+
+        Args:
+            inputs (Tensor): (N, C, H_w, W_w) preprocessed windows.
+
+        Returns:
+            Tensor: (N, 2, 3) ``theta_box``.
+        """
+        return box_in_window_theta(inputs.shape[0],
+                                   (inputs.shape[-1], inputs.shape[-2]),
+                                   self.crop_size(inputs), inputs.dtype,
+                                   inputs.device)
+
+    def _first_look(self, inputs: Tensor, theta_box: Tensor) -> Tensor:
+        """Last-stage heatmaps of the SPPE on the box crop."""
+        size = self.crop_size(inputs)
+        with torch.set_grad_enabled(torch.is_grad_enabled()
+                                    and not self.stn.detach_first_look):
+            outputs = self.head.forward(
+                self.extract_feat(warp_images(inputs, theta_box, size)))
+        return outputs if isinstance(outputs, Tensor) else outputs[-1]
+
+    def _localise(self, inputs: Tensor, theta_box: Tensor) -> Tensor:
+        """The localiser's ``theta`` (relative to the box crop)."""
+        if not getattr(self.stn, 'uses_first_look', False):
+            return self.stn(inputs)
+        if not self.with_heatmap_head:
+            self._require_heatmap_head(type(self.stn).__name__)
+        heatmaps = self._first_look(inputs, theta_box)
+        return self.stn(heatmaps, self.crop_size(inputs), self.heatmap_mapping)
+
+    def _warp(self,
+              inputs: Tensor,
+              theta: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
+        """Predict theta and warp the inputs to the SPPE's input size.
+
+        The localiser's ``theta`` is relative to the box crop; the warp
+        samples the input window with ``theta_box o theta``, so the SDTN
+        (``theta^-1``) returns heatmaps to the box crop's frame, where the
+        targets are, and an identity ``theta`` is today's crop.
+
+        Args:
+            inputs (Tensor): (N, C, H, W) preprocessed windows (or crops).
+            theta (Tensor, optional): A given ``theta`` instead of the
+                localiser's. Defaults to None.
+
+        Returns:
+            tuple[Tensor, Tensor]: The (N, C, h, w) warped crops and the
+            (N, 2, 3) ``theta`` in the box crop's frame.
+        """
+        theta_box = self.theta_box(inputs)
+        if theta is None:
+            theta = self._localise(inputs, theta_box)
+        warped = warp_images(inputs, compose_affine(theta_box, theta),
+                             self.crop_size(inputs))
+        return warped, theta
 
     def _forward(self,
                  inputs: Tensor,
@@ -199,7 +289,7 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         outputs = self.head.forward(self.extract_feat(warped))
         if not self.with_heatmap_head:
             return outputs
-        return self._unwarp_outputs(outputs, theta, inputs)
+        return self._unwarp_outputs(outputs, theta, warped)
 
     # ------------------------------------------------------------------
     # training
@@ -221,15 +311,20 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
         self._require_heatmap_head('training')
         warped, theta = self._warp(inputs)
         heatmaps = self._unwarp_outputs(
-            self.head.forward(self.extract_feat(warped)), theta, inputs)
+            self.head.forward(self.extract_feat(warped)), theta, warped)
         losses = heatmap_head_loss(self.head, heatmaps, data_samples,
                                    self.train_cfg)
         if self.parallel_sppe is not None:
             losses.update(
                 parallel_sppe_loss(self.parallel_sppe, warped, data_samples,
-                                   self.train_cfg, self.parallel_loss_weight))
+                                   self.train_cfg, self.parallel_loss_weight,
+                                   self.parallel_position_loss_weight,
+                                   self.heatmap_mapping))
         losses['stn_guarded'] = inputs.new_tensor(
             float(getattr(self.stn, 'last_num_guarded', 0)))
+        if hasattr(self.stn, 'last_num_fallback'):
+            losses['stn_fallback'] = inputs.new_tensor(
+                float(self.stn.last_num_fallback))
         return losses
 
     # ------------------------------------------------------------------
@@ -254,23 +349,36 @@ class RMPEPoseEstimator(TopdownPoseEstimator):
                                                       data_samples), None
         return self.add_pred_to_datasample(preds, fields, data_samples)
 
-    def _sstn_heatmaps(self, inputs: Tensor) -> Tensor:
-        """Un-warped heatmaps of the head's last stage."""
-        warped, theta = self._warp(inputs)
+    def _sstn_heatmaps(
+            self,
+            inputs: Tensor,
+            theta: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
+        """Un-warped heatmaps of the head's last stage and the ``theta``
+        used (the localiser's unless given)."""
+        warped, theta = self._warp(inputs, theta)
         outputs = self.head.forward(self.extract_feat(warped))
         if isinstance(outputs, (list, tuple)):
             outputs = outputs[-1]
-        return self._unwarp_outputs(outputs, theta, inputs)
+        return self._unwarp_outputs(outputs, theta, warped), theta
 
     def _predict_heatmaps(
         self, inputs: Tensor, data_samples: SampleList
     ) -> Tuple[InstanceList, Optional[PixelDataList]]:
-        """Heatmap-head prediction with per-branch un-warping."""
+        """Heatmap-head prediction with per-branch un-warping.
+
+        A localiser with ``uses_first_look`` gives the flipped branch the
+        mirror of the unflipped ``theta`` (:func:`~rmpe_mm.models.utils.
+        affine.mirror_theta`): the same re-centered crop, mirrored, and one
+        first look instead of two (three SPPE passes instead of four).
+        """
         cfg = self.test_cfg
-        heatmaps = self._sstn_heatmaps(inputs)
+        heatmaps, theta = self._sstn_heatmaps(inputs)
         if cfg.get('flip_test', False):
+            flip_theta = (
+                mirror_theta(theta)
+                if getattr(self.stn, 'uses_first_look', False) else None)
             flipped = flip_heatmaps(
-                self._sstn_heatmaps(inputs.flip(-1)),
+                self._sstn_heatmaps(inputs.flip(-1), flip_theta)[0],
                 flip_mode=cfg.get('flip_mode', 'heatmap'),
                 flip_indices=data_samples[0].metainfo['flip_indices'],
                 shift_heatmap=cfg.get('shift_heatmap', False))

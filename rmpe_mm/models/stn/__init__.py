@@ -1,4 +1,5 @@
 """rmpe_mm.models.stn."""
+from .pose_guided_localizer import PoseGuidedLocalizer
 from .stn_localizer import STNLocalizer
 
-__all__ = ['STNLocalizer']
+__all__ = ['PoseGuidedLocalizer', 'STNLocalizer']

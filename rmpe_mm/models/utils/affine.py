@@ -22,7 +22,7 @@ Conventions (docs/method.md, section 1):
 
 Pure torch: importable without MMPose.
 """
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -224,8 +224,12 @@ def guard_singular_theta(theta: Tensor,
     return safe, bad
 
 
-def _affine_sample(x: Tensor, theta: Tensor, name: str) -> Tensor:
-    """Sample ``x`` on the grid ``theta`` (align_corners=False, zeros)."""
+def _affine_sample(x: Tensor,
+                   theta: Tensor,
+                   name: str,
+                   output_size: Optional[Sequence[int]] = None) -> Tensor:
+    """Sample ``x`` on the grid ``theta`` (align_corners=False, zeros);
+    ``output_size`` (w, h) defaults to the size of ``x``."""
     if not isinstance(x, Tensor) or x.dim() != 4:
         shape = tuple(x.shape) if isinstance(x, Tensor) else type(x)
         raise ValueError(f'{name} must be a (N, C, H, W) tensor, got {shape}')
@@ -233,13 +237,21 @@ def _affine_sample(x: Tensor, theta: Tensor, name: str) -> Tensor:
     if theta.shape[0] != x.shape[0]:
         raise ValueError(f'theta has {theta.shape[0]} samples but {name} has '
                          f'{x.shape[0]}')
-    grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
+    shape = list(x.shape)
+    if output_size is not None:
+        if len(output_size) != 2 or min(int(v) for v in output_size) <= 0:
+            raise ValueError(
+                f'output_size must be (w, h) > 0, got {output_size}')
+        shape[-1], shape[-2] = int(output_size[0]), int(output_size[1])
+    grid = F.affine_grid(theta.to(x.dtype), shape, align_corners=False)
     return F.grid_sample(
         x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
 
 
-def warp_images(x: Tensor, theta: Tensor) -> Tensor:
-    """STN warp: ``out(p_t) = x(theta @ [p_t, 1])``, same size as ``x``.
+def warp_images(x: Tensor,
+                theta: Tensor,
+                output_size: Optional[Sequence[int]] = None) -> Tensor:
+    """STN warp: ``out(p_t) = x(theta @ [p_t, 1])``.
 
     Bilinear sampling, ``align_corners=False``, zeros outside the input
     (zeros of the *normalized* input tensor, i.e. the data preprocessor's
@@ -248,11 +260,14 @@ def warp_images(x: Tensor, theta: Tensor) -> Tensor:
     Args:
         x (Tensor): (N, C, H, W) image batch.
         theta (Tensor): (N, 2, 3) affine parameters.
+        output_size (Sequence[int], optional): (w, h) of the output, e.g.
+            the SPPE's input size when ``x`` is a context window. Defaults
+            to None: the size of ``x``.
 
     Returns:
-        Tensor: (N, C, H, W) warped batch.
+        Tensor: (N, C, h, w) warped batch.
     """
-    return _affine_sample(x, theta, 'x')
+    return _affine_sample(x, theta, 'x', output_size)
 
 
 def unwarp_heatmaps(heatmaps: Tensor, gamma: Tensor) -> Tensor:
@@ -371,3 +386,129 @@ def warped_to_crop_pixels(points: Tensor, theta: Tensor,
     """
     normalized = pixel_to_normalized(points, size)
     return normalized_to_pixel(transform_points(normalized, theta), size)
+
+
+def compose_affine(outer: Tensor, inner: Tensor) -> Tensor:
+    """The affine map ``outer o inner`` (apply ``inner`` first).
+
+    Args:
+        outer (Tensor): (N, 2, 3) map applied second.
+        inner (Tensor): (N, 2, 3) map applied first.
+
+    Returns:
+        Tensor: (N, 2, 3) ``[A_o A_i | A_o t_i + t_o]``.
+    """
+    check_theta(outer, 'outer')
+    check_theta(inner, 'inner')
+    if outer.shape[0] != inner.shape[0]:
+        raise ValueError(f'outer has {outer.shape[0]} maps but inner has '
+                         f'{inner.shape[0]}')
+    inner = inner.to(outer.dtype)
+    lin = outer[:, :, :2] @ inner[:, :, :2]
+    trans = outer[:, :, :2] @ inner[:, :, 2:] + outer[:, :, 2:]
+    return torch.cat([lin, trans], dim=2)
+
+
+def box_in_window_theta(num: int,
+                        window_size: Sequence[int],
+                        crop_size: Sequence[int],
+                        dtype: torch.dtype = torch.float32,
+                        device: Optional[torch.device] = None) -> Tensor:
+    """``theta_box``: the box's crop inside a centered context window.
+
+    A context window (``TopdownContextAffine``) has the crop's pixel
+    density and the box at its center, offset by ``(W_w - W) / 2`` pixels,
+    so crop pixel ``i`` is window pixel ``i + (W_w - W) / 2`` along each
+    axis, which in ``align_corners=False`` normalized coordinates is
+    ``v = u * W / W_w``: ``theta_box = [[W / W_w, 0, 0], [0, H / H_w, 0]]``.
+    Sampling the window with it on a (W, H) grid reproduces the crop
+    (exactly, up to float error, when ``W_w - W`` and ``H_w - H`` are
+    even). With ``window_size == crop_size`` it is the identity.
+
+    Args:
+        num (int): Batch size N.
+        window_size (Sequence[int]): Window size (w, h).
+        crop_size (Sequence[int]): Crop (SPPE input) size (w, h), at most
+            the window size.
+        dtype (torch.dtype): Data type. Defaults to float32.
+        device (torch.device, optional): Device. Defaults to None.
+
+    Returns:
+        Tensor: (N, 2, 3) ``theta_box``.
+    """
+    (ww, wh), (cw, ch) = window_size, crop_size
+    if min(ww, wh, cw, ch) <= 0 or cw > ww or ch > wh:
+        raise ValueError('crop_size must be positive and fit in window_size, '
+                         f'got crop_size {tuple(crop_size)} and window_size '
+                         f'{tuple(window_size)}')
+    theta = identity_theta(num, dtype, device)
+    theta[:, 0, 0] = float(cw) / float(ww)
+    theta[:, 1, 1] = float(ch) / float(wh)
+    return theta
+
+
+def heatmap_to_input_pixels(points: Tensor, input_size: Sequence[int],
+                            heatmap_size: Sequence[int],
+                            mapping: str) -> Tensor:
+    """Heatmap pixel coordinates to crop (input) pixel coordinates.
+
+    The inverse of the codec's pixel mapping (:data:`HEATMAP_MAPPINGS`),
+    e.g. ``x = x_h * W / w`` for ``'scale'`` (``MSRAHeatmap``).
+
+    Args:
+        points (Tensor): (..., 2) heatmap pixel coordinates (x, y).
+        input_size (Sequence[int]): Crop size (w, h).
+        heatmap_size (Sequence[int]): Heatmap size (w, h).
+        mapping (str): One of :data:`HEATMAP_MAPPINGS`.
+
+    Returns:
+        Tensor: (..., 2) crop pixel coordinates.
+    """
+    ax, bx = _frame_change(int(input_size[0]), int(heatmap_size[0]), mapping)
+    ay, by = _frame_change(int(input_size[1]), int(heatmap_size[1]), mapping)
+    normalized = pixel_to_normalized(points, heatmap_size)
+    a = points.new_tensor([ax, ay])
+    b = points.new_tensor([bx, by])
+    return normalized_to_pixel((normalized - b) / a, input_size)
+
+
+def input_to_heatmap_pixels(points: Tensor, input_size: Sequence[int],
+                            heatmap_size: Sequence[int],
+                            mapping: str) -> Tensor:
+    """Inverse of :func:`heatmap_to_input_pixels`.
+
+    Args:
+        points (Tensor): (..., 2) crop pixel coordinates (x, y).
+        input_size (Sequence[int]): Crop size (w, h).
+        heatmap_size (Sequence[int]): Heatmap size (w, h).
+        mapping (str): One of :data:`HEATMAP_MAPPINGS`.
+
+    Returns:
+        Tensor: (..., 2) heatmap pixel coordinates.
+    """
+    ax, bx = _frame_change(int(input_size[0]), int(heatmap_size[0]), mapping)
+    ay, by = _frame_change(int(input_size[1]), int(heatmap_size[1]), mapping)
+    normalized = pixel_to_normalized(points, input_size)
+    a = points.new_tensor([ax, ay])
+    b = points.new_tensor([bx, by])
+    return normalized_to_pixel(normalized * a + b, heatmap_size)
+
+
+def mirror_theta(theta: Tensor) -> Tensor:
+    """The same map for horizontally flipped images: ``M theta M`` with
+    ``M = diag(-1, 1)``.
+
+    Flipping an image (``x -> W - 1 - x``) negates its ``align_corners=
+    False`` normalized x, so warping the flipped image with the result
+    gives the flipped warp of the image: ``a01``, ``a10`` and ``t_x``
+    change sign.
+
+    Args:
+        theta (Tensor): (N, 2, 3) affine parameters.
+
+    Returns:
+        Tensor: (N, 2, 3) mirrored parameters.
+    """
+    check_theta(theta)
+    sign = theta.new_tensor([[1., -1., -1.], [-1., 1., 1.]])
+    return theta * sign

@@ -141,3 +141,16 @@ pgpg_pipeline = (
 jitter_pipeline = (
     __load + __flip + __jitter + [bbox_aug] + __crop + __targets + __pack)
 val_pipeline = __load + __crop + __pack
+
+# The SSTN's context window (issue 22, rmpe_mm's docs/sstn.md; not the
+# paper's): the PGPG and validation pipelines with the image cut `context`
+# times the padded box at the crop's pixel density; targets and meta stay
+# the crop's. Used by ../rmpe_lhg2_synthetic_sstn_ctx2*.py.
+context = 2.0
+__context_crop = [
+    dict(type='TopdownContextAffine', input_size=input_size, context=context)
+]
+pgpg_context_pipeline = (
+    __load + __flip + __pgpg + [bbox_aug] + __context_crop + __targets +
+    __pack)
+context_val_pipeline = __load + __context_crop + __pack

@@ -29,6 +29,8 @@ EXPECTED = {
     'rmpe_lhg2_synthetic_jitter.py': (True, True, 'paper_mpii'),
     'rmpe_lhg2_synthetic_sstn.py': (True, False, None),
     'rmpe_lhg2_synthetic_sstn_parallel.py': (True, True, None),
+    'rmpe_lhg2_synthetic_sstn_ctx2.py': (True, True, None),
+    'rmpe_lhg2_synthetic_sstn_ctx2_pose_guided.py': (True, True, None),
 }
 
 

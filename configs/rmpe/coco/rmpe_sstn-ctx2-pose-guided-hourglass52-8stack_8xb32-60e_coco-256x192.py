@@ -1,0 +1,23 @@
+# RMPE stage 2 on COCO with the context window and the pose-guided
+# localiser (issue 22; not the paper's): the SPPE's first look at the box
+# crop gives soft-argmax joints, the crop of their padded box (the data
+# set's convention: padding of the pipeline) is cut from the window twice
+# the box, and the SPPE looks again; samples without confident joints keep
+# today's crop (counted, `stn_fallback`). Two SPPE passes at inference.
+# The localiser has no weights (correction=False); the stage-2 fine-tuning
+# adapts the SPPE to the re-centered crops. docs/sstn.md.
+#   python tools/train.py \
+#       configs/rmpe/coco/rmpe_sstn-ctx2-pose-guided-hourglass52-8stack_8xb32-60e_coco-256x192.py \  # noqa: E501
+#       --cfg-options load_from=<1a.pth> \
+#       model.parallel_sppe.checkpoint=<1b.pth>
+_base_ = ['./rmpe_sstn-ctx2-hourglass52-8stack_8xb32-60e_coco-256x192.py']
+
+model = dict(
+    stn=dict(
+        _delete_=True,
+        type='PoseGuidedLocalizer',
+        score_thr=0.2,
+        min_joints=2,
+        padding=_base_.padding,
+        extent_scale=(1.0, 1.0),
+        center_offset=(0.0, 0.0)))
