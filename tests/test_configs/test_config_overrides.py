@@ -219,7 +219,7 @@ INERT_NAMES = ('pgpg_model_file', 'padding', 'sppe_checkpoint',
                'parallel_checkpoint', 'mpii_multi_person_meta_keys',
                'mpii_multi_person_val_ann', 'mpii_multi_person_det_file',
                'train_ann', 'val_ann', 'det_file', 'img_prefix',
-               'pgpg_switch_epoch')
+               'pgpg_switch_epoch', 'context')
 #: Configs that inherit an MMPose config: MMPose's own top-level
 #: ``data_root`` comes with it.
 FROM_MMPOSE = {

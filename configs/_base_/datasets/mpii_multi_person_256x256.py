@@ -67,12 +67,12 @@ val_pipeline = __load + __crop + __pack
 # same pipelines with the image cut `context` times the padded box at the
 # crop's pixel density (TopdownContextAffine); targets, center targets and
 # meta stay the crop's. Used by configs/rmpe/*/rmpe_sstn-ctx2-*.py.
-context = 2.0
+__context = 2.0  # the "ctx2" of the config names; not a setting
 __context_crop = [
     dict(
         type='TopdownContextAffine',
         input_size=codec['input_size'],
-        context=context)
+        context=__context)
 ]
 rmpe_context_pipeline = (
     __load + __augment + __proposals + __context_crop + __target +

@@ -146,9 +146,10 @@ val_pipeline = __load + __crop + __pack
 # paper's): the PGPG and validation pipelines with the image cut `context`
 # times the padded box at the crop's pixel density; targets and meta stay
 # the crop's. Used by ../rmpe_lhg2_synthetic_sstn_ctx2*.py.
-context = 2.0
+__context = 2.0  # the "ctx2" of the config names; not a setting
 __context_crop = [
-    dict(type='TopdownContextAffine', input_size=input_size, context=context)
+    dict(
+        type='TopdownContextAffine', input_size=input_size, context=__context)
 ]
 pgpg_context_pipeline = (
     __load + __flip + __pgpg + [bbox_aug] + __context_crop + __targets +
