@@ -27,12 +27,13 @@ video reader names them; ``idx`` lists the indices of the merged boxes in
 the image's box list (0-based, descending detection score).
 """
 import json
-import os
 import os.path as osp
 from typing import (Any, Dict, List, Mapping, NamedTuple, Optional, Sequence,
                     Union)
 
 import numpy as np
+
+from rmpe_mm.utils.atomic_io import atomic_open
 
 PERSON_CATEGORY_ID = 1
 ImageId = Union[int, str]
@@ -98,10 +99,9 @@ def to_alphapose_results(predictions: Sequence[PersonPrediction],
 
 
 def dump_results(records: Sequence[dict], path: str) -> None:
-    """Write records as one JSON list (creating the directory)."""
-    directory = osp.dirname(osp.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    with open(path, 'w') as f:
+    """Write records as one JSON list, atomically (creating the
+    directory)."""
+    with atomic_open(path) as f:
         json.dump(list(records), f)
 
 

@@ -6,8 +6,8 @@ without the repository's ``tools/`` as ``python -m rmpe_mm.engine.train_cli``.
 Same arguments as MMPose's ``tools/train.py``::
 
     python -m rmpe_mm.engine.train_cli CONFIG [--work-dir DIR]
-        [--resume [CKPT]] [--amp] [--no-validate] [--auto-scale-lr]
-        [--show-dir DIR] [--show]
+        [--resume [CKPT] | --auto-resume] [--amp] [--no-validate]
+        [--auto-scale-lr] [--show-dir DIR] [--show]
         [--cfg-options k=v ...] [--launcher {none,pytorch,slurm,mpi}]
 
 Distributed: ``bash tools/dist_train.sh CONFIG NPROC`` (``torchrun``; works
@@ -36,6 +36,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         const='auto',
         help='resume from this checkpoint; without a path, from the latest '
         'checkpoint in the work directory')
+    parser.add_argument(
+        '--auto-resume',
+        action='store_true',
+        help='the same as --resume without a path (MMDetection 2.x\'s name)')
     parser.add_argument(
         '--amp', action='store_true', help='automatic mixed precision')
     parser.add_argument(
