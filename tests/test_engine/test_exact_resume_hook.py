@@ -67,13 +67,15 @@ def _runner(work_dir, max_epochs, num_workers, hook, resume=False, name=''):
         batch_size=2,
         num_workers=num_workers,
         persistent_workers=num_workers > 0)
+    torch.manual_seed(0)  # the same initial weights in every run
+    model = _ToyModel()
     return Runner(
-        model=_ToyModel(),
+        model=model,
         work_dir=str(work_dir),
         experiment_name=f'toy_{name}_{work_dir.name}_{max_epochs}_{resume}',
         train_dataloader=loader,
         val_dataloader=dict(loader, sampler=dict(type='DefaultSampler')),
-        val_evaluator=_DrawingMetric(),
+        val_evaluator=[_DrawingMetric()],
         val_cfg=dict(),
         train_cfg=dict(by_epoch=True, max_epochs=max_epochs, val_interval=1),
         optim_wrapper=dict(optimizer=dict(type='Adam', lr=0.01)),
