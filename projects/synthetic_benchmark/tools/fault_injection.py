@@ -12,7 +12,7 @@ reference's final weights (``torch.equal`` on every tensor)::
     python projects/synthetic_benchmark/tools/fault_injection.py
         [--work-dir work_dirs/fault_injection] [--seed 0] [--quick]
         [--epochs E1] [--finetune-epochs E2] [--parallel-epochs P]
-        [--train-people N] [--num-vis N] [--points NAME ...]
+        [--train-people N] [--num-vis N] [--points NAME ...] [--jobs N]
 
 How kill points are chosen (:func:`kill_plan`): the reference run's output
 is time-stamped, which gives each stage's length (data, PGPG fit, each
@@ -42,6 +42,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -213,13 +214,17 @@ class Job:
         """Pump output until the job ends or ``trigger()`` is true (then
         SIGKILL the group). Returns (exit code, killed)."""
         killed = False
-        while self.proc.poll() is None:
-            self.pump()
-            if trigger is not None and trigger():
-                self.kill()
-                killed = True
-                break
-            time.sleep(poll)
+        try:
+            while self.proc.poll() is None:
+                self.pump()
+                if trigger is not None and trigger():
+                    self.kill()
+                    killed = True
+                    break
+                time.sleep(poll)
+        except BaseException:  # never leave a job behind
+            self.kill()
+            raise
         code = self.proc.wait()
         self.pump()
         if self._partial:
@@ -271,6 +276,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         type=float,
         default=0.005,
         help='seconds between checks for a kill point (default 0.005)')
+    parser.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='kill points run at once (default 1; time points are fractions '
+        'of the reference stage lengths, so a slower concurrent run is '
+        'killed earlier within the stage)')
     parser.add_argument(
         '--python', default=sys.executable, help='interpreter of the job')
     return parser.parse_args(argv)
@@ -401,10 +413,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 p.name.startswith(x) for x in args.points)
         ]
     ref_ckpt = _final_checkpoint(ref_dir)
-    records = [
-        run_point(args, i, len(points), p, ref_table, ref_ckpt, times, say)
-        for i, p in enumerate(points, 1)
-    ]
+    with ThreadPoolExecutor(args.jobs) as pool:
+        records = list(
+            pool.map(
+                lambda ip: run_point(args, ip[0], len(points), ip[1],
+                                     ref_table, ref_ckpt, times, say),
+                enumerate(points, 1)))
     killed = sum(bool(r['killed']) for r in records)
     finished = sum(bool(r['finished']) for r in records)
     same = sum(bool(r['same_table']) for r in records)
