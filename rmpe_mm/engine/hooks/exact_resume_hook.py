@@ -5,7 +5,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 import torch
-from mmengine.dist import get_rank
+from mmengine.dist import all_gather_object, get_rank, get_world_size
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmpose.registry import HOOKS
@@ -64,6 +64,10 @@ class ExactResumeHook(Hook):
     """Make ``--resume`` continue the very random streams of the
     uninterrupted run, so that resuming (also after a kill mid-epoch, from
     the last epoch checkpoint) ends bit-identical on CPU.
+
+    Every process saves its own states (gathered into rank 0's checkpoint)
+    and restores them, so distributed runs resume with the same number of
+    processes.
 
     What MMEngine 0.10.7 leaves out, and what this hook does about it:
 
@@ -160,7 +164,13 @@ class ExactResumeHook(Hook):
         """Restore the end-of-last-epoch snapshot, set the sampler's epoch,
         reseed (restart) the data-loader workers for this epoch."""
         if self._snapshot is not None and self._snapshot_epoch == runner.epoch:
-            restore_random_state(self._snapshot)
+            ranks = self._snapshot['ranks']
+            if len(ranks) != get_world_size():
+                raise ValueError(
+                    f'random_state holds the states of {len(ranks)} '
+                    f'processes, this run has {get_world_size()}: resume '
+                    'with as many processes as the checkpoint was saved by')
+            restore_random_state(ranks[get_rank()])
         sampler = self._sampler(runner)
         if hasattr(sampler, 'set_epoch'):
             sampler.set_epoch(runner.epoch)
@@ -168,9 +178,10 @@ class ExactResumeHook(Hook):
             self._seeder.start_epoch(runner.train_dataloader, runner.epoch)
 
     def after_train_epoch(self, runner) -> None:
-        """Snapshot the random states at the end of the epoch (before the
-        checkpoint hook saves and before validation draws anything)."""
-        self._snapshot = capture_random_state()
+        """Snapshot the random states of every rank at the end of the epoch
+        (before the checkpoint hook saves and before validation draws
+        anything)."""
+        self._snapshot = dict(ranks=all_gather_object(capture_random_state()))
         self._snapshot_epoch = runner.epoch + 1  # epochs completed
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
