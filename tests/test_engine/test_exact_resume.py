@@ -20,6 +20,8 @@ import sys
 import pytest
 import torch
 
+import rmpe_mm  # noqa: F401  (checkpoints load with weights_only=True)
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TRAIN = osp.join(REPO, 'tools', 'train.py')
 CONFIGS = {
