@@ -46,6 +46,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+# imported here in the main thread, not lazily by the worker threads
+import torch
+
 #: Pattern of the main job's stage lines: "[main_job] (3/7) train NAME: ...".
 STAGE_LINE = re.compile(r'^\[main_job\] \((\d+)/(\d+)\) (.*)$')
 #: The line before the main job's table.
@@ -246,7 +249,6 @@ def temporaries(folder: str) -> List[str]:
 
 def final_weights_equal(a: str, b: str) -> bool:
     """``torch.equal`` on every tensor of two checkpoints' state dicts."""
-    import torch
     sa = torch.load(a, map_location='cpu', weights_only=False)['state_dict']
     sb = torch.load(b, map_location='cpu', weights_only=False)['state_dict']
     return sa.keys() == sb.keys() and all(
@@ -412,13 +414,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             p for p in points if any(
                 p.name.startswith(x) for x in args.points)
         ]
+    if not points:
+        say(f'[fault] no kill point starts with {args.points}')
+        return 1
     ref_ckpt = _final_checkpoint(ref_dir)
+
+    def attempt(index: int, point: KillPoint) -> Dict[str, object]:
+        try:
+            return run_point(args, index, len(points), point, ref_table,
+                             ref_ckpt, times, say)
+        except Exception as error:  # counted as a failure, not a crash
+            say(f'[fault] kill {index}/{len(points)} ({point.name}): the '
+                f'check FAILED with {type(error).__name__}: {error}')
+            return dict(
+                point=point.name,
+                killed=False,
+                finished=False,
+                same_table=False,
+                same_weights=False)
+
     with ThreadPoolExecutor(args.jobs) as pool:
-        records = list(
-            pool.map(
-                lambda ip: run_point(args, ip[0], len(points), ip[1],
-                                     ref_table, ref_ckpt, times, say),
-                enumerate(points, 1)))
+        records = list(pool.map(attempt, *zip(*enumerate(points, 1))))
     killed = sum(bool(r['killed']) for r in records)
     finished = sum(bool(r['finished']) for r in records)
     same = sum(bool(r['same_table']) for r in records)
