@@ -88,9 +88,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--pose-model',
         default='lhg2',
-        help='"lhg2" (the main job\'s model), "res50", "hg8" '
-        '(configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py) or a '
-        'config path')
+        help='"lhg2" (the main job\'s model), "res50", "hg8" (configs/rmpe/'
+        'coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py) or '
+        'a config path')
     parser.add_argument(
         '--det-config',
         default=osp.join(REPO, 'configs', '_base_', 'detectors',

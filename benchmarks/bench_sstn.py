@@ -1,9 +1,10 @@
 """Cost of RMPE's SSTN (and parallel SPPE) over the SPPE alone, on CPU.
 
 For a config (default: the paper's
-``configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py`` and the small
-``tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py``) it builds, with
-random weights:
+``configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py``
+and the small
+``tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py``)
+it builds, with random weights:
 
 - ``sppe``: the plain ``TopdownPoseEstimator`` (backbone, neck, head and
   test_cfg of the config);
@@ -31,7 +32,7 @@ Usage::
 
     python benchmarks/bench_sstn.py                      # both configs
     python benchmarks/bench_sstn.py --configs \\
-        configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py \\
+        configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py \\  # noqa: E501
         --iters 3 --warmup 1 --batch 8 --flops
     python benchmarks/bench_sstn.py --stn-input-size 128 128  # cheaper STN
 """

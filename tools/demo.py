@@ -25,7 +25,7 @@ Usage::
         [--sequential] [--queue-size N]
 
     python tools/demo.py video.mp4 \\
-        --pose2d configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py \\
+        --pose2d configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py \\  # noqa: E501
         --pose2d-weights rmpe.pth \\
         --det-model rtmdet-m --det-weights rtmdet_m_8xb32-300e_coco.pth \\
         --out-dir demo_out --draw-bbox

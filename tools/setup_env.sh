@@ -34,7 +34,7 @@ stamp_value() {
     "$ROOT/projects/synthetic_benchmark/setup.cfg" | sha256sum | cut -d' ' -f1
 }
 STAMP_FILE="$VENV/.rmpe_mm_env_stamp"
-CHECK='import rmpe_mm, synthetic_benchmark, mmpose.apis, mmdet.apis, mmcv.ops'
+CHECK='import rmpe_mm, synthetic_benchmark, mmpose.apis, mmdet.apis, mmcv.ops, flake8, isort, yapf, codespell_lib'
 
 if [ -f "$STAMP_FILE" ] && [ "$(cat "$STAMP_FILE")" = "$(stamp_value)" ] \
    && "$VENV/bin/python" -c "$CHECK" >/dev/null 2>&1; then
@@ -95,9 +95,9 @@ if ! "$PY" -c "import mmcv, mmcv.ops, sys; sys.exit(mmcv.__version__ != '$MMCV_V
   "$PY" -m pip install --disable-pip-version-check -c "$REQ/constraints.txt" -q addict packaging pyyaml yapf
 fi
 
-step "6/7 mmpose (--no-deps) and the test tools"
+step "6/7 mmpose (--no-deps), the test tools and the linters"
 "${PIP[@]}" -q --no-deps -r "$REQ/mmpose.txt"
-"${PIP[@]}" -q -r "$REQ/tests.txt"
+"${PIP[@]}" -q -r "$REQ/tests.txt" -r "$REQ/lint.txt"
 
 step "7/7 rmpe_mm and projects/synthetic_benchmark in editable mode"
 "${PIP[@]}" -q --no-deps --no-build-isolation -e "$ROOT"

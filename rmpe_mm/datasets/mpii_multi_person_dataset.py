@@ -18,8 +18,9 @@ class MpiiMultiPersonDataset(BaseCocoStyleDataset):
     """MPII multi-person people for top-down training and testing.
 
     Reads the JSON written by ``tools/dataset_converters/mpii_multi_person.py``
-    (format: :mod:`rmpe_mm.datasets.mpii_multi_person_format`) with MMPose's COCO-style
-    machinery, so ``bbox_file`` (COCO detection results) works in test mode.
+    (format: :mod:`rmpe_mm.datasets.mpii_multi_person_format`) with MMPose's
+    COCO-style machinery, so ``bbox_file`` (COCO detection results) works in
+    test mode.
     Metainfo: MMPose's MPII (16 joints, flip pairs, sigmas).
 
     Per sample, on top of :class:`BaseCocoStyleDataset`'s keys:

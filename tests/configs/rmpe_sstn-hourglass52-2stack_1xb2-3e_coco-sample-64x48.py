@@ -1,4 +1,4 @@
-# Smoke test: configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py shrunk
+# Smoke test: configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py shrunk  # noqa: E501
 # to train on the COCO samples the repo ships (tests/data/coco: 4 images, 14
 # people) on a CPU: 2-stack hourglass SPPE, 1-stack parallel SPPE without
 # checkpoint (random, frozen; a warning says so), tiny ResNet-18 STN, 64x48
@@ -7,7 +7,7 @@
 #   python tools/train.py \
 #       tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_coco-sample-64x48.py
 _base_ = [
-    '../../configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py',
+    '../../configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py',  # noqa: E501
     './_base_/sample_coco.py',
 ]
 

@@ -1,4 +1,4 @@
-# Smoke test: configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py shrunk
+# Smoke test: configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py shrunk  # noqa: E501
 # to train on the MPII samples the repo ships (tests/data/mpii, 5 people, 15
 # detector-like boxes) on a CPU: 2-stack hourglass SPPE and 1-stack parallel
 # SPPE (MMPose's HourglassNet needs 256 channels at the first level: its stem
@@ -8,7 +8,7 @@
 #   python tools/train.py \
 #       tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py
 _base_ = [
-    '../../configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py',
+    '../../configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py',  # noqa: E501
     './_base_/sample_mpii.py',
 ]
 

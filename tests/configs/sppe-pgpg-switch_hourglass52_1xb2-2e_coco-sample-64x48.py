@@ -20,7 +20,7 @@
 #       tests/data/coco/test_coco_det_AP_H_56.json --out $PGPG \
 #       -k 2 --num-components 1 --min-samples 5
 #   python tools/train.py \
-#       tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py \
+#       tests/configs/sppe-pgpg-switch_hourglass52_1xb2-2e_coco-sample-64x48.py \  # noqa: E501
 #       --cfg-options custom_hooks.0.switch_pipeline.3.model_file=$PGPG
 _base_ = [
     '../../configs/_base_/default_runtime.py',

@@ -7,8 +7,8 @@
 # channels, 64 inside) on 64x64 crops. Testing runs the RMPE protocol:
 # detections -> pose model -> parametric pose NMS -> MPII multi-person mAP. It
 # checks the plumbing, nothing more.
-#   python tools/train.py tests/configs/td-hm_hourglass52_1xb2-3e_mpii-sample-64x64.py
-#   python tools/test.py tests/configs/td-hm_hourglass52_1xb2-3e_mpii-sample-64x64.py \
+#   python tools/train.py tests/configs/td-hm_hourglass52_1xb2-3e_mpii-sample-64x64.py  # noqa: E501
+#   python tools/test.py tests/configs/td-hm_hourglass52_1xb2-3e_mpii-sample-64x64.py \  # noqa: E501
 #       CHECKPOINT
 _base_ = [
     '../../configs/rmpe/mpii/td-hm_hourglass52_8xb64-210e_mpii-256x256.py',

@@ -1,6 +1,5 @@
 """tools/detect.py: person detection over a COCO-style dataset."""
 import json
-import os.path as osp
 
 import numpy as np
 import pipeline_models as pm

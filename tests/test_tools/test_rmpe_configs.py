@@ -22,7 +22,7 @@ def _train(run_python, config, work_dir, epochs):
 
 
 def test_sstn_mpii_sample_trains_resumes_and_tests(run_python, tmp_path):
-    config = 'tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py'
+    config = 'tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_mpii-sample-64x64.py'  # noqa: E501
     work_dir = str(tmp_path)
     log = _train(run_python, config, work_dir, 1)
     # both branches train: the SPPE through the SDTN, the STN also through
@@ -43,7 +43,7 @@ def test_sstn_mpii_sample_trains_resumes_and_tests(run_python, tmp_path):
 
 
 def test_sstn_coco_sample_with_ppnms_and_tuning(run_python, tmp_path):
-    config = 'tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_coco-sample-64x48.py'
+    config = 'tests/configs/rmpe_sstn-hourglass52-2stack_1xb2-3e_coco-sample-64x48.py'  # noqa: E501
     work_dir = str(tmp_path)
     _train(run_python, config, work_dir, 1)
     out = tmp_path / 'metrics.json'

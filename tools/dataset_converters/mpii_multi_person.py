@@ -8,11 +8,12 @@ Usage::
         --groups-file data/mpii/annotations/groups_v12.mat \\
         --img-root data/mpii/images [--with-test]
 
-writes ``mpii_multi_person_train.json`` and ``mpii_multi_person_val.json`` (and, with
-``--with-test``, ``mpii_multi_person_test.json``: test images and their groups, in the
-order the official submission needs) into the output folder, and prints what
-was converted, skipped or derived. Every choice (coordinates, groups, boxes,
-sizes, split) is documented in :mod:`rmpe_mm.datasets.mpii_multi_person_converter`.
+writes ``mpii_multi_person_train.json`` and ``mpii_multi_person_val.json``
+(and, with ``--with-test``, ``mpii_multi_person_test.json``: test images and
+their groups, in the order the official submission needs) into the output
+folder, and prints what was converted, skipped or derived. Every choice
+(coordinates, groups, boxes, sizes, split) is documented in
+:mod:`rmpe_mm.datasets.mpii_multi_person_converter`.
 """
 import argparse
 import json

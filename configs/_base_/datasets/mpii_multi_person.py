@@ -17,7 +17,8 @@ dataset_type = 'MpiiMultiPersonDataset'
 data_mode = 'topdown'
 data_root = 'data/mpii/'
 mpii_multi_person_val_ann = 'annotations/mpii_multi_person_val.json'
-mpii_multi_person_det_file = 'person_detection_results/mpii_multi_person_val_det.json'
+mpii_multi_person_det_file = (
+    'person_detection_results/mpii_multi_person_val_det.json')
 
 # PackPoseInputs meta keys that also carry each image's ground truth
 # (`mpii_gt`) to MpiiMultiPersonMAP, so the metric can run without ann_file.

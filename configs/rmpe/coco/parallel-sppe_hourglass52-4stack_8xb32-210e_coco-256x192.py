@@ -1,6 +1,6 @@
 # RMPE stage 1b on COCO: the 4-stack hourglass that becomes the frozen
 # parallel SPPE, trained on ground-truth boxes. Its checkpoint is stage 2's
-# `parallel_checkpoint` (rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py).
+# `parallel_checkpoint` (rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py).  # noqa: E501
 #   python tools/train.py \
 #       configs/rmpe/coco/parallel-sppe_hourglass52-4stack_8xb32-210e_coco-256x192.py
 _base_ = ['./sppe_hourglass52-8stack_8xb32-210e_coco-256x192.py']

@@ -1,11 +1,11 @@
 # RMPE stage 2 on COCO person keypoints (the MPII counterpart,
-# configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py, has the
-# design): the stage-1a SPPE (sppe_hourglass52-8stack_8xb32-210e_coco-256x192.py: 8-stack
+# configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py, has the  # noqa: E501
+# design): the stage-1a SPPE (sppe_hourglass52-8stack_8xb32-210e_coco-256x192.py: 8-stack  # noqa: E501
 # hourglass, 256x192 crops, PGPG proposals) plus the SSTN (ResNet-18 STN,
 # SDTN) and the frozen stage-1b parallel SPPE (4-stack hourglass);
 # fine-tuned at a lower LR. Recipe: ./README.md.
 #   python tools/train.py \
-#       configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py \
+#       configs/rmpe/coco/rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py \  # noqa: E501
 #       --cfg-options load_from=<1a.pth> \
 #       model.parallel_sppe.checkpoint=<1b.pth>
 _base_ = [
@@ -15,7 +15,7 @@ _base_ = [
 ]
 
 # ---- the stage-1 checkpoints (edit or override) ---------------------------
-sppe_checkpoint = 'work_dirs/sppe_hourglass52-8stack_8xb32-210e_coco-256x192/epoch_210.pth'
+sppe_checkpoint = 'work_dirs/sppe_hourglass52-8stack_8xb32-210e_coco-256x192/epoch_210.pth'  # noqa: E501
 parallel_checkpoint = (
     'work_dirs/parallel-sppe_hourglass52-4stack_8xb32-210e_coco-256x192/'
     'epoch_210.pth')

@@ -2,8 +2,8 @@
 # TopdownPoseEstimator, no STN), trained on PGPG proposals with MMPose's
 # hourglass schedule; tested on detector boxes with the parametric pose NMS.
 # Its checkpoint is stage 2's `load_from`
-# (rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py). Recipe: ./README.md.
-#   python tools/train.py configs/rmpe/coco/sppe_hourglass52-8stack_8xb32-210e_coco-256x192.py
+# (rmpe_sstn-hourglass52-8stack_8xb32-60e_coco-256x192.py). Recipe: ./README.md.  # noqa: E501
+#   python tools/train.py configs/rmpe/coco/sppe_hourglass52-8stack_8xb32-210e_coco-256x192.py  # noqa: E501
 _base_ = [
     '../../_base_/schedules/sppe_210e.py',
     '../../_base_/datasets/coco_topdown_256x192.py',

@@ -1,7 +1,7 @@
 # RMPE stage 1b on MPII: the 4-stack hourglass that becomes the frozen
 # parallel SPPE, trained on ground-truth boxes (no proposals: it must know
 # what a center-located person looks like). Its checkpoint is stage 2's
-# `parallel_checkpoint` (rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py).
+# `parallel_checkpoint` (rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py).  # noqa: E501
 #   python tools/train.py \
 #       configs/rmpe/mpii/parallel-sppe_hourglass52-4stack_8xb32-210e_mpii-256x256.py
 _base_ = ['./sppe_hourglass52-8stack_8xb32-210e_mpii-256x256.py']

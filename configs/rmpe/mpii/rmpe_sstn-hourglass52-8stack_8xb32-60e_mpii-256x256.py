@@ -1,12 +1,12 @@
 # RMPE stage 2 on MPII, the paper's model (docs/method.md, sections 1-2):
-# the stage-1a SPPE (sppe_hourglass52-8stack_8xb32-210e_mpii-256x256.py: 8-stack
+# the stage-1a SPPE (sppe_hourglass52-8stack_8xb32-210e_mpii-256x256.py: 8-stack  # noqa: E501
 # hourglass, 256x256 crops, PGPG proposals) plus the SSTN (ResNet-18
 # localisation net seeing the full crop, SDTN on every stack's heatmaps) and
 # the frozen stage-1b parallel SPPE (4-stack hourglass) on the STN output,
 # supervised with center-located targets; fine-tuned at a lower LR.
 # Recipe (fit PGPG, train 1a and 1b, then this): ./README.md.
 #   python tools/train.py \
-#       configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py \
+#       configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py \  # noqa: E501
 #       --cfg-options load_from=<1a.pth> \
 #       model.parallel_sppe.checkpoint=<1b.pth>
 _base_ = [
@@ -16,7 +16,7 @@ _base_ = [
 ]
 
 # ---- the stage-1 checkpoints (edit or override) ---------------------------
-sppe_checkpoint = 'work_dirs/sppe_hourglass52-8stack_8xb32-210e_mpii-256x256/epoch_210.pth'
+sppe_checkpoint = 'work_dirs/sppe_hourglass52-8stack_8xb32-210e_mpii-256x256/epoch_210.pth'  # noqa: E501
 parallel_checkpoint = (
     'work_dirs/parallel-sppe_hourglass52-4stack_8xb32-210e_mpii-256x256/'
     'epoch_210.pth')

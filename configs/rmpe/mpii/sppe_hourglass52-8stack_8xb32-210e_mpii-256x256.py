@@ -1,8 +1,8 @@
 # RMPE stage 1a on MPII: the 8-stack hourglass SPPE alone (a plain
 # TopdownPoseEstimator, no STN), trained on PGPG proposals with MMPose's
 # hourglass schedule. Its checkpoint is stage 2's `load_from`
-# (rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py). Recipe: ./README.md.
-#   python tools/train.py configs/rmpe/mpii/sppe_hourglass52-8stack_8xb32-210e_mpii-256x256.py
+# (rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py). Recipe: ./README.md.  # noqa: E501
+#   python tools/train.py configs/rmpe/mpii/sppe_hourglass52-8stack_8xb32-210e_mpii-256x256.py  # noqa: E501
 _base_ = [
     '../../_base_/schedules/sppe_210e.py',
     '../../_base_/datasets/mpii_multi_person_256x256.py',

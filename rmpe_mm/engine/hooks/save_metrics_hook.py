@@ -9,8 +9,8 @@ from ...utils.atomic_io import atomic_dump
 
 @HOOKS.register_module()
 class SaveMetricsHook(Hook):
-    """Dump the metrics of a test run to ``out_file`` (``tools/test.py
-    --out``), whole or not at all (:mod:`rmpe_mm.utils.atomic_io`).
+    """Dump the metrics of a test run to ``out_file`` (``test.py --out``),
+    whole or not at all (:mod:`rmpe_mm.utils.atomic_io`).
 
     The format follows the file extension (``.json``, ``.yaml``/``.yml`` or
     ``.pkl``), as :func:`mmengine.dump` decides.

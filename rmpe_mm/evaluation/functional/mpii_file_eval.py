@@ -10,7 +10,8 @@ files' own (MATLAB) coordinates, with the protocol of
   does (same length; image names compared where both files have them); or
 - the release ``RELEASE``: the submission's ``image.name`` select the
   images, each image's consecutive entries are its multi-person groups, in
-  the order :func:`~rmpe_mm.datasets.mpii_multi_person_converter.form_groups` gives
+  the order
+  :func:`~rmpe_mm.datasets.mpii_multi_person_converter.form_groups` gives
   them (``groups_v12.mat`` groups without a single person, or one group of
   the non-single people without ``groups_file``), the order the converter's
   JSON and :class:`MpiiMultiPersonMAP`'s submission use.

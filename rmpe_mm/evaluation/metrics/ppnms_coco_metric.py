@@ -29,7 +29,8 @@ class PPNMSCocoMetric(CocoMetric):
     Args:
         pose_nms (dict, optional): Config of the NMS, built from
             ``TASK_UTILS`` by :func:`build_pose_nms` (``type`` defaults to
-            ``'ParametricPoseNMS'``), e.g. ``dict(preset='alphapose_body', params_file='tuned.json')``.
+            ``'ParametricPoseNMS'``), e.g.
+            ``dict(preset='alphapose_body', params_file='tuned.json')``.
             Defaults to None (AlphaPose master ``pose_nms_body``).
         score_mode (str): Person score of a merged pose: ``'alphapose'``
             (AlphaPose's final score ``mean + bbox_score + 1.25 * max`` of

@@ -92,9 +92,9 @@ def exact_pgpg_model(tmp_path) -> str:
 
 def _headline_pipeline(model_file: str, bbox_aug_type: str):
     """The MPII stage-2 config's training pipeline
-    (configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py), PGPG
-    pointed at ``model_file`` with no patches, its box augmentation replaced
-    by ``bbox_aug_type`` (to show what the pairing fixes)."""
+    (configs/rmpe/mpii/rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py),
+    PGPG pointed at ``model_file`` with no patches, its box augmentation
+    replaced by ``bbox_aug_type`` (to show what the pairing fixes)."""
     cfg = Config.fromfile(
         osp.join(REPO, 'configs', 'rmpe', 'mpii',
                  'rmpe_sstn-hourglass52-8stack_8xb32-60e_mpii-256x256.py'))

@@ -1,11 +1,11 @@
 """MPII 16-joint skeleton used by the synthetic (simulated) dataset.
 
 Joint order, names, links and the COCO category are those of the MPII
-multi-person COCO-style JSON (:mod:`rmpe_mm.datasets.mpii_multi_person_format`, MPII
-ids 0..15). Bone lengths are fractions of the
-standing body height (head top to ankle is about 0.96 of it), roughly adult
-anthropometric proportions. This module holds constants only; sampling lives
-in :mod:`.pose_sampler`.
+multi-person COCO-style JSON
+(:mod:`rmpe_mm.datasets.mpii_multi_person_format`, MPII ids 0..15). Bone
+lengths are fractions of the standing body height (head top to ankle is
+about 0.96 of it), roughly adult anthropometric proportions. This module
+holds constants only; sampling lives in :mod:`.pose_sampler`.
 """
 from types import MappingProxyType
 from typing import Mapping, Tuple
