@@ -25,8 +25,6 @@ person_keypoints_val2017.json --out work_dirs/ppnms_tuned.json
 """
 import argparse
 import json
-import os
-import os.path as osp
 import time
 from typing import Dict, List, Sequence, Tuple
 
@@ -38,6 +36,7 @@ from rmpe_mm.evaluation.functional.pose_nms.tuning import (
     TUNABLE_PARAMS, FastCocoKeypointEval, PoseNMSTuningProblem,
     XtcocoKeypointEval, coordinate_search, load_pose_dump, rescore)
 from rmpe_mm.utils import mmpose_dataset_metainfo
+from rmpe_mm.utils.atomic_io import atomic_open
 
 DEFAULT_FACTORS = (0.5, 0.7, 0.85, 1.0, 1.2, 1.4, 2.0)
 
@@ -221,9 +220,7 @@ def main(argv=None) -> Dict:
             xtcocotools_best=exact_best,
             score_mode=args.score_mode),
         history=[dict(row, pair=list(row['pair'])) for row in history])
-    if osp.dirname(args.out):
-        os.makedirs(osp.dirname(args.out), exist_ok=True)
-    with open(args.out, 'w', encoding='utf-8') as f:
+    with atomic_open(args.out) as f:
         json.dump(out, f, indent=2)
     print(f'best parameters written to {args.out}')
     return out

@@ -3,11 +3,10 @@ dicts and JSON records."""
 import os.path as osp
 from typing import Any, Dict, List
 
-import mmengine
 import numpy as np
-from mmengine.fileio import join_path
 from mmengine.structures import InstanceData
 
+from rmpe_mm.utils.atomic_io import atomic_dump
 from .result_formats import to_alphapose_results, to_coco_keypoint_results
 
 
@@ -85,4 +84,4 @@ def dump_people(people: List[Dict[str, Any]], img_path: str,
                 out_dir: str) -> None:
     """Save one image's person dicts as ``<out_dir>/<image stem>.json``."""
     name = osp.splitext(osp.basename(img_path))[0] + '.json'
-    mmengine.dump(people, join_path(out_dir, name), indent='  ')
+    atomic_dump(people, osp.join(out_dir, name), indent='  ')

@@ -35,12 +35,13 @@ tracker counts from 1) and a person whose track is not yet confirmed has
 ``idx >= 0`` for the same records).
 """
 import json
-import os
 import os.path as osp
 from typing import (Any, Dict, List, Mapping, NamedTuple, Optional, Sequence,
                     Union)
 
 import numpy as np
+
+from rmpe_mm.utils.atomic_io import atomic_open
 
 PERSON_CATEGORY_ID = 1
 ImageId = Union[int, str]
@@ -114,10 +115,9 @@ def _alphapose_idx(person: PersonPrediction) -> Union[int, List[int]]:
 
 
 def dump_results(records: Sequence[dict], path: str) -> None:
-    """Write records as one JSON list (creating the directory)."""
-    directory = osp.dirname(osp.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    with open(path, 'w') as f:
+    """Write records as one JSON list, atomically (creating the
+    directory)."""
+    with atomic_open(path) as f:
         json.dump(list(records), f)
 
 

@@ -175,15 +175,21 @@ def merge_train_args(cfg: Config, args: Namespace) -> Config:
                              f'AmpOptimWrapper, got {wrapper!r}')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
+    resume = args.resume
+    if getattr(args, 'auto_resume', False):
+        if resume not in (None, 'auto'):
+            raise ValueError('--auto-resume and --resume CKPT exclude each '
+                             f'other, got --resume {resume!r}')
+        resume = 'auto'
+    if resume == 'auto':
         cfg.resume = True
         cfg.load_from = None
-    elif args.resume is not None:
-        if not osp.isfile(args.resume):
+    elif resume is not None:
+        if not osp.isfile(resume):
             raise FileNotFoundError(
-                f'--resume checkpoint not found: {args.resume!r}')
+                f'--resume checkpoint not found: {resume!r}')
         cfg.resume = True
-        cfg.load_from = args.resume
+        cfg.load_from = resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.cfg_options:
@@ -197,8 +203,9 @@ def merge_test_args(cfg: Config, args: Namespace) -> Config:
     ``--cfg-options`` are merged after ``--badcase`` has switched on the
     ``BadCaseAnalysisHook`` (so ``default_hooks.badcase.<key>`` options
     refine it, as in MMPose) and before ``--dump`` appends its
-    ``DumpResults`` evaluator, so options such as ``test_evaluator.<key>``
-    still address the config's own (dict) evaluator.
+    ``AtomicDumpResults`` evaluator (MMEngine's ``DumpResults``, written
+    atomically), so options such as ``test_evaluator.<key>`` still address
+    the config's own (dict) evaluator.
 
     Args:
         cfg (Config): The loaded config.
@@ -230,7 +237,7 @@ def merge_test_args(cfg: Config, args: Namespace) -> Config:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError(
                 f'--dump must name a .pkl or .pickle file, got {args.dump!r}')
-        dump = dict(type='DumpResults', out_file_path=args.dump)
+        dump = dict(type='AtomicDumpResults', out_file_path=args.dump)
         evaluators = cfg.test_evaluator
         if not isinstance(evaluators, (list, tuple)):
             evaluators = [evaluators]

@@ -3,12 +3,13 @@
 The one implementation of ``tools/train.py`` (a thin wrapper), runnable
 without the repository's ``tools/`` as ``python -m rmpe_mm.engine.train_cli``.
 
-Same arguments as MMPose 1.3.2's ``tools/train.py``, all of them::
+Same arguments as MMPose 1.3.2's ``tools/train.py``, all of them, plus
+``--auto-resume``::
 
     python -m rmpe_mm.engine.train_cli CONFIG [--work-dir DIR]
-        [--resume [CKPT]] [--amp] [--no-validate] [--auto-scale-lr]
-        [--cfg-options k=v ...] [--show-dir DIR] [--show] [--interval N]
-        [--wait-time S] [--launcher {none,pytorch,slurm,mpi}]
+        [--resume [CKPT] | --auto-resume] [--amp] [--no-validate]
+        [--auto-scale-lr] [--cfg-options k=v ...] [--show-dir DIR] [--show]
+        [--interval N] [--wait-time S] [--launcher {none,pytorch,slurm,mpi}]
         [--local_rank N]
 
 ``--show-dir``/``--show`` draw the validation predictions (every
@@ -40,6 +41,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         const='auto',
         help='resume from this checkpoint; without a path, from the latest '
         'checkpoint in the work directory')
+    parser.add_argument(
+        '--auto-resume',
+        action='store_true',
+        help='the same as --resume without a path (MMDetection 2.x\'s name)')
     parser.add_argument(
         '--amp', action='store_true', help='automatic mixed precision')
     parser.add_argument(

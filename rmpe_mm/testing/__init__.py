@@ -9,6 +9,8 @@ Not imported by ``import rmpe_mm`` (nothing here is registered):
 - :mod:`.pgpg_planted`: synthetic matched pairs with planted PGPG structure;
 - :mod:`.tracking_clips`: keypoint trajectories of walking people (the
   tracker's tests and benchmark).
+- :mod:`.fault_hooks`: ``SigkillHook``, a training process that kills
+  itself (resume tests; imported only by configs that name it).
 
 (The synthetic benchmark's tiny dataset is
 ``synthetic_benchmark.testing.make_tiny_synthetic``, in

@@ -12,6 +12,7 @@ from typing import Dict, List, NamedTuple, Sequence
 import numpy as np
 
 from rmpe_mm.datasets.pgpg.boxes import apply_offsets
+from rmpe_mm.utils.atomic_io import atomic_open
 
 # Aligned COCO-17 standing pose: torso center at 0, neck (0, -0.5), pelvis
 # (0, 0.5), torso length 1, image y axis (down).
@@ -175,7 +176,7 @@ def write_planted_coco(pairs: PlantedPairs,
                 bbox=[*d[:2].tolist(), *(d[2:] - d[:2]).tolist()]))
     ann_file = os.path.join(out_dir, 'planted_gt.json')
     det_file = os.path.join(out_dir, 'planted_det.json')
-    with open(ann_file, 'w') as f:
+    with atomic_open(ann_file) as f:
         json.dump(
             dict(
                 images=images,
@@ -186,6 +187,6 @@ def write_planted_coco(pairs: PlantedPairs,
                         name='person',
                         skeleton=[[a + 1, b + 1] for a, b in COCO_SKELETON])
                 ]), f)
-    with open(det_file, 'w') as f:
+    with atomic_open(det_file) as f:
         json.dump(dets, f)
     return dict(ann_file=ann_file, det_file=det_file)

@@ -86,7 +86,8 @@ custom_hooks = [
         type='mmdet.PipelineSwitchHook',
         switch_epoch=1,
         switch_pipeline=pgpg_pipeline),
-    dict(type='SyncBuffersHook')
+    dict(type='SyncBuffersHook'),
+    dict(type='ExactResumeHook')
 ]
 
 train_dataloader = dict(

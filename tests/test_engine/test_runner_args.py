@@ -53,6 +53,20 @@ def test_train_args_auto_resume(train_cli, cfg):
     assert cfg.resume is True and cfg.load_from is None
 
 
+def test_train_args_auto_resume_flag(train_cli, cfg, tmp_path):
+    cfg = merge_train_args(cfg, train_cli.parse_args([CONFIG,
+                                                      '--auto-resume']))
+    assert cfg.resume is True and cfg.load_from is None
+    ckpt = tmp_path / 'epoch_1.pth'
+    ckpt.write_bytes(b'')
+    with pytest.raises(ValueError, match='--auto-resume'):
+        merge_train_args(
+            cfg,
+            train_cli.parse_args(
+                [CONFIG, '--auto-resume', '--resume',
+                 str(ckpt)]))
+
+
 def test_train_args_missing_resume_file(train_cli, cfg):
     with pytest.raises(FileNotFoundError, match='no_such.pth'):
         merge_train_args(
@@ -80,7 +94,7 @@ def test_test_args_dump_and_checkpoint(test_cli, cfg, tmp_path):
     evaluators = cfg.test_evaluator
     assert evaluators[0]['type'] == 'MpiiMultiPersonMAP'
     assert evaluators[-1] == dict(
-        type='DumpResults', out_file_path=str(tmp_path / 'preds.pkl'))
+        type='AtomicDumpResults', out_file_path=str(tmp_path / 'preds.pkl'))
 
 
 def test_test_args_errors(test_cli, cfg, tmp_path):
@@ -114,7 +128,7 @@ def test_test_args_cfg_options_reach_evaluator_before_dump(test_cli, tmp_path):
     cfg = merge_test_args(cfg, args)
     assert cfg.test_evaluator == [
         dict(type='MpiiMultiPersonMAP', ann_file='b.json', pose_nms=None),
-        dict(type='DumpResults', out_file_path='x.pkl'),
+        dict(type='AtomicDumpResults', out_file_path='x.pkl'),
     ]
 
 

@@ -24,6 +24,7 @@ from typing import List, Optional, Sequence
 from rmpe_mm.datasets.mpii_multi_person_converter import (ConvertOptions,
                                                           convert_mpii_release)
 from rmpe_mm.datasets.mpii_release import load_mpii_groups, load_mpii_release
+from rmpe_mm.utils.atomic_io import atomic_open
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -96,7 +97,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     os.makedirs(args.out_dir, exist_ok=True)
     for split, data in outputs.items():
         path = osp.join(args.out_dir, f'{args.prefix}_{split}.json')
-        with open(path, 'w') as f:
+        with atomic_open(path) as f:
             json.dump(data, f)
         print(f'wrote {path}')
     for key, value in stats.items():

@@ -18,6 +18,6 @@ model = dict(
         type='PoseGuidedLocalizer',
         score_thr=0.2,
         min_joints=2,
-        padding=_base_.padding,
+        padding=1.3,  # the dataset base's box padding (the paper's)
         extent_scale=(1.0, 1.0),
         center_offset=(0.0, 0.0)))

@@ -26,3 +26,8 @@ model = dict(
         backbone=dict(type='ResNet', depth=18),
         feat_channels=512,
         constraint='affine'))
+
+# rmpe_mm's runtime additions (configs/_base_/default_runtime.py): atomic
+# checkpoints, exact resume
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
+custom_hooks = _base_.custom_hooks + [dict(type='ExactResumeHook')]

@@ -28,7 +28,12 @@ __val_ann = 'annotations/mpii_multi_person_val.json'
 __det_file = 'person_detection_results/mpii_multi_person_val_det.json'
 data_root = __data_root
 
-default_hooks = dict(checkpoint=dict(save_best='Total', rule='greater'))
+# rmpe_mm's runtime additions (configs/_base_/default_runtime.py): atomic
+# checkpoints, exact resume
+default_hooks = dict(
+    checkpoint=dict(
+        type='AtomicCheckpointHook', save_best='Total', rule='greater'))
+custom_hooks = _base_.custom_hooks + [dict(type='ExactResumeHook')]
 
 # MMPose's MPII datasets replaced (`_delete_`) by the multi-person one
 __dataset = dict(

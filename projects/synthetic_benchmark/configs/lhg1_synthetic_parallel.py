@@ -17,5 +17,6 @@ param_scheduler = [
     _base_.param_scheduler[0],
     dict(_base_.param_scheduler[1], end=max_epochs, milestones=[max_epochs])
 ]
-default_hooks = dict(checkpoint=dict(interval=max_epochs))
+# every epoch: a killed run resumes from the last one (docs/exact_resume.md)
+default_hooks = dict(checkpoint=dict(interval=1))
 model = dict(backbone=_base_.parallel_backbone, head=_base_.parallel_head)

@@ -61,10 +61,10 @@ param_scheduler = [
         gamma=0.1,  # stage-2 LR: 1e-4
         by_epoch=True)
 ]
-# epoch_<stage1_epochs>.pth is what stage 2 starts from; keep it
-default_hooks = dict(
-    logger=dict(interval=10),
-    checkpoint=dict(interval=stage1_epochs, save_last=True))
+# a checkpoint every epoch (epoch_<stage1_epochs>.pth is what stage 2 starts
+# from): a killed run resumes from the last one, bit-identical to an
+# uninterrupted run (ExactResumeHook, docs/exact_resume.md)
+default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=1))
 randomness = dict(seed=seed)
 
 # ---- data -------------------------------------------------------------------

@@ -18,4 +18,5 @@ max_epochs = _base_.stage2_epochs
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-4))
 param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=True)]
-default_hooks = dict(checkpoint=dict(interval=max_epochs))
+# every epoch: a killed run resumes from the last one (docs/exact_resume.md)
+default_hooks = dict(checkpoint=dict(interval=1))

@@ -13,4 +13,4 @@ model = dict(
         type='PoseGuidedLocalizer',
         score_thr=0.2,
         min_joints=2,
-        padding=_base_.padding))
+        padding=1.3))  # the base's box padding

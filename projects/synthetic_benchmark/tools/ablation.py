@@ -36,6 +36,7 @@ import sys
 import time
 from typing import Dict, List, Optional, Sequence
 
+from rmpe_mm.utils.atomic_io import atomic_dump, atomic_open, atomic_write_text
 from synthetic_benchmark.orchestration import (StepRunner, ablation_markdown,
                                                ablation_plan,
                                                ensure_pgpg_model,
@@ -94,8 +95,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             say(f'[ablation]   {name}: already done, skipped')
         else:
             timings[name] = seconds
-            with open(timings_file, 'w') as f:
-                json.dump(timings, f, indent=1)
+            atomic_dump(timings, timings_file, indent=1)
             say(f'[ablation]   {name}: done in {seconds:.0f} s '
                 f'(total {(time.perf_counter() - start) / 60:.1f} min)')
 
@@ -125,9 +125,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               f'RMPE ablation, synthetic benchmark (seed {settings.seed})')
     text = ablation_markdown(rows, NUM_MAIN_ROWS, command, settings.to_dict(),
                              timings, plot_file)
-    with open(osp.join(root, 'ablation.md'), 'w') as f:
-        f.write(text)
-    with open(osp.join(root, 'results.json'), 'w') as f:
+    atomic_write_text(osp.join(root, 'ablation.md'), text)
+    with atomic_open(osp.join(root, 'results.json')) as f:
         json.dump(
             dict(
                 settings=settings.to_dict(),

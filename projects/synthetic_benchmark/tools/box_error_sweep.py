@@ -32,6 +32,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence
 
+from rmpe_mm.utils.atomic_io import atomic_dump, atomic_open, atomic_write_text
 from synthetic_benchmark.orchestration import (BenchmarkSettings, StepRunner,
                                                ensure_pgpg_model,
                                                ensure_synthetic_data)
@@ -173,9 +174,7 @@ def evaluate_seed(args: argparse.Namespace, seed: int,
                 start = time.perf_counter()
                 result = evaluate_level(model, scale, det_file, result,
                                         annotations, args, root)
-                os.makedirs(osp.dirname(path), exist_ok=True)
-                with open(path, 'w') as f:
-                    json.dump(result, f, indent=1)
+                atomic_dump(result, path, indent=1)
                 print(
                     f'[sweep] seed {seed} {model.key} x{scale:g}: Total '
                     f'{result["raw"]["Total"]:.1f} / PPNMS '
@@ -343,9 +342,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f'(seed varies); SSTN-run options: {args.stage2_options or "none"}; '
         f'plot: {plot_file}'
     ])
-    with open(osp.join(args.work_dir, 'sweep.md'), 'w') as f:
-        f.write(text + '\n')
-    with open(osp.join(args.work_dir, 'results.json'), 'w') as f:
+    atomic_write_text(osp.join(args.work_dir, 'sweep.md'), text + '\n')
+    with atomic_open(osp.join(args.work_dir, 'results.json')) as f:
         json.dump(
             dict(
                 scales=scales,

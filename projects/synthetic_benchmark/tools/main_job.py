@@ -29,6 +29,7 @@ import time
 from typing import Dict, Optional, Sequence
 
 from rmpe_mm.evaluation.functional.mpii_map import format_mpii_ap_table
+from rmpe_mm.utils.atomic_io import atomic_open
 from synthetic_benchmark.orchestration import (StepRunner, contact_sheet,
                                                ensure_pgpg_model,
                                                ensure_synthetic_data,
@@ -112,7 +113,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     note('render', time.perf_counter() - t0)
     with open(test.metrics_file(root)) as f:
         metrics = json.load(f)
-    with open(timings_file, 'w') as f:
+    with atomic_open(timings_file) as f:
         json.dump(
             dict(
                 settings=settings.to_dict(), timings=timings, metrics=metrics),

@@ -35,6 +35,7 @@ from typing import Any, Dict, Optional, Sequence
 
 import cv2
 
+from rmpe_mm.utils.atomic_io import atomic_save_with
 from synthetic_benchmark.generator import (GeneratorConfig, draw_annotations,
                                            generate_dataset, read_config,
                                            split_paths)
@@ -157,7 +158,8 @@ def write_previews(out_dir: str, preview_dir: str, num: int) -> None:
         vis = draw_annotations(image, anns, [dets[k] for k in idx],
                                [kinds[k] for k in idx])
         name = osp.splitext(img['file_name'])[0] + '_preview.png'
-        cv2.imwrite(osp.join(preview_dir, name), vis)
+        atomic_save_with(
+            osp.join(preview_dir, name), lambda tmp: cv2.imwrite(tmp, vis))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

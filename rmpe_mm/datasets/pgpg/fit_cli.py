@@ -19,13 +19,13 @@ conversion); DET_FILE: detections in the COCO results format. The model is
 read by ``PoseGuidedProposals(model_file=...)``.
 """
 import argparse
-import json
 import sys
 from typing import List, Optional
 
 from rmpe_mm.datasets.pgpg import (PGPGFitConfig, fit_pgpg_from_files,
                                    plot_pgpg_model)
 from rmpe_mm.datasets.pgpg.pairs import read_json
+from rmpe_mm.utils.atomic_io import atomic_dump
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -133,8 +133,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(report.format())
     print(f'model saved to {args.out}')
     if args.report:
-        with open(args.report, 'w') as f:
-            json.dump(report.to_dict(), f, indent=1)
+        atomic_dump(report.to_dict(), args.report, indent=1)
         print(f'report saved to {args.report}')
     if args.figure:
         labels = model.assign_atoms(pairs.keypoints, pairs.visible)

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from rmpe_mm.utils.atomic_io import atomic_open
 from .alignment import align_poses, resolve_torso_joints
 from .mixture import OffsetMixture, published_mixture
 
@@ -214,10 +215,9 @@ class PGPGModel:
             meta=data.get('meta'))
 
     def save(self, path: str) -> None:
-        """Write the model as JSON (parent directories are created)."""
-        parent = os.path.dirname(os.path.abspath(path))
-        os.makedirs(parent, exist_ok=True)
-        with open(path, 'w') as f:
+        """Write the model as JSON, atomically (parent directories are
+        created)."""
+        with atomic_open(path) as f:
             json.dump(self.to_dict(), f)
 
     @classmethod

@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from rmpe_mm.utils.atomic_io import atomic_save_with
 from .boxes import apply_offsets
 from .model import PGPGModel
 
@@ -112,4 +113,4 @@ def plot_pgpg_model(model: PGPGModel,
     fig.suptitle(
         'PGPG atomic poses and proposal offset distributions', fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    atomic_save_with(path, lambda tmp: fig.savefig(tmp, dpi=120))

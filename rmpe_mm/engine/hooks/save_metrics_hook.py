@@ -1,14 +1,16 @@
 """A hook that writes the test metrics to a file."""
 from typing import Dict, Optional
 
-import mmengine
 from mmengine.hooks import Hook
 from mmpose.registry import HOOKS
+
+from ...utils.atomic_io import atomic_dump
 
 
 @HOOKS.register_module()
 class SaveMetricsHook(Hook):
-    """Dump the metrics of a test run to ``out_file`` (``test.py --out``).
+    """Dump the metrics of a test run to ``out_file`` (``test.py --out``),
+    whole or not at all (:mod:`rmpe_mm.utils.atomic_io`).
 
     The format follows the file extension (``.json``, ``.yaml``/``.yml`` or
     ``.pkl``), as :func:`mmengine.dump` decides.
@@ -31,4 +33,4 @@ class SaveMetricsHook(Hook):
                          runner,
                          metrics: Optional[Dict[str, float]] = None) -> None:
         if metrics is not None:
-            mmengine.dump(metrics, self.out_file)
+            atomic_dump(metrics, self.out_file)

@@ -12,8 +12,6 @@ groups in ``groups_v12.mat`` order), with
 :func:`read_mpii_submission` reads it back, whichever program wrote it
 (fields in any order, ``image`` and the person score optional).
 """
-import os
-import os.path as osp
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
@@ -22,6 +20,7 @@ from scipy.io import savemat
 
 from rmpe_mm.datasets.mpii_multi_person_format import NUM_MPII_JOINTS
 from rmpe_mm.datasets.mpii_release import iter_mpii_annolist, iter_mpii_points
+from rmpe_mm.utils.atomic_io import atomic_path
 from rmpe_mm.utils.matlab_struct import mat_elements, mat_field, mat_number
 
 #: Variable of the submission file.
@@ -87,9 +86,8 @@ def write_mpii_submission(path: str,
             annopoints[0, 0] = (_points(kpts[r], scores[r], coord_offset), )
             rects[0, r] = (annopoints, _pose_score(scores[r]))
         pred[0, i] = (image, rects)
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    savemat(path, {'pred': pred}, do_compression=True)
+    with atomic_path(path) as tmp:
+        savemat(tmp, {'pred': pred}, do_compression=True)
     return path
 
 

@@ -16,6 +16,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 from tqdm import tqdm
 
+from rmpe_mm.utils.atomic_io import (atomic_open, atomic_write_bytes,
+                                     atomic_write_text)
 from .annotations import assign_groups, mask_bbox
 from .config import GeneratorConfig
 from .detector import SimulatedDetector
@@ -166,10 +168,10 @@ def generate_split(config: GeneratorConfig,
             unit='img',
             disable=not progress):
         sample = generate_sample(config, split, index)
-        with open(osp.join(img_dir, sample.file_name), 'wb') as f:
-            f.write(
-                encode_image(sample.scene.image, config.appearance.image_ext,
-                             config.appearance.jpeg_quality))
+        atomic_write_bytes(
+            osp.join(img_dir, sample.file_name),
+            encode_image(sample.scene.image, config.appearance.image_ext,
+                         config.appearance.jpeg_quality))
         images.append(sample.image)
         anns += sample.annotations
         dets += sample.detections
@@ -230,9 +232,8 @@ def generate_dataset(out_dir: str,
     for split, num in (('train', config.num_train), ('val', config.num_val)):
         result[split] = generate_split(config, split, num, out_dir, progress)
     cfg_dict = dict(notice=NOTICE, **config.to_dict())
-    with open(osp.join(out_dir, 'README.md'), 'w') as f:
-        f.write(data_readme(cfg_dict))
+    atomic_write_text(osp.join(out_dir, 'README.md'), data_readme(cfg_dict))
     result['config_file'] = osp.join(out_dir, CONFIG_FILE)
-    with open(result['config_file'], 'w') as f:
+    with atomic_open(result['config_file']) as f:
         json.dump(cfg_dict, f, indent=2)
     return result

@@ -11,13 +11,12 @@ Output layout under ``out_dir`` (``<split>`` is ``train`` or ``val``)::
     README.md                            # says plainly: simulated data
 """
 import json
-import os
-import os.path as osp
 from typing import Any, Dict, List, Sequence
 
 import cv2
 import numpy as np
 
+from rmpe_mm.utils.atomic_io import atomic_open
 from .annotations import center_scale, ellipse_bbox, mask_bbox
 from .detector import SimDetection
 from .scene import ScenePerson
@@ -112,9 +111,9 @@ def coco_document(images: List[Dict], annotations: List[Dict],
 
 
 def dump_json(obj: Any, path: str) -> None:
-    """Write compact JSON (deterministic key order), creating the folder."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path, 'w') as f:
+    """Write compact JSON (deterministic key order) atomically, creating
+    the folder."""
+    with atomic_open(path) as f:
         json.dump(obj, f, separators=(',', ':'))
 
 

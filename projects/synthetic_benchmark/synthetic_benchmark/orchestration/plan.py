@@ -12,6 +12,7 @@ import os.path as osp
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from rmpe_mm.utils.atomic_io import atomic_open
 from ..paths import config_path
 from .steps import TestRun, TrainRun
 
@@ -88,7 +89,7 @@ def record_settings(work_dir: str,
                 f'({existing}, now {wanted}); use another work directory or '
                 '--force')
     os.makedirs(work_dir, exist_ok=True)
-    with open(path, 'w') as f:
+    with atomic_open(path) as f:
         json.dump(wanted, f, indent=1)
 
 

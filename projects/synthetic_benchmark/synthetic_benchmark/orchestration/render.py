@@ -11,6 +11,7 @@ from mmengine.structures import InstanceData
 
 from rmpe_mm.apis.pose_nms_step import apply_pose_nms
 from rmpe_mm.evaluation.functional.pose_nms import PoseNMSType, build_pose_nms
+from rmpe_mm.utils.atomic_io import atomic_save_with
 from ..drawing import ZoomedCanvas, side_color
 
 #: Person colours (BGR), cycled.
@@ -148,7 +149,8 @@ def render_predictions(dump_file: str,
         drawing = draw_poses(image, kept.keypoints, kept.keypoint_scores,
                              kept.bboxes, score_thr, zoom)
         name = osp.splitext(osp.basename(path))[0] + '.png'
-        cv2.imwrite(osp.join(out_dir, name), drawing)
+        atomic_save_with(
+            osp.join(out_dir, name), lambda tmp: cv2.imwrite(tmp, drawing))
         written.append(osp.join(out_dir, name))
     return written
 
@@ -167,5 +169,6 @@ def contact_sheet(files: Sequence[str],
         row = [cv2.resize(im, (w, h)) for im in images[start:start + columns]]
         row += [blank] * (columns - len(row))
         rows.append(np.hstack(row))
-    cv2.imwrite(out_file, np.vstack(rows))
+    sheet = np.vstack(rows)
+    atomic_save_with(out_file, lambda tmp: cv2.imwrite(tmp, sheet))
     return out_file

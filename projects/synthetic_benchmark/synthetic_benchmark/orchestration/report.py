@@ -1,7 +1,8 @@
 """The ablation table (Markdown) and its bar plot."""
-import os
 import os.path as osp
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from rmpe_mm.utils.atomic_io import atomic_save_with
 
 #: Columns of the paper's Table 3 (MpiiMultiPersonMAP's metric keys).
 COLUMNS: Tuple[str, ...] = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip',
@@ -104,8 +105,7 @@ def plot_rows(rows: Sequence[Row], out_file: str, title: str) -> None:
         ncol=3,
         frameon=False)
     fig.tight_layout()
-    os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
-    fig.savefig(out_file, dpi=110)
+    atomic_save_with(out_file, lambda tmp: fig.savefig(tmp, dpi=110))
     plt.close(fig)
 
 

@@ -16,6 +16,7 @@ import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from rmpe_mm.utils.atomic_io import atomic_open, atomic_save_with
 from .plan import BenchmarkSettings, ablation_plan
 from .steps import TestRun, TrainRun
 
@@ -155,11 +156,10 @@ def ensure_level_detections(data_root: str, scale: float) -> str:
     if osp.isfile(det_file) and osp.isfile(meta_file):
         return det_file
     dets, meta = redetect_split(data_root, 'val', scale)
-    with open(meta_file, 'w') as f:
+    with atomic_open(meta_file) as f:
         json.dump(meta, f)
-    with open(det_file + '.tmp', 'w') as f:
+    with atomic_open(det_file) as f:
         json.dump(dets, f)
-    os.replace(det_file + '.tmp', det_file)
     return det_file
 
 
@@ -291,8 +291,7 @@ def plot_sweep(totals: Dict[str, Dict[float, List[float]]],
     ax.legend(
         fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2)
     fig.tight_layout()
-    os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
-    fig.savefig(out_file, dpi=110)
+    atomic_save_with(out_file, lambda tmp: fig.savefig(tmp, dpi=110))
     plt.close(fig)
 
 

@@ -84,7 +84,10 @@ def test_epoch_variables_set_the_stage_schedules():
     assert cfg.param_scheduler[1].type == 'MultiStepLR'
     assert cfg.param_scheduler[1].milestones == [3]
     assert cfg.param_scheduler[1].end == 5
-    assert cfg.default_hooks.checkpoint.interval == 3
+    # every epoch: a killed run resumes from the last one
+    assert cfg.default_hooks.checkpoint.interval == 1
+    assert cfg.default_hooks.checkpoint.type == 'AtomicCheckpointHook'
+    assert cfg.custom_hooks[-1].type == 'ExactResumeHook'
     cfg = load_config(
         config_path('lhg2_synthetic_jitter'),
         dict(stage1_epochs=3, stage2_epochs=2, with_control=False))
@@ -95,12 +98,12 @@ def test_epoch_variables_set_the_stage_schedules():
         dict(parallel_epochs=4, stage1_epochs=3))
     assert cfg.train_cfg.max_epochs == cfg.param_scheduler[1].end == 4
     assert cfg.param_scheduler[1].milestones == [4]
-    assert cfg.default_hooks.checkpoint.interval == 4
+    assert cfg.default_hooks.checkpoint.interval == 1
     cfg = load_config(
         config_path('rmpe_lhg2_synthetic_sstn'),
         dict(stage2_epochs=2, stage1_checkpoint='s1.pth'))
     assert cfg.train_cfg.max_epochs == 2
-    assert cfg.default_hooks.checkpoint.interval == 2
+    assert cfg.default_hooks.checkpoint.interval == 1
     assert cfg.load_from == 's1.pth'
 
 
