@@ -22,12 +22,15 @@ No visualisation.
 
 With ``--memory-frames N`` it instead checks that the overlapped pipeline
 holds memory flat on a long input: it writes an ``N``-frame video of
-moving shapes (``--memory-size``, default 320x240), runs only the
-overlapped :class:`rmpe_mm.apis.RMPEInferencer` over it (results are
-consumed and dropped, as a caller streaming to disk would) and prints the
-process's peak and current resident set size after 100 frames and at
-every quarter of the video, then the growth of the peak from frame 100 to
-frame ``N`` (goal: within 10 %).
+``--boxes`` person-like shapes moving (``--memory-size``, default
+320x240), runs only the overlapped :class:`rmpe_mm.apis.RMPEInferencer`
+over it (results are consumed and dropped, as a caller streaming to disk
+would) and prints the process's peak and current resident set size after
+100 frames and at every quarter of the video, then the growth of the peak
+from frame 100 to frame ``N`` (goal: within 10 %). The boxes come from a
+detection file of the shapes' boxes (the detector's compute would make
+2,000 frames take an hour on a shared CPU; ``--memory-detector`` runs it,
+``--det-scale`` shrinks its input).
 
 Weights are random (no pretrained weights here): fine for timing, not for
 accuracy. The detector is set to emit exactly ``--boxes`` person boxes
@@ -45,10 +48,11 @@ Usage::
         [--repeats 3] [--batch-size 1] [--pose-batch-size 8]
         [--queue-size 2]
     python benchmarks/bench_pipeline.py --memory-frames 2000 [--boxes 4]
-        [--det-scale 320] [--memory-size 320 240]
+        [--memory-size 320 240] [--memory-detector [--det-scale 320]]
 """
 import argparse
 import glob
+import json
 import os
 import os.path as osp
 import resource
@@ -144,6 +148,12 @@ def parse_args() -> argparse.Namespace:
         type=int,
         help='detector input size (its test Resize scale and Pad size; '
         'default: the config\'s, 640 for RTMDet)')
+    parser.add_argument(
+        '--memory-detector',
+        action='store_true',
+        help='with --memory-frames: run the detector (default: the '
+        'shapes\' boxes from a detection file, so that the long pass is '
+        'affordable on a CPU)')
     parser.add_argument(
         '--memory-size',
         type=int,
@@ -269,24 +279,38 @@ def make_video(path: str, frames: int) -> str:
     return path
 
 
-def make_moving_video(path: str, frames: int, size: Tuple[int, int]) -> str:
-    """A video of four person-like shapes moving on a dark background;
-    every frame differs."""
+def make_moving_video(path: str, frames: int, size: Tuple[int, int],
+                      people: int) -> List[dict]:
+    """Write a video of ``people`` person-like shapes moving on a dark
+    background (every frame differs).
+
+    Returns:
+        list[dict]: The shapes' boxes as COCO detection records, image id =
+        0-based frame index (what ``RMPEInferencer``'s ``det_file`` reads).
+    """
     width, height = size
     writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), FPS, size)
+    half_w, top, bottom = width // 20, height // 4, height // 5
+    records = []
     for i in range(frames):
         frame = np.full((height, width, 3), 40, np.uint8)
-        for k in range(4):
+        for k in range(people):
             phase = i / FPS + 1.7 * k
             x = int(width * (0.5 + 0.35 * np.sin(phase)))
             y = int(height * (0.5 + 0.25 * np.cos(1.3 * phase)))
-            color = (60 * k + 50, 255 - 50 * k, 120)
-            cv2.rectangle(frame, (x - width // 20, y - height // 8),
-                          (x + width // 20, y + height // 5), color, -1)
+            color = ((60 * k + 50) % 256, (255 - 50 * k) % 256, 120)
+            cv2.rectangle(frame, (x - half_w, y - height // 8),
+                          (x + half_w, y + bottom), color, -1)
             cv2.circle(frame, (x, y - height // 6), height // 20, color, -1)
+            records.append(
+                dict(
+                    image_id=i,
+                    category_id=1,
+                    bbox=[x - 2 * half_w, y - top, 4 * half_w, top + bottom],
+                    score=0.9))
         writer.write(frame)
     writer.release()
-    return path
+    return records
 
 
 #: The first frame count at which --memory-frames reports memory.
@@ -331,6 +355,32 @@ def memory_check(rmpe: RMPEInferencer, video: str, args) -> None:
     print(f'peak RSS after {FIRST_MARK} frames {peaks[FIRST_MARK]:.1f} MiB, '
           f'after {total} frames {peaks[total]:.1f} MiB: {growth:+.1f} % '
           f'({"within" if abs(growth) <= 10 else "NOT within"} 10 %)')
+
+
+def memory_run(args: argparse.Namespace, directory: str) -> None:
+    """The --memory-frames check: video, models, then the pass."""
+    video = osp.join(directory, 'long.mp4')
+    records = make_moving_video(video, args.memory_frames,
+                                tuple(args.memory_size), args.boxes)
+    models = prepare_models(args, directory)
+    if args.memory_detector:
+        rmpe, boxes = build_rmpe(models, args), 'detector'
+    else:
+        det_file = osp.join(directory, 'boxes.json')
+        with open(det_file, 'w') as f:
+            json.dump(records, f)
+        rmpe = RMPEInferencer(
+            models['pose_config'],
+            models['pose_ckpt'],
+            device='cpu',
+            det_file=det_file,
+            pose_batch_size=args.pose_batch_size)
+        boxes = 'the shapes\' boxes from a detection file'
+    print(f'pose model: {args.pose_model}; random weights; boxes: {boxes}; '
+          f'{args.boxes} per frame; overlapped, queue size '
+          f'{args.queue_size}; video {args.memory_frames} frames '
+          f'{args.memory_size[0]}x{args.memory_size[1]}')
+    memory_check(rmpe, video, args)
 
 
 def run_mmpose(inferencer, video: str, args) -> List[list]:
@@ -412,16 +462,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     if args.memory_frames:
         with tempfile.TemporaryDirectory() as directory:
-            video = make_moving_video(
-                osp.join(directory, 'long.mp4'), args.memory_frames,
-                tuple(args.memory_size))
-            models = prepare_models(args, directory)
-            rmpe = build_rmpe(models, args)
-            print(f'pose model: {args.pose_model}; detector: '
-                  f'{args.det_config}; random weights; {args.boxes} boxes '
-                  f'per frame; overlapped; video {args.memory_frames} frames '
-                  f'{args.memory_size[0]}x{args.memory_size[1]}')
-            memory_check(rmpe, video, args)
+            memory_run(args, directory)
         return
     with tempfile.TemporaryDirectory() as directory:
         video = make_video(osp.join(directory, 'bench.mp4'), args.frames)

@@ -287,7 +287,8 @@ class FileTarget:
             label=label)
 
     def target(self) -> FuzzTarget:
-        # scipy's .mat reader is native code: isolate its cases
+        # scipy's .mat reader is native code that can crash the process:
+        # its cases run isolated (see FuzzTarget.isolate)
         return FuzzTarget(self.name, self.make_case, self.setup,
                           self.suffix == '.mat')
 

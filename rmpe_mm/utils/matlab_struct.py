@@ -36,7 +36,10 @@ def mat_variable_names(mat_path: str) -> List[str]:
 
 #: MAT v5 data types and array classes the structure check walks.
 _MI_INT8, _MI_INT32, _MI_UINT32, _MI_MATRIX, _MI_COMPRESSED = 1, 5, 6, 14, 15
-_MX_CELL, _MX_STRUCT, _MX_OBJECT = 1, 2, 3
+_MX_CELL, _MX_STRUCT, _MX_OBJECT, _MX_SPARSE = 1, 2, 3, 5
+#: Bytes per element of the MAT v5 numeric data types (miINT8 ... miUINT64;
+#: the UTF types are variable-length and not checked).
+_MI_SIZES = {1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8}
 
 
 class _MatStructureError(ValueError):
@@ -51,6 +54,9 @@ def _tag(buf: bytes, pos: int, end: int, order: str) -> tuple:
                                  'end')
     first, second = struct.unpack_from(order + 'II', buf, pos)
     if first >> 16:
+        if first >> 16 > 4:
+            raise _MatStructureError(f'small element at byte {pos} claims '
+                                     f'{first >> 16} bytes')
         return first & 0xffff, first >> 16, pos + 4, pos + 8
     stop = pos + 8 + second
     if stop > end:
@@ -82,8 +88,17 @@ def _check_matrix(buf: bytes, start: int, end: int, order: str,
     for dim in dims:
         count *= dim
     pos = _tag(buf, pos, end, order)[3]  # the array name
+    if mx_class == _MX_SPARSE:
+        return  # left to scipy
     if mx_class not in (_MX_CELL, _MX_STRUCT, _MX_OBJECT):
-        return  # numeric, char, sparse: scipy checks their sizes
+        # numeric or char: the data must hold every element (scipy
+        # allocates the array from the dimensions before reading it)
+        kind, size, _, _ = _tag(buf, pos, end, order)
+        if kind in _MI_SIZES and count * _MI_SIZES[kind] != size:
+            raise _MatStructureError(
+                f'array of dimensions {dims} holds {size} bytes of type '
+                f'{kind}, not {count} elements')
+        return
     if mx_class == _MX_OBJECT:
         pos = _tag(buf, pos, end, order)[3]  # the class name
     if mx_class != _MX_CELL:
@@ -141,7 +156,7 @@ def check_mat_structure(mat_path: str) -> None:
                 kind, size, start, _ = _tag(payload, 0, len(payload), order)
             if kind == _MI_MATRIX:
                 _check_matrix(payload, start, start + size, order, 0)
-    except _MatStructureError as exc:
+    except (_MatStructureError, struct.error) as exc:
         raise ValueError(f'{mat_path} is a damaged MATLAB file: {exc}') \
             from None
 

@@ -183,7 +183,10 @@ def _load_submodule_weights(module: nn.Module, filename: str,
     if prefix is None:
         prefix = find_prefix(wanted, available)
     elif not _covers(prefix, wanted, available):
-        missing = [k for k in wanted if prefix + k not in available]
+        missing = [
+            k for k, v in wanted.items()
+            if not _covers(prefix, {k: v}, available)
+        ]
         raise ValueError(
             f'checkpoint {filename!r} lacks {len(missing)} weights under '
             f'prefix {prefix!r} (or their shapes differ), e.g. {missing[:5]}')
