@@ -22,6 +22,7 @@ This module needs numpy only (no MMPose), so converters and metrics share it;
 :func:`load_mpii_multi_person_json` is the one reader of the file.
 """
 import json
+import math
 import os.path as osp
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
@@ -159,10 +160,11 @@ def _require(record: Mapping[str, Any], keys: Sequence[str],
 
 
 def _int(value: Any, field: str, where: str) -> int:
-    """An integer field (an int, or a float with an integer value) or a
-    ValueError naming the field and value."""
+    """An integer field (an int, or a float with an integer value, within
+    int64) or a ValueError naming the field and value."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-            not np.isfinite(value) or value != int(value):
+            not math.isfinite(value) or value != int(value) or \
+            not -2**63 <= value < 2**63:
         raise ValueError(f'{where}: {field} must be an integer, got '
                          f'{value!r}'[:300])
     return int(value)

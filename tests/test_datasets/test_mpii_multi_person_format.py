@@ -38,6 +38,8 @@ def _set(data: dict, path: tuple, value) -> dict:
     (('images', 0, 'groups', 0), 3, 'image .* group must be an object'),
     (('images', 0, 'id'), [1], r'image: id must be an integer, got \[1\]'),
     (('images', 0, 'id'), float('inf'), 'id must be an integer, got inf'),
+    (('images', 0, 'groups', 0, 'id'), 1e300, 'group id must be an integer'),
+    (('annotations', 0, 'id'), 2**70, 'id must be an integer'),
     (('annotations', 0, 'image_id'), {
         'a': 1
     }, 'image_id must be an integer'),
