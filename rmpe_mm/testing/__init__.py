@@ -5,7 +5,9 @@ Not imported by ``import rmpe_mm`` (nothing here is registered):
 - :mod:`.reference_pose_nms`: the per-pick loop reference of the parametric
   pose NMS, written independently of :mod:`rmpe_mm.evaluation.functional`;
 - :mod:`.pose_nms_cases`: random crowded pose-NMS inputs;
-- :mod:`.pgpg_planted`: synthetic matched pairs with planted PGPG structure.
+- :mod:`.pgpg_planted`: synthetic matched pairs with planted PGPG structure;
+- :mod:`.fuzz`, :mod:`.fuzz_pose_nms`, :mod:`.fuzz_targets`: the fuzzing of
+  the pose NMS and of every file reader (``benchmarks/fuzz_readers.py``).
 
 (The synthetic benchmark's tiny dataset is
 ``synthetic_benchmark.testing.make_tiny_synthetic``, in
