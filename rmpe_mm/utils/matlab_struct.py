@@ -40,6 +40,7 @@ _MX_CELL, _MX_STRUCT, _MX_OBJECT, _MX_SPARSE = 1, 2, 3, 5
 #: Bytes per element of the MAT v5 numeric data types (miINT8 ... miUINT64;
 #: the UTF types are variable-length and not checked).
 _MI_SIZES = {1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8}
+_MI_UTF = (16, 17, 18)
 
 
 class _MatStructureError(ValueError):
@@ -94,6 +95,10 @@ def _check_matrix(buf: bytes, start: int, end: int, order: str,
         # numeric or char: the data must hold every element (scipy
         # allocates the array from the dimensions before reading it)
         kind, size, _, _ = _tag(buf, pos, end, order)
+        if kind not in _MI_SIZES and kind not in _MI_UTF:
+            # scipy indexes its type table with it: a segmentation fault
+            raise _MatStructureError(f'array data at byte {pos} has the '
+                                     f'unknown type {kind}')
         if kind in _MI_SIZES and count * _MI_SIZES[kind] != size:
             raise _MatStructureError(
                 f'array of dimensions {dims} holds {size} bytes of type '

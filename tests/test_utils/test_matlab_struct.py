@@ -60,3 +60,19 @@ def test_scipy_errors_become_value_errors(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(ValueError, match=str(path)):
         load_mat_variable(str(path), ['groups'])
+
+
+def test_unknown_data_type(tmp_path):
+    """A numeric array whose data tag type was damaged to 195 made
+    scipy.io.loadmat crash (segmentation fault, scipy 1.17)."""
+    path = cell_file(tmp_path / 'kind.mat')
+    data = bytearray(path.read_bytes())
+    # the first element's data: miDOUBLE tag (9, 16) holding [1., 2.]
+    at = data.index(struct.pack('<II', 9, 16))
+    data[at:at + 4] = struct.pack('<I', 195)
+    path.write_bytes(bytes(data))
+    with pytest.raises(
+            ValueError,
+            match=f'{path} is a damaged MATLAB file: '
+            'array data at byte .* unknown type 195'):
+        load_mat_variable(str(path), ['groups'])
