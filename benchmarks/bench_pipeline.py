@@ -20,6 +20,18 @@ the pose model on as many boxes. All get the same box filtering
 (``--bbox-thr``, box NMS at ``--nms-thr``, which MMPose always applies).
 No visualisation.
 
+With ``--memory-frames N`` it instead checks that the overlapped pipeline
+holds memory flat on a long input: it writes an ``N``-frame video of
+``--boxes`` person-like shapes moving (``--memory-size``, default
+320x240), runs only the overlapped :class:`rmpe_mm.apis.RMPEInferencer`
+over it (results are consumed and dropped, as a caller streaming to disk
+would) and prints the process's peak and current resident set size after
+100 frames and at every quarter of the video, then the growth of the peak
+from frame 100 to frame ``N`` (goal: within 10 %). The boxes come from a
+detection file of the shapes' boxes (the detector's compute would make
+2,000 frames take an hour on a shared CPU; ``--memory-detector`` runs it,
+``--det-scale`` shrinks its input).
+
 Weights are random (no pretrained weights here): fine for timing, not for
 accuracy. The detector is set to emit exactly ``--boxes`` person boxes
 per frame before box NMS (score threshold 0, one class, so a random
@@ -35,17 +47,23 @@ Usage::
         [--pose-model lhg2|res50|hg8|PATH] [--det-config PATH] [--boxes 8]
         [--repeats 3] [--batch-size 1] [--pose-batch-size 8]
         [--queue-size 2]
+    python benchmarks/bench_pipeline.py --memory-frames 2000 [--boxes 4]
+        [--memory-size 320 240] [--memory-detector [--det-scale 320]]
 """
 import argparse
 import glob
+import json
+import os
 import os.path as osp
+import resource
 import statistics
 import tempfile
 import time
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Tuple
 
 import cv2
 import mmcv
+import numpy as np
 import torch
 from mmengine.config import Config
 
@@ -119,7 +137,34 @@ def parse_args() -> argparse.Namespace:
         help='batches each overlapped stage runs ahead')
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--threads', type=int, default=1)
-    return parser.parse_args()
+    parser.add_argument(
+        '--memory-frames',
+        type=int,
+        default=0,
+        help='check memory over a video of this many frames (>= 100) '
+        'instead of timing')
+    parser.add_argument(
+        '--det-scale',
+        type=int,
+        help='detector input size (its test Resize scale and Pad size; '
+        'default: the config\'s, 640 for RTMDet)')
+    parser.add_argument(
+        '--memory-detector',
+        action='store_true',
+        help='with --memory-frames: run the detector (default: the '
+        'shapes\' boxes from a detection file, so that the long pass is '
+        'affordable on a CPU)')
+    parser.add_argument(
+        '--memory-size',
+        type=int,
+        nargs=2,
+        default=(320, 240),
+        metavar=('W', 'H'),
+        help='frame size of the --memory-frames video')
+    args = parser.parse_args()
+    if args.memory_frames and args.memory_frames < FIRST_MARK:
+        parser.error(f'--memory-frames must be >= {FIRST_MARK}')
+    return args
 
 
 def _write(directory: str, name: str, text: str) -> str:
@@ -127,6 +172,19 @@ def _write(directory: str, name: str, text: str) -> str:
     with open(path, 'w') as f:
         f.write(text)
     return path
+
+
+def _set_det_scale(det_cfg: Config, size: int) -> None:
+    """Detector test input ``size`` x ``size`` (Resize scale, Pad size)."""
+    found = 0
+    for step in det_cfg.test_dataloader.dataset.pipeline:
+        if step['type'] in ('Resize', 'Pad'):
+            step['scale' if step['type'] == 'Resize' else 'size'] = (size,
+                                                                     size)
+            found += 1
+    if not found:
+        raise ValueError('--det-scale: the detector test pipeline has no '
+                         'Resize or Pad step')
 
 
 def prepare_models(args: argparse.Namespace, directory: str) -> dict:
@@ -137,6 +195,8 @@ def prepare_models(args: argparse.Namespace, directory: str) -> dict:
     test_cfg = det_cfg.model.test_cfg
     test_cfg = test_cfg.get('rcnn', test_cfg)
     test_cfg.update(score_thr=0.0, max_per_img=args.boxes)
+    if args.det_scale:
+        _set_det_scale(det_cfg, args.det_scale)
     det_config = osp.join(directory, 'detector.py')
     det_cfg.dump(det_config)
     torch.manual_seed(0)
@@ -166,6 +226,17 @@ def prepare_models(args: argparse.Namespace, directory: str) -> dict:
         det_ckpt=det_ckpt,
         pose_config=pose_config,
         pose_ckpt=pose_ckpt)
+
+
+def build_rmpe(models: dict, args: argparse.Namespace) -> RMPEInferencer:
+    """The RMPE inferencer of the prepared models."""
+    return RMPEInferencer(
+        models['pose_config'],
+        models['pose_ckpt'],
+        device='cpu',
+        det_model=models['det_config'],
+        det_weights=models['det_ckpt'],
+        pose_batch_size=args.pose_batch_size)
 
 
 class _Timed:
@@ -206,6 +277,110 @@ def make_video(path: str, frames: int) -> str:
         writer.write(cv2.resize(image, FRAME_SIZE))
     writer.release()
     return path
+
+
+def make_moving_video(path: str, frames: int, size: Tuple[int, int],
+                      people: int) -> List[dict]:
+    """Write a video of ``people`` person-like shapes moving on a dark
+    background (every frame differs).
+
+    Returns:
+        list[dict]: The shapes' boxes as COCO detection records, image id =
+        0-based frame index (what ``RMPEInferencer``'s ``det_file`` reads).
+    """
+    width, height = size
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), FPS, size)
+    half_w, top, bottom = width // 20, height // 4, height // 5
+    records = []
+    for i in range(frames):
+        frame = np.full((height, width, 3), 40, np.uint8)
+        for k in range(people):
+            phase = i / FPS + 1.7 * k
+            x = int(width * (0.5 + 0.35 * np.sin(phase)))
+            y = int(height * (0.5 + 0.25 * np.cos(1.3 * phase)))
+            color = ((60 * k + 50) % 256, (255 - 50 * k) % 256, 120)
+            cv2.rectangle(frame, (x - half_w, y - height // 8),
+                          (x + half_w, y + bottom), color, -1)
+            cv2.circle(frame, (x, y - height // 6), height // 20, color, -1)
+            records.append(
+                dict(
+                    image_id=i,
+                    category_id=1,
+                    bbox=[x - 2 * half_w, y - top, 4 * half_w, top + bottom],
+                    score=0.9))
+        writer.write(frame)
+    writer.release()
+    return records
+
+
+#: The first frame count at which --memory-frames reports memory.
+FIRST_MARK = 100
+
+
+def rss_mb() -> Tuple[float, float]:
+    """``(peak, current)`` resident set size of this process in MiB
+    (Linux: ``ru_maxrss`` is in KiB; current from ``/proc/self/statm``)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open('/proc/self/statm') as f:
+        pages = int(f.read().split()[1])
+    return peak, pages * os.sysconf('SC_PAGE_SIZE') / 2**20
+
+
+def memory_check(rmpe: RMPEInferencer, video: str, args) -> None:
+    """Peak and current RSS along the overlapped pass over ``video``."""
+    total = args.memory_frames
+    marks = sorted({FIRST_MARK} | {total * q // 4 for q in (1, 2, 3, 4)})
+    marks = [m for m in marks if m >= FIRST_MARK]
+    print(f'{"frames":>7s} {"peak RSS MiB":>13s} {"RSS MiB":>8s} '
+          f'{"s":>7s}')
+    start, done, peaks = time.perf_counter(), 0, {}
+    for result in rmpe(
+            video,
+            batch_size=args.batch_size,
+            bbox_thr=args.bbox_thr,
+            nms_thr=args.nms_thr,
+            overlap=True,
+            queue_size=args.queue_size):
+        done += len(result['predictions'])
+        while marks and done >= marks[0]:
+            peak, current = rss_mb()
+            peaks[marks.pop(0)] = peak
+            print(
+                f'{done:7d} {peak:13.1f} {current:8.1f} '
+                f'{time.perf_counter() - start:7.1f}',
+                flush=True)
+    if done != total:
+        raise RuntimeError(f'the pipeline gave {done} of {total} frames')
+    growth = 100 * (peaks[total] / peaks[FIRST_MARK] - 1)
+    print(f'peak RSS after {FIRST_MARK} frames {peaks[FIRST_MARK]:.1f} MiB, '
+          f'after {total} frames {peaks[total]:.1f} MiB: {growth:+.1f} % '
+          f'({"within" if abs(growth) <= 10 else "NOT within"} 10 %)')
+
+
+def memory_run(args: argparse.Namespace, directory: str) -> None:
+    """The --memory-frames check: video, models, then the pass."""
+    video = osp.join(directory, 'long.mp4')
+    records = make_moving_video(video, args.memory_frames,
+                                tuple(args.memory_size), args.boxes)
+    models = prepare_models(args, directory)
+    if args.memory_detector:
+        rmpe, boxes = build_rmpe(models, args), 'detector'
+    else:
+        det_file = osp.join(directory, 'boxes.json')
+        with open(det_file, 'w') as f:
+            json.dump(records, f)
+        rmpe = RMPEInferencer(
+            models['pose_config'],
+            models['pose_ckpt'],
+            device='cpu',
+            det_file=det_file,
+            pose_batch_size=args.pose_batch_size)
+        boxes = 'the shapes\' boxes from a detection file'
+    print(f'pose model: {args.pose_model}; random weights; boxes: {boxes}; '
+          f'{args.boxes} per frame; overlapped, queue size '
+          f'{args.queue_size}; video {args.memory_frames} frames '
+          f'{args.memory_size[0]}x{args.memory_size[1]}')
+    memory_check(rmpe, video, args)
 
 
 def run_mmpose(inferencer, video: str, args) -> List[list]:
@@ -285,6 +460,10 @@ def check_results(sequential: List[list], overlapped: List[list],
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(args.threads)
+    if args.memory_frames:
+        with tempfile.TemporaryDirectory() as directory:
+            memory_run(args, directory)
+        return
     with tempfile.TemporaryDirectory() as directory:
         video = make_video(osp.join(directory, 'bench.mp4'), args.frames)
         models = prepare_models(args, directory)
@@ -292,13 +471,7 @@ def main() -> None:
             sequential=StageTimer(),
             overlapped=StageTimer(),
             mmpose=StageTimer())
-        rmpe = RMPEInferencer(
-            models['pose_config'],
-            models['pose_ckpt'],
-            device='cpu',
-            det_model=models['det_config'],
-            det_weights=models['det_ckpt'],
-            pose_batch_size=args.pose_batch_size)
+        rmpe = build_rmpe(models, args)
         mmpose = build_mmpose(models, timers['mmpose'])
         boxes = [
             len(

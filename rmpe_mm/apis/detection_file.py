@@ -7,10 +7,11 @@ The format MMPose's ``bbox_file`` reads and ``tools/detect.py`` writes::
 """
 import json
 import os.path as osp
-from typing import Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
+from rmpe_mm.utils.file_errors import naming_file
 from .person_detector import PersonBoxes
 
 #: COCO category id of ``person``.
@@ -42,16 +43,34 @@ def person_boxes_to_coco(image_id: ImageId, boxes: PersonBoxes) -> List[dict]:
     return records
 
 
-def _check_record(i: int, record: Mapping) -> None:
+def _is_number(value: Any) -> bool:
+    """A finite int or float (not a bool)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and np.isfinite(value))
+
+
+def _check_record(i: int, record: Any) -> None:
     """Validate one detection record."""
+    if not isinstance(record, Mapping):
+        raise ValueError(f'detection record {i}: must be an object, got '
+                         f'{record!r:.80}')
     for key in ('image_id', 'category_id', 'bbox', 'score'):
         if key not in record:
             raise ValueError(f'detection record {i}: missing "{key}" '
                              f'(keys {sorted(record)})')
     bbox = record['bbox']
-    if not isinstance(bbox, (list, tuple)) or len(bbox) != 4:
+    if not isinstance(bbox, (list, tuple)) or len(bbox) != 4 or not all(
+            _is_number(v) for v in bbox):
         raise ValueError(f'detection record {i}: "bbox" must be '
-                         f'[x, y, w, h], got {bbox!r}')
+                         f'[x, y, w, h] (finite numbers), got {bbox!r:.80}')
+    for key in ('score', 'category_id'):
+        if not _is_number(record[key]):
+            raise ValueError(f'detection record {i}: "{key}" must be a '
+                             f'finite number, got {record[key]!r:.80}')
+    if isinstance(record['image_id'],
+                  bool) or not isinstance(record['image_id'], (int, str)):
+        raise ValueError(f'detection record {i}: "image_id" must be an int '
+                         f'or a string, got {record["image_id"]!r:.80}')
 
 
 def load_person_detections(
@@ -76,10 +95,16 @@ def load_person_detections(
     if isinstance(det_file, str):
         if not osp.isfile(det_file):
             raise FileNotFoundError(f'det_file {det_file!r} does not exist')
-        with open(det_file) as f:
-            records = json.load(f)
-    else:
-        records = det_file
+        with naming_file(det_file):
+            with open(det_file, 'rb') as f:
+                records = json.loads(f.read())
+            return _group_detections(records, score_thr, category_id)
+    return _group_detections(det_file, score_thr, category_id)
+
+
+def _group_detections(records: Any, score_thr: float,
+                      category_id: int) -> Dict[ImageId, PersonBoxes]:
+    """Validated person boxes per image of loaded detection records."""
     if not isinstance(records, list):
         raise ValueError('det_file must hold a list of detection records, '
                          f'got {type(records).__name__}')

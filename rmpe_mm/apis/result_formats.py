@@ -42,6 +42,7 @@ from typing import (Any, Dict, List, Mapping, NamedTuple, Optional, Sequence,
 import numpy as np
 
 from rmpe_mm.utils.atomic_io import atomic_open
+from rmpe_mm.utils.file_errors import naming_file
 
 PERSON_CATEGORY_ID = 1
 ImageId = Union[int, str]
@@ -170,6 +171,11 @@ def _check_alphapose_record(i: int, record: Any) -> None:
     if not isinstance(record['image_id'], (str, int)):
         raise ValueError(f'AlphaPose record {i}: "image_id" must be a file '
                          f'name or an int, got {record["image_id"]!r}')
+    for key in ('score', 'category_id'):
+        value = record[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f'AlphaPose record {i}: "{key}" must be a '
+                             f'number, got {value!r:.80}')
     _check_number_list(i, 'keypoints', record['keypoints'])
     if len(record['keypoints']) == 0 or len(record['keypoints']) % 3:
         raise ValueError(f'AlphaPose record {i}: "keypoints" must be '
@@ -218,8 +224,15 @@ def load_alphapose_results(
         if not osp.isfile(source):
             raise FileNotFoundError(f'AlphaPose results {source!r} do not '
                                     'exist')
-        with open(source) as f:
-            source = json.load(f)
+        with naming_file(source):
+            with open(source, 'rb') as f:
+                records = json.loads(f.read())
+            return _group_alphapose(records)
+    return _group_alphapose(source)
+
+
+def _group_alphapose(source: Any) -> Dict[ImageId, AlphaPoseImage]:
+    """Validated per-image arrays of loaded AlphaPose records."""
     if not isinstance(source, list):
         raise ValueError('AlphaPose results must be a JSON list of person '
                          f'records, got {type(source).__name__}')

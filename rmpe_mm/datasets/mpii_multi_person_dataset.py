@@ -2,12 +2,12 @@
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
-from mmengine.fileio import get_local_path, load
+from mmengine.fileio import get_local_path
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
 from ..utils.mmpose_files import mmpose_dataset_metainfo
-from .mpii_multi_person_format import MpiiImageGT, parse_mpii_multi_person_json
+from .mpii_multi_person_format import MpiiImageGT, load_mpii_multi_person_json
 
 #: MMPose's MPII metainfo (joints, flip pairs, sigmas), by absolute path.
 MPII_METAINFO_FILE = mmpose_dataset_metainfo('mpii')
@@ -124,7 +124,7 @@ class MpiiMultiPersonDataset(BaseCocoStyleDataset):
     def _load_image_gt(self) -> Dict[int, Dict[str, Any]]:
         """Per-image GT dicts from ``ann_file`` (validated)."""
         with get_local_path(self.ann_file) as local_path:
-            parsed = parse_mpii_multi_person_json(load(local_path))
+            parsed = load_mpii_multi_person_json(local_path)
         return {img_id: gt.to_dict() for img_id, gt in parsed.items()}
 
     @staticmethod

@@ -18,12 +18,18 @@ generator, and read by :class:`MpiiMultiPersonDataset` and
   ``group_id = -1`` marks a person in no evaluated group (e.g. an MPII
   "single person"); such people are never used by the metric.
 
-This module needs numpy only (no MMPose), so converters and metrics share it.
+This module needs numpy only (no MMPose), so converters and metrics share it;
+:func:`load_mpii_multi_person_json` is the one reader of the file.
 """
+import json
+import math
+import os.path as osp
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
+
+from rmpe_mm.utils.file_errors import naming_file
 
 #: MPII joint names in MPII id order 0..15 (the JSON's ``keypoints`` names).
 MPII_JOINT_NAMES: Tuple[str, ...] = ('r_ankle', 'r_knee', 'r_hip', 'l_hip',
@@ -144,15 +150,38 @@ def _as_array(data: Mapping[str, Any], key: str, shape: Tuple[int, ...],
 
 def _require(record: Mapping[str, Any], keys: Sequence[str],
              where: str) -> None:
-    """Raise ValueError if ``record`` lacks one of ``keys``."""
+    """Raise ValueError if ``record`` is not an object or lacks one of
+    ``keys``."""
+    if not isinstance(record, Mapping):
+        raise ValueError(f'{where} must be an object, got {record!r}'[:300])
     for key in keys:
         if key not in record:
             raise ValueError(f'{where} has no field {key!r}: {record!r}'[:300])
 
 
+def _int(value: Any, field: str, where: str) -> int:
+    """An integer field (an int, or a float with an integer value, within
+    int64) or a ValueError naming the field and value."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not math.isfinite(value) or value != int(value) or \
+            not -2**63 <= value < 2**63:
+        raise ValueError(f'{where}: {field} must be an integer, got '
+                         f'{value!r}'[:300])
+    return int(value)
+
+
+def _floats(value: Any, field: str, where: str) -> np.ndarray:
+    """A flat float64 array of ``value`` or a ValueError naming it."""
+    try:
+        return np.asarray(value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(f'{where}: {field} must be a list of numbers, got '
+                         f'{value!r}'[:300]) from None
+
+
 def _box4(value: Any, field: str, where: str) -> np.ndarray:
     """A finite 4-vector box or a ValueError naming the field and value."""
-    box = np.asarray(value, dtype=np.float64).reshape(-1)
+    box = _floats(value, field, where)
     if box.shape != (4, ) or not np.isfinite(box).all():
         raise ValueError(f'{where}: {field} must be 4 finite numbers, '
                          f'got {value!r}')
@@ -171,7 +200,7 @@ def _parse_groups(img: Mapping[str, Any]) -> Tuple[np.ndarray, np.ndarray]:
     ids, boxes = [], []
     for group in groups:
         _require(group, ('id', 'bbox'), f'{where} group')
-        ids.append(int(group['id']))
+        ids.append(_int(group['id'], 'group id', where))
         boxes.append(_box4(group['bbox'], 'group bbox', where))
     if len(set(ids)) != len(ids):
         raise ValueError(f'{where}: duplicate group ids {ids}')
@@ -185,7 +214,7 @@ def _parse_groups(img: Mapping[str, Any]) -> Tuple[np.ndarray, np.ndarray]:
 def _parse_person(ann: Mapping[str, Any]) -> Tuple[np.ndarray, np.ndarray]:
     """Keypoints ``(16, 2)`` and visibility ``(16,)`` of one annotation."""
     where = f'annotation {ann.get("id")!r}'
-    kpts = np.asarray(ann['keypoints'], dtype=np.float64).reshape(-1)
+    kpts = _floats(ann['keypoints'], 'keypoints', where)
     if kpts.shape != (NUM_MPII_JOINTS * 3, ):
         raise ValueError(f'{where}: keypoints must have '
                          f'{NUM_MPII_JOINTS * 3} numbers, got {kpts.size}')
@@ -216,23 +245,31 @@ def parse_mpii_multi_person_json(
             category other than 1 appears.
     """
     _require(data, ('images', 'annotations'), 'MPII multi-person JSON')
+    for key in ('images', 'annotations'):
+        if not isinstance(data[key], list):
+            raise ValueError(f'MPII multi-person JSON: {key} must be a '
+                             f'list, got {data[key]!r}'[:300])
     images: Dict[int, Mapping[str, Any]] = {}
     for img in data['images']:
         _require(img, ('id', 'file_name', 'groups'), 'image')
-        if int(img['id']) in images:
+        img_id = _int(img['id'], 'id', 'image')
+        if img_id in images:
             raise ValueError(f'duplicate image id {img["id"]!r}')
-        images[int(img['id'])] = img
+        images[img_id] = img
     people: Dict[int, List[Mapping[str, Any]]] = {i: [] for i in images}
     for ann in data['annotations']:
         _require(ann, ('id', 'image_id', 'group_id', 'keypoints', 'head_bbox'),
                  'annotation')
-        if int(ann.get('category_id', 1)) != 1:
-            raise ValueError(f'annotation {ann["id"]!r}: category_id must '
-                             f'be 1, got {ann["category_id"]!r}')
-        if int(ann['image_id']) not in people:
-            raise ValueError(f'annotation {ann["id"]!r}: unknown image_id '
-                             f'{ann["image_id"]!r}')
-        people[int(ann['image_id'])].append(ann)
+        where = f'annotation {ann["id"]!r}'[:100]
+        _int(ann['id'], 'id', where)
+        if _int(ann.get('category_id', 1), 'category_id', where) != 1:
+            raise ValueError(f'{where}: category_id must be 1, got '
+                             f'{ann["category_id"]!r}')
+        image_id = _int(ann['image_id'], 'image_id', where)
+        if image_id not in people:
+            raise ValueError(f'{where}: unknown image_id '
+                             f'{ann["image_id"]!r}'[:300])
+        people[image_id].append(ann)
     return {
         img_id: _image_gt(img, people[img_id])
         for img_id, img in images.items()
@@ -246,7 +283,7 @@ def _image_gt(img: Mapping[str, Any],
     kpts, vis, heads, gids = [], [], [], []
     for ann in anns:
         k, v = _parse_person(ann)
-        gid = int(ann['group_id'])
+        gid = _int(ann['group_id'], 'group_id', f'annotation {ann["id"]!r}')
         if gid != NO_GROUP and gid not in group_ids:
             raise ValueError(f'annotation {ann["id"]!r}: group_id {gid} is '
                              f'not a group of image {img["id"]!r} '
@@ -258,7 +295,7 @@ def _image_gt(img: Mapping[str, Any],
         gids.append(gid)
     num = len(anns)
     return MpiiImageGT(
-        img_id=int(img['id']),
+        img_id=_int(img['id'], 'id', 'image'),
         file_name=str(img['file_name']),
         group_ids=group_ids,
         group_bboxes=group_bboxes,
@@ -270,3 +307,25 @@ def _image_gt(img: Mapping[str, Any],
         keypoints_visible=np.asarray(vis, dtype=np.int64).reshape(
             num, NUM_MPII_JOINTS),
         head_bboxes=np.asarray(heads, dtype=np.float64).reshape(num, 4))
+
+
+def load_mpii_multi_person_json(path: str) -> Dict[int, MpiiImageGT]:
+    """Read and validate an MPII multi-person JSON file, per image.
+
+    Args:
+        path (str): A local JSON file.
+
+    Returns:
+        dict[int, MpiiImageGT]: See :func:`parse_mpii_multi_person_json`.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: it is not JSON, or a field is missing or malformed; the
+            message starts with the path and names the field and value.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'MPII multi-person JSON not found: {path}')
+    with naming_file(path):
+        with open(path, 'rb') as f:
+            data = json.loads(f.read())
+        return parse_mpii_multi_person_json(data)

@@ -11,6 +11,8 @@ Not imported by ``import rmpe_mm`` (nothing here is registered):
   tracker's tests and benchmark).
 - :mod:`.fault_hooks`: ``SigkillHook``, a training process that kills
   itself (resume tests; imported only by configs that name it).
+- :mod:`.fuzz`, :mod:`.fuzz_pose_nms`, :mod:`.fuzz_targets`: the fuzzing of
+  the pose NMS and of every file reader (``benchmarks/fuzz_readers.py``).
 
 (The synthetic benchmark's tiny dataset is
 ``synthetic_benchmark.testing.make_tiny_synthetic``, in

@@ -87,3 +87,35 @@ def test_errors(tmp_path):
     with pytest.raises(ValueError, match=r'"bbox" must be \[x, y, w, h\]'):
         load_person_detections(
             [dict(image_id=1, category_id=1, bbox=[0, 0, 1], score=1.)])
+
+
+@pytest.mark.parametrize('record, message', [
+    (3.5, 'record 0: must be an object, got 3.5'),
+    (dict(image_id=1, category_id=1, bbox=[0, 0, 1, 1],
+          score=[1]), r'"score" must be a finite number, got \[1\]'),
+    (dict(image_id=1, category_id=None, bbox=[0, 0, 1, 1],
+          score=1.), '"category_id" must be a finite number, got None'),
+    (dict(image_id=[1], category_id=1, bbox=[0, 0, 1, 1],
+          score=1.), r'"image_id" must be an int or a string, got \[1\]'),
+    (dict(image_id=1, category_id=1, bbox=[0, 'a', 1, 1],
+          score=1.), r"\"bbox\" must be \[x, y, w, h\] \(finite numbers\)"),
+    (dict(image_id=1, category_id=1, bbox=[0, float('nan'), 1, 1],
+          score=1.), r'"bbox" must be \[x, y, w, h\]'),
+])
+def test_malformed_records_name_the_file_and_field(tmp_path, record, message):
+    """Found by benchmarks/fuzz_readers.py: these raised TypeError or went
+    through unchecked."""
+    path = tmp_path / 'det.json'
+    path.write_text(json.dumps([record]))
+    with pytest.raises(ValueError, match=f'{path}.*{message}'):
+        load_person_detections(str(path))
+
+
+def test_unreadable_json_names_the_file(tmp_path):
+    path = tmp_path / 'det.json'
+    path.write_bytes(b'[{"image_id": 1, "bbox"')
+    with pytest.raises(ValueError, match=str(path)):
+        load_person_detections(str(path))
+    path.write_bytes(b'\xff\xfe[')
+    with pytest.raises(ValueError, match=str(path)):
+        load_person_detections(str(path))

@@ -137,3 +137,22 @@ def test_reader_rejects_mixed_keypoint_counts(tmp_path):
         load_alphapose_results(str(tmp_path / 'missing.json'))
     with pytest.raises(ValueError, match='JSON list'):
         load_alphapose_results({'a': 1})
+
+
+@pytest.mark.parametrize('record, message', [
+    (dict(image_id='a', category_id={'x': 1}, keypoints=[0, 0, 1],
+          score=1.), '"category_id" must be a number'),
+    (dict(image_id='a', category_id=1, keypoints=[0, 0, 1],
+          score='high'), '"score" must be a number'),
+    (7, 'record 0: must be an object'),
+])
+def test_malformed_files_name_the_file_and_field(tmp_path, record, message):
+    """Found by benchmarks/fuzz_readers.py (the first two raised
+    TypeError/an unnamed ValueError)."""
+    path = tmp_path / 'results.json'
+    path.write_text(json.dumps([record]))
+    with pytest.raises(ValueError, match=f'{path}.*{message}'):
+        load_alphapose_results(str(path))
+    path.write_bytes(b'[{"image_id": ')
+    with pytest.raises(ValueError, match=str(path)):
+        load_alphapose_results(str(path))

@@ -2,6 +2,7 @@
 (and, through :func:`iter_mpii_annolist`, a submission's ``pred``)."""
 from typing import Any, Iterator, List, Optional, Tuple
 
+from rmpe_mm.utils.file_errors import naming_file
 from rmpe_mm.utils.matlab_struct import (load_mat_variable, mat_elements,
                                          mat_field, mat_string)
 from .people import check_missing_visibility, parse_rects
@@ -28,13 +29,15 @@ def load_mpii_annolist(
             message names the field and the value).
     """
     check_missing_visibility(missing_visibility)
-    return [
-        MpiiAnnolistEntry(
-            index=i,
-            name=name,
-            rects=parse_rects(anno, missing_visibility, where))
-        for i, anno, where, name in iter_mpii_annolist(mat_path, ANNOLIST_VAR)
-    ]
+    with naming_file(mat_path):
+        return [
+            MpiiAnnolistEntry(
+                index=i,
+                name=name,
+                rects=parse_rects(anno, missing_visibility, where))
+            for i, anno, where, name in iter_mpii_annolist(
+                mat_path, ANNOLIST_VAR)
+        ]
 
 
 def iter_mpii_annolist(

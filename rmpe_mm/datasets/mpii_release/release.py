@@ -3,6 +3,7 @@ from typing import Any, List
 
 import numpy as np
 
+from rmpe_mm.utils.file_errors import naming_file
 from rmpe_mm.utils.matlab_struct import (load_mat_variable, mat_elements,
                                          mat_field, mat_number, mat_string)
 from .people import check_missing_visibility, parse_rects, rect_indices
@@ -30,7 +31,15 @@ def load_mpii_release(
             names the field (MATLAB-style path) and the value.
     """
     check_missing_visibility(missing_visibility)
-    release = mat_elements(load_mat_variable(mat_path, [RELEASE_VAR]))
+    with naming_file(mat_path):
+        return _parse_release(
+            load_mat_variable(mat_path, [RELEASE_VAR]), missing_visibility)
+
+
+def _parse_release(value: Any,
+                   missing_visibility: int) -> List[MpiiReleaseImage]:
+    """The images of a loaded ``RELEASE``."""
+    release = mat_elements(value)
     if len(release) != 1:
         raise ValueError(f'RELEASE must be one struct, got {len(release)}')
     release = release[0]
@@ -94,7 +103,15 @@ def load_mpii_groups(mat_path: str,
         ValueError: ``groups`` is missing, has the wrong length, or names a
             rect that does not exist.
     """
-    cells = mat_elements(load_mat_variable(mat_path, ['groups']))
+    with naming_file(mat_path):
+        return _parse_groups(
+            mat_elements(load_mat_variable(mat_path, ['groups'])), images,
+            mat_path)
+
+
+def _parse_groups(cells: List[Any], images: List[MpiiReleaseImage],
+                  mat_path: str) -> List[List[List[int]]]:
+    """The rect index groups of a loaded ``groups``."""
     if len(cells) != len(images):
         raise ValueError(f'{mat_path}: groups has {len(cells)} entries but '
                          f'RELEASE.annolist has {len(images)}')

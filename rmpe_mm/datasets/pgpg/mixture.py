@@ -145,12 +145,24 @@ class OffsetMixture:
         Raises:
             ValueError: If a field is missing or malformed.
         """
+        if not isinstance(data, dict):
+            raise ValueError(f'mixture entry must be an object, got '
+                             f'{data!r:.100}')
         for key in ('weights', 'means', 'covariances'):
             if key not in data:
                 raise ValueError(f'mixture entry is missing the field {key!r}'
                                  f' (has {sorted(data)})')
-        return cls(data['weights'], data['means'], data['covariances'],
-                   data.get('source', 'atom'))
+        values = []
+        for key in ('weights', 'means', 'covariances'):
+            try:
+                values.append(np.asarray(data[key], dtype=np.float64))
+            except (TypeError, ValueError):
+                raise ValueError(f'mixture field {key!r} must hold numbers, '
+                                 f'got {data[key]!r:.100}') from None
+            if not np.isfinite(values[-1]).all():
+                raise ValueError(f'mixture field {key!r} must be finite, '
+                                 f'got {data[key]!r:.100}')
+        return cls(*values, data.get('source', 'atom'))
 
 
 def published_mixture() -> OffsetMixture:

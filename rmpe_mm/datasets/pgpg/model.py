@@ -12,11 +12,43 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from rmpe_mm.utils.atomic_io import atomic_open
+from rmpe_mm.utils.file_errors import naming_file
 from .alignment import align_poses, resolve_torso_joints
 from .mixture import OffsetMixture, published_mixture
 
 PGPG_FORMAT = 'rmpe_mm.pgpg'
 PGPG_VERSION = 1
+
+
+def _numbers(data: Dict[str, Any],
+             key: str,
+             dtype: type = np.float64,
+             default: Any = None) -> Any:
+    """``data[key]`` as finite numbers of ``dtype`` (``default`` when
+    absent or null), or a ValueError naming the field and value."""
+    value = data.get(key)
+    if value is None:
+        return default
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f'PGPG model field {key!r} must hold numbers, got '
+                         f'{value!r:.100}') from None
+    if not np.isfinite(array).all() or (dtype is not np.float64 and
+                                        (array != np.round(array)).any()):
+        raise ValueError(f'PGPG model field {key!r} must hold finite '
+                         f'{np.dtype(dtype).name} numbers, got '
+                         f'{value!r:.100}')
+    return array.astype(dtype)
+
+
+def _scalar(data: Dict[str, Any], key: str, dtype: type, default: Any) -> Any:
+    """One finite number of ``data[key]`` (see :func:`_numbers`)."""
+    value = _numbers(data, key, dtype, default)
+    if np.ndim(value) != 0:
+        raise ValueError(f'PGPG model field {key!r} must be one number, got '
+                         f'{data[key]!r:.100}')
+    return value
 
 
 class PGPGModel:
@@ -201,18 +233,33 @@ class PGPGModel:
         for key in ('global_mixture', 'atom_mixtures', 'atoms'):
             if key not in data:
                 raise ValueError(f'PGPG model is missing the field {key!r}')
+        mixtures = data['atom_mixtures']
+        if not isinstance(mixtures, list):
+            raise ValueError('PGPG model field \'atom_mixtures\' must be a '
+                             f'list, got {mixtures!r:.100}')
+        torso = data.get('torso_joints')
+        if torso is not None and not (isinstance(torso, list)
+                                      and len(torso) == 2 and all(
+                                          isinstance(t, list) for t in torso)):
+            raise ValueError('PGPG model field \'torso_joints\' must be '
+                             f'[shoulder_ids, hip_ids], got {torso!r:.100}')
+        meta = data.get('meta')
+        if meta is not None and not isinstance(meta, dict):
+            raise ValueError('PGPG model field \'meta\' must be an object, '
+                             f'got {meta!r:.100}')
         return cls(
             OffsetMixture.from_dict(data['global_mixture']),
-            atoms=data['atoms'],
-            atom_mixtures=[
-                OffsetMixture.from_dict(m) for m in data['atom_mixtures']
-            ],
-            torso_joints=data.get('torso_joints'),
-            min_keypoints=data.get('min_keypoints', 4),
-            min_torso=data.get('min_torso', 1.0),
-            atom_counts=data.get('atom_counts'),
-            atom_boxes=data.get('atom_boxes'),
-            meta=data.get('meta'))
+            atoms=_numbers(data, 'atoms'),
+            atom_mixtures=[OffsetMixture.from_dict(m) for m in mixtures],
+            torso_joints=(None if torso is None else [
+                _numbers(dict(torso_joints=t), 'torso_joints', np.int64)
+                for t in torso
+            ]),
+            min_keypoints=_scalar(data, 'min_keypoints', np.int64, 4),
+            min_torso=_scalar(data, 'min_torso', np.float64, 1.0),
+            atom_counts=_numbers(data, 'atom_counts', np.int64),
+            atom_boxes=_numbers(data, 'atom_boxes'),
+            meta=meta)
 
     def save(self, path: str) -> None:
         """Write the model as JSON, atomically (parent directories are
@@ -235,10 +282,11 @@ class PGPGModel:
                 f'--out {path}), or set model_file=None for the reference '
                 "code's pose-independent Gaussian (in rmpe_mm's configs: "
                 'RMPE_PGPG_MODEL=PATH or RMPE_PGPG_MODEL=none)')
-        with open(path) as f:
-            try:
-                data = json.load(f)
-            except json.JSONDecodeError as err:
-                raise ValueError(f'PGPG model file {path!r} is not valid '
-                                 f'JSON: {err}') from err
-        return cls.from_dict(data)
+        with naming_file(path):
+            with open(path, 'rb') as f:
+                try:
+                    data = json.loads(f.read())
+                except ValueError as err:
+                    raise ValueError(f'PGPG model file {path!r} is not '
+                                     f'valid JSON: {err}') from err
+            return cls.from_dict(data)

@@ -35,6 +35,7 @@ from rmpe_mm.datasets.mpii_release import (ANNOLIST_VAR, MpiiAnnolistEntry,
                                            MpiiRect, MpiiReleaseImage,
                                            load_mpii_annotations,
                                            load_mpii_groups)
+from rmpe_mm.utils.file_errors import naming_file
 from .mpii_map import (HEAD_SIZE_FACTOR, MPII_EVAL_JOINT_IDS, PCKH_THRESHOLD,
                        MpiiAPAccumulator, head_sizes, match_group,
                        summarize_mpii_ap)
@@ -239,12 +240,15 @@ def evaluate_mpii_files(
         if groups_file is not None:
             raise ValueError('groups_file applies to a RELEASE ground truth '
                              f'only; {gt_file} holds {ANNOLIST_VAR}')
-        gt_groups, skipped = annolist_groups(annotations.entries, submission)
+        with naming_file(pred_file):
+            gt_groups, skipped = annolist_groups(annotations.entries,
+                                                 submission)
     else:
         official = (None if groups_file is None else load_mpii_groups(
             groups_file, annotations.images))
-        gt_groups, skipped = release_groups(annotations.images, submission,
-                                            official)
+        with naming_file(pred_file):
+            gt_groups, skipped = release_groups(annotations.images, submission,
+                                                official)
     acc = MpiiAPAccumulator()
     for pred, gt in zip(submission, gt_groups):
         acc.add(

@@ -21,6 +21,7 @@ from scipy.io import savemat
 from rmpe_mm.datasets.mpii_multi_person_format import NUM_MPII_JOINTS
 from rmpe_mm.datasets.mpii_release import iter_mpii_annolist, iter_mpii_points
 from rmpe_mm.utils.atomic_io import atomic_path
+from rmpe_mm.utils.file_errors import naming_file
 from rmpe_mm.utils.matlab_struct import mat_elements, mat_field, mat_number
 
 #: Variable of the submission file.
@@ -133,20 +134,27 @@ def read_mpii_submission(path: str,
         ValueError: ``pred`` is missing or a field is malformed (the
             message names the field, MATLAB-style, and the value).
     """
-    groups = []
-    for _, entry, where, name in iter_mpii_annolist(path, SUBMISSION_VAR):
-        rects = mat_elements(mat_field(entry, 'annorect'))
-        kpts = np.full((len(rects), NUM_MPII_JOINTS, 2), np.nan)
-        scores = np.full((len(rects), NUM_MPII_JOINTS), np.nan)
-        for r, rect in enumerate(rects):
-            r_where = f'{where}.annorect({r + 1})'
-            for jid, point, p_where, xy in iter_mpii_points(
-                    mat_field(rect, 'annopoints'), r_where):
-                score = mat_number(
-                    mat_field(point, 'score'), f'{p_where}.score')
-                if score is None:
-                    raise ValueError(f'{p_where} has no score')
-                kpts[r, jid] = np.asarray(xy) + coord_offset
-                scores[r, jid] = score
-        groups.append(MpiiSubmissionGroup(name, kpts, scores))
-    return groups
+    with naming_file(path):
+        return [
+            _parse_group(entry, where, name, coord_offset)
+            for _, entry, where, name in iter_mpii_annolist(
+                path, SUBMISSION_VAR)
+        ]
+
+
+def _parse_group(entry, where: str, name: Optional[str],
+                 coord_offset: float) -> MpiiSubmissionGroup:
+    """The poses of one ``pred`` entry."""
+    rects = mat_elements(mat_field(entry, 'annorect'))
+    kpts = np.full((len(rects), NUM_MPII_JOINTS, 2), np.nan)
+    scores = np.full((len(rects), NUM_MPII_JOINTS), np.nan)
+    for r, rect in enumerate(rects):
+        r_where = f'{where}.annorect({r + 1})'
+        for jid, point, p_where, xy in iter_mpii_points(
+                mat_field(rect, 'annopoints'), r_where):
+            score = mat_number(mat_field(point, 'score'), f'{p_where}.score')
+            if score is None:
+                raise ValueError(f'{p_where} has no score')
+            kpts[r, jid] = np.asarray(xy) + coord_offset
+            scores[r, jid] = score
+    return MpiiSubmissionGroup(name, kpts, scores)

@@ -6,12 +6,12 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
-from mmengine.fileio import get_local_path, load
+from mmengine.fileio import get_local_path
 from mmengine.logging import print_log
 from mmpose.registry import METRICS
 
 from rmpe_mm.datasets.mpii_multi_person_format import (
-    NUM_MPII_JOINTS, MpiiImageGT, parse_mpii_multi_person_json)
+    NUM_MPII_JOINTS, MpiiImageGT, load_mpii_multi_person_json)
 from ..functional.mpii_map import (HEAD_SIZE_FACTOR, MPII_ANCHOR_IDS,
                                    MPII_EVAL_JOINT_IDS, MPII_EVAL_JOINT_NAMES,
                                    PCKH_THRESHOLD, MpiiAPAccumulator,
@@ -283,8 +283,7 @@ class MpiiMultiPersonMAP(BaseMetric):
         if self.ann_file is not None:
             if self._ann_gt is None:
                 with get_local_path(self.ann_file) as local_path:
-                    self._ann_gt = parse_mpii_multi_person_json(
-                        load(local_path))
+                    self._ann_gt = load_mpii_multi_person_json(local_path)
             return self._ann_gt
         gts: Dict[int, MpiiImageGT] = {}
         for entry in results:

@@ -24,6 +24,8 @@ from mmengine.logging import print_log
 from mmengine.runner import CheckpointLoader
 from torch import Tensor, nn
 
+from rmpe_mm.utils.file_errors import naming_file
+
 #: Keys of the target module that a checkpoint need not provide (the data
 #: preprocessor's mean/std are rebuilt from the config).
 IGNORED_KEY_PREFIXES = ('data_preprocessor.', )
@@ -46,7 +48,11 @@ def extract_state_dict(checkpoint: Mapping) -> Mapping[str, Tensor]:
         raise ValueError(
             f'checkpoint must be a dict, got {type(checkpoint).__name__}')
     if 'state_dict' in checkpoint:
-        return checkpoint['state_dict']
+        state = checkpoint['state_dict']
+        if not isinstance(state, Mapping):
+            raise ValueError('checkpoint "state_dict" must be a dict, got '
+                             f'{type(state).__name__}')
+        return state
     if all(isinstance(v, Tensor) for v in checkpoint.values()):
         return checkpoint
     raise ValueError('checkpoint has no "state_dict" entry and is not a bare '
@@ -59,7 +65,8 @@ def _covers(prefix: str, wanted: Mapping[str, Tensor],
     the right shape."""
     for key, value in wanted.items():
         other = available.get(prefix + key)
-        if other is None or tuple(other.shape) != tuple(value.shape):
+        if not isinstance(other,
+                          Tensor) or tuple(other.shape) != tuple(value.shape):
             return False
     return True
 
@@ -142,19 +149,44 @@ def load_submodule_weights(module: nn.Module,
     Raises:
         FileNotFoundError: If ``filename`` is a local path that does not
             exist.
-        ValueError: If the weights cannot be found unambiguously.
+        ValueError: If the file cannot be read (corrupt, truncated, not a
+            PyTorch file) or the weights cannot be found unambiguously; the
+            message starts with ``filename``.
     """
     if '://' not in filename and not osp.isfile(osp.expanduser(filename)):
         raise FileNotFoundError(
             f'parallel SPPE checkpoint not found: {filename!r}')
-    checkpoint = CheckpointLoader.load_checkpoint(
-        filename, map_location='cpu', logger=logger)
-    available = extract_state_dict(checkpoint)
+    with naming_file(filename):
+        return _load_submodule_weights(module, filename, prefix, logger)
+
+
+def _read_checkpoint(filename: str, logger: str) -> Mapping:
+    """``torch.load`` through MMEngine; an unreadable file is a
+    ValueError."""
+    try:
+        return CheckpointLoader.load_checkpoint(
+            filename, map_location='cpu', logger=logger)
+    except Exception as exc:  # noqa: B902 -- torch.load of a corrupt file
+        # raises RuntimeError, UnpicklingError, EOFError, UnicodeDecodeError,
+        # KeyError, ... depending on where the bytes are damaged
+        raise ValueError(
+            f'{filename} cannot be read as a PyTorch checkpoint (corrupt, '
+            f'truncated or another format): {type(exc).__name__}: '
+            f'{str(exc)[:300]}') from exc
+
+
+def _load_submodule_weights(module: nn.Module, filename: str,
+                            prefix: Optional[str], logger: str) -> str:
+    """The body of :func:`load_submodule_weights`."""
+    available = extract_state_dict(_read_checkpoint(filename, logger))
     wanted = _wanted_keys(module, IGNORED_KEY_PREFIXES)
     if prefix is None:
         prefix = find_prefix(wanted, available)
     elif not _covers(prefix, wanted, available):
-        missing = [k for k in wanted if prefix + k not in available]
+        missing = [
+            k for k, v in wanted.items()
+            if not _covers(prefix, {k: v}, available)
+        ]
         raise ValueError(
             f'checkpoint {filename!r} lacks {len(missing)} weights under '
             f'prefix {prefix!r} (or their shapes differ), e.g. {missing[:5]}')

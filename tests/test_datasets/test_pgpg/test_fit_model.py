@@ -178,6 +178,52 @@ def test_bad_model_files(tmp_path):
         OffsetMixture([1.0], np.zeros((1, 4)), np.zeros((1, 4, 4)))
 
 
+def _atom_model() -> dict:
+    """A 2-atom, 17-joint model as saved."""
+    mixture = PGPGModel.published().global_mixture
+    return PGPGModel(
+        mixture,
+        atoms=np.zeros((2, 17, 2)),
+        atom_mixtures=[mixture, mixture],
+        atom_counts=[1, 2]).to_dict()
+
+
+@pytest.mark.parametrize('field, value, message', [
+    ('atoms', [[{
+        'x': 1
+    }]], "'atoms' must hold numbers"),
+    ('atoms', [[[float('nan'), 0.]] * 17] * 2, "'atoms' must hold finite"),
+    ('atom_counts', [1.5, 2], "'atom_counts' must hold finite int64"),
+    ('min_keypoints', [4, 5], "'min_keypoints' must be one number"),
+    ('min_torso', 'long', "'min_torso' must hold numbers"),
+    ('torso_joints', 3, "'torso_joints' must be"),
+    ('torso_joints', [[5, 6], [{
+        'a': 1
+    }]], "'torso_joints' must hold"),
+    ('atom_mixtures', 'none', "'atom_mixtures' must be a list"),
+    ('atom_mixtures', [1.0, 2.0], 'mixture entry must be an object'),
+    ('meta', [1], "'meta' must be an object"),
+])
+def test_malformed_fields_name_the_file_and_field(tmp_path, field, value,
+                                                  message):
+    """Found by benchmarks/fuzz_readers.py: these raised TypeError (or, for
+    NaN, loaded a model that samples NaN offsets)."""
+    path = tmp_path / 'pgpg.json'
+    path.write_text(json.dumps(dict(_atom_model(), **{field: value})))
+    with pytest.raises(ValueError, match=f'{path}.*{message}'):
+        PGPGModel.load(str(path))
+
+
+def test_malformed_mixture_fields():
+    data = _atom_model()
+    data['global_mixture'] = dict(data['global_mixture'], means='x')
+    with pytest.raises(ValueError, match="mixture field 'means' must hold"):
+        PGPGModel.from_dict(data)
+    data['global_mixture']['means'] = [[float('inf'), 0, 0, 0]]
+    with pytest.raises(ValueError, match="'means' must be finite"):
+        PGPGModel.from_dict(data)
+
+
 def test_wrong_keypoint_count(planted_fit):
     _, model, _ = planted_fit
     with pytest.raises(ValueError, match='fitted on 17 keypoints'):

@@ -233,3 +233,10 @@ def test_ties_rank_as_matlab_stable_descending_sort(tmp_path, seed):
     flipped = evaluate_ap(gt, pred, ranking='flipped_ascending')
     assert np.nanmax(np.abs(result.ap - flipped)) > .1
     assert 5 < result.table['Total'] < 95
+
+
+def test_mismatch_errors_name_the_submission(tmp_path):
+    gt, _ = hand_case(tmp_path, names=['a.jpg', 'b.jpg'])
+    short = write_pred(str(tmp_path / 's.mat'), [[]])
+    with pytest.raises(ValueError, match=f'^{short}: the submission has 1'):
+        evaluate_mpii_files(gt, short)

@@ -110,3 +110,18 @@ def test_read_errors_missing_score_and_variable(tmp_path):
     savemat(str(tmp_path / 'other.mat'), {'preds': np.zeros(1)})
     with pytest.raises(ValueError, match=r"no variable 'pred'"):
         read_mpii_submission(str(tmp_path / 'other.mat'))
+
+
+def test_read_errors_name_the_file(tmp_path):
+    """benchmarks/fuzz_readers.py counts an error without the file's name
+    as undocumented; damaged bytes are a ValueError too (scipy raised
+    OSError/TypeError)."""
+    path = write_pred(str(tmp_path / 'pred.mat'), [[{16: (1., 2., .5)}]])
+    with pytest.raises(ValueError, match=f'^{path}: pred\\(1\\)'):
+        read_mpii_submission(path)
+    good = write_pred(str(tmp_path / 'good.mat'), [[{3: (1., 2., .5)}]])
+    data = open(good, 'rb').read()
+    with open(path, 'wb') as f:
+        f.write(data[:len(data) - 20])
+    with pytest.raises(ValueError, match=str(path)):
+        read_mpii_submission(path)

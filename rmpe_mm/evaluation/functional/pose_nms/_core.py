@@ -329,7 +329,11 @@ def _numpy_dtype(dtype) -> np.dtype:
 def _as_float64(name: str, x: Any) -> np.ndarray:
     """C-contiguous float64 numpy array (no copy when ``x`` already is)."""
     if isinstance(x, torch.Tensor):
+        if x.is_complex():
+            raise ValueError(f'`{name}` must be real, got a {x.dtype} tensor')
         x = x.detach().to(device='cpu', dtype=torch.float64).numpy()
+    elif np.iscomplexobj(x):
+        raise ValueError(f'`{name}` must be real, got complex values')
     try:
         return np.ascontiguousarray(x, dtype=np.float64)
     except (TypeError, ValueError) as err:

@@ -236,3 +236,15 @@ def test_slow_first_kernel_call_is_announced(monkeypatch):
     assert core._kernel_ready
     parametric_pose_nms(*one_pose())  # later calls: no timer, no message
     assert len(messages) == 1
+
+
+@pytest.mark.parametrize('as_tensor', [False, True])
+def test_complex_inputs_raise(as_tensor):
+    """Found by benchmarks/fuzz_readers.py: complex values were accepted
+    with their imaginary part dropped."""
+    boxes, bs, kpts, scores = stack(one_pose(), one_pose())
+    kpts = kpts + 1j
+    if as_tensor:
+        kpts = torch.from_numpy(kpts)
+    with pytest.raises(ValueError, match='`keypoints` must be real'):
+        parametric_pose_nms(boxes, bs, kpts, scores)
