@@ -3,16 +3,20 @@ path), for a plain MMPose ``TopdownPoseEstimator`` smoke config and
 ``RMPEPoseEstimator`` with its parallel SPPE, ``num_workers`` 0 and 2:
 
 - A: 2 epochs straight;
-- B: 1 epoch, then ``--resume B/epoch_1.pth`` to 2 epochs;
 - K: 2 epochs killed by SIGKILL after iteration 1 of epoch 2
   (``rmpe_mm.testing.fault_hooks.SigkillHook``), then ``--auto-resume``
-  (from the latest checkpoint of the work directory: epoch 1).
+  (from the latest checkpoint of the work directory: epoch 1);
+- B: ``--resume B/epoch_1.pth`` to 2 epochs, from a copy of the epoch-1
+  checkpoint K wrote before it was killed (1 epoch + resume 1, without a
+  separate 1-epoch run: K's first epoch is that run).
 
 Every weight and every optimizer state tensor of ``epoch_2.pth`` must be
-equal (``torch.equal``) in A, B and K.
+equal (``torch.equal``) in A, B and K. Independent runs go two at a time
+(A with K's killed run, then the two resumptions) to keep the test short.
 """
 import os
 import os.path as osp
+import shutil
 import signal
 import subprocess
 import sys
@@ -32,12 +36,8 @@ CONFIGS = {
 }
 
 
-def _train(config,
-           work_dir,
-           num_workers,
-           max_epochs,
-           resume=(),
-           expect_kill=False):
+def _start(config, work_dir, num_workers, max_epochs, resume=()):
+    """Start ``tools/train.py`` in a subprocess; :func:`_finish` waits."""
     options = [
         f'train_cfg.max_epochs={max_epochs}',
         f'train_dataloader.num_workers={num_workers}',
@@ -51,13 +51,21 @@ def _train(config,
         sys.executable, TRAIN, config, '--work-dir',
         str(work_dir), *resume, '--cfg-options', *options
     ]
-    proc = subprocess.run(
-        cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    return subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True)
+
+
+def _finish(proc, expect_kill=False):
+    _, stderr = proc.communicate()
     if expect_kill:
-        assert proc.returncode == -signal.SIGKILL, proc.stderr[-3000:]
+        assert proc.returncode == -signal.SIGKILL, stderr[-3000:]
     else:
-        assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc
+        assert proc.returncode == 0, stderr[-3000:]
 
 
 def _killing_config(config, tmp_path):
@@ -97,14 +105,20 @@ def test_resumed_and_killed_runs_equal_straight_run(tmp_path, model,
                                                     num_workers):
     config = CONFIGS[model]
     a, b, k = tmp_path / 'A', tmp_path / 'B', tmp_path / 'K'
-    _train(config, a, num_workers, 2)
-    _train(config, b, num_workers, 1)
-    _train(config, b, num_workers, 2, ['--resume', str(b / 'epoch_1.pth')])
-    _train(
-        _killing_config(config, tmp_path), k, num_workers, 2, expect_kill=True)
+    straight_run = _start(config, a, num_workers, 2)
+    killed_run = _start(_killing_config(config, tmp_path), k, num_workers, 2)
+    _finish(killed_run, expect_kill=True)
+    _finish(straight_run)
     assert not (k / 'epoch_2.pth').exists()
     assert (k / 'last_checkpoint').read_text().endswith('epoch_1.pth')
-    _train(config, k, num_workers, 2, ['--auto-resume'])  # latest: epoch_1
+    b.mkdir()
+    shutil.copy(k / 'epoch_1.pth', b / 'epoch_1.pth')
+    resumed = _start(config, b, num_workers, 2,
+                     ['--resume', str(b / 'epoch_1.pth')])
+    auto_resumed = _start(config, k, num_workers, 2,
+                          ['--auto-resume'])  # latest: epoch_1
+    _finish(resumed)
+    _finish(auto_resumed)
     straight = _load(a / 'epoch_2.pth')
     assert straight['meta']['epoch'] == 2
     _assert_identical(straight, _load(b / 'epoch_2.pth'))
